@@ -1,0 +1,12 @@
+// Migrations are listed statically (not read from disk) so the same list works under Vite, in the
+// adapter-node bundle and in tsx scripts. Names sort by date; add new ones at the end.
+import type { Migration } from 'kysely/migration';
+import * as domain from './2026-11-28-01-domain.js';
+import * as rollups from './2026-11-28-02-rollups.js';
+import * as changeLog from './2026-11-28-03-change-log.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-28-01-domain': domain,
+  '2026-11-28-02-rollups': rollups,
+  '2026-11-28-03-change-log': changeLog
+};

@@ -1,0 +1,14 @@
+import { Migrator, type MigrationResultSet } from 'kysely/migration';
+import { migrations } from '../../../../db/migrations/index.js';
+import type { Db } from './index.js';
+
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${err.message}`, { cause: err });
+  }
+  return result;
+}

@@ -1,0 +1,236 @@
+// The one description of the migrated schema: a runtime spec (checked against the live catalog by
+// tests/integration/schema.test.ts) from which the Kysely `Database` types are derived.
+import type { ColumnType, Generated } from 'kysely';
+
+export const enums = {
+  country_code: ['US', 'CA'],
+  partner_kind: ['law_enforcement_agency', 'icac_task_force', 'icac_affiliate', 'forensic_lab', 'aftercare_center', 'education_partner'],
+  vetting_status: ['pending', 'vetted', 'suspended'],
+  funding_category: [
+    'forensic_hardware', 'extraction_software', 'detection_k9', 'training_scholarship', 'lab_equipment', 'lab_facility',
+    'aftercare_equipment', 'aftercare_facility', 'survivor_basic_needs', 'outreach_program'
+  ],
+  funding_stage: ['intake', 'vetting', 'approved', 'disbursed', 'reported', 'declined', 'withdrawn'],
+  program_area: ['law_enforcement', 'forensic_labs', 'aftercare', 'education'],
+  need_kind: ['equipment', 'building', 'basic_needs'],
+  basic_need_type: [
+    'housing', 'food', 'clothing', 'hygiene', 'transportation', 'medical', 'mental_health', 'legal', 'education',
+    'childcare', 'employment'
+  ],
+  need_priority: ['critical', 'high', 'normal', 'low'],
+  need_status: ['open', 'in_progress', 'pledged', 'fulfilled', 'cancelled'],
+  outreach_format: [
+    'school_assembly', 'parent_workshop', 'professional_training', 'law_enforcement_training', 'community_event',
+    'webinar', 'conference', 'media'
+  ],
+  outreach_audience: ['students', 'parents', 'educators', 'professionals', 'law_enforcement', 'faith_community', 'general_public'],
+  user_role: ['admin', 'leadership', 'coordinator', 'board']
+} as const;
+
+export type EnumName = keyof typeof enums;
+export type EnumValue<E extends EnumName> = (typeof enums)[E][number];
+export type CountryCode = EnumValue<'country_code'>;
+export type PartnerKind = EnumValue<'partner_kind'>;
+export type VettingStatus = EnumValue<'vetting_status'>;
+export type FundingCategory = EnumValue<'funding_category'>;
+export type FundingStage = EnumValue<'funding_stage'>;
+export type ProgramArea = EnumValue<'program_area'>;
+export type NeedKind = EnumValue<'need_kind'>;
+export type BasicNeedType = EnumValue<'basic_need_type'>;
+export type NeedPriority = EnumValue<'need_priority'>;
+export type NeedStatus = EnumValue<'need_status'>;
+export type OutreachFormat = EnumValue<'outreach_format'>;
+export type OutreachAudience = EnumValue<'outreach_audience'>;
+export type UserRole = EnumValue<'user_role'>;
+
+/** Postgres type names as the catalog reports them (`format_type`, without modifiers). */
+type PgScalar = 'bigint' | 'integer' | 'smallint' | 'text' | 'character' | 'boolean' | 'timestamp with time zone' | 'date' | 'jsonb' | 'numeric';
+type PgType = PgScalar | EnumName;
+
+interface ColumnSpec {
+  type: PgType;
+  nullable: boolean;
+  /** Filled in by the database (identity, default or trigger): optional on insert. */
+  generated: boolean;
+}
+
+const c = (type: PgType) => ({ type, nullable: false, generated: false }) as const;
+const n = (type: PgType) => ({ type, nullable: true, generated: false }) as const;
+const g = (type: PgType) => ({ type, nullable: false, generated: true }) as const;
+const gn = (type: PgType) => ({ type, nullable: true, generated: true }) as const;
+
+export const tables = {
+  division: { code: c('text'), name: c('text'), country: c('country_code') },
+  region: { code: c('character'), name: c('text'), country: c('country_code'), division_code: c('text') },
+  app_user: {
+    id: c('text'), email: c('text'), display_name: c('text'), role: c('user_role'), password_hash: n('text'),
+    active: g('boolean'), created_at: g('timestamp with time zone')
+  },
+  user_region: { id: g('bigint'), user_id: c('text'), division_code: n('text'), state: n('character') },
+  user_session: {
+    id: c('text'), user_id: c('text'), expires_at: c('timestamp with time zone'), created_at: g('timestamp with time zone'),
+    last_active_at: g('timestamp with time zone')
+  },
+  partner: {
+    id: g('bigint'), name: c('text'), kind: c('partner_kind'), vetting_status: g('vetting_status'), state: c('character'),
+    vetted_at: gn('timestamp with time zone'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone')
+  },
+  funding_request: {
+    id: g('bigint'), partner_id: c('bigint'), state: g('character'), title: c('text'), category: c('funding_category'),
+    fiscal_year: c('smallint'), stage: g('funding_stage'), requested_cents: c('bigint'), approved_cents: g('bigint'),
+    disbursed_cents: g('bigint'), units: n('integer'), stage_entered_at: g('timestamp with time zone'),
+    created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'), version: g('integer')
+  },
+  funding_stage_event: {
+    id: g('bigint'), request_id: c('bigint'), from_stage: n('funding_stage'), to_stage: c('funding_stage'),
+    amount_cents: n('bigint'), actor_id: gn('text'), occurred_at: g('timestamp with time zone'),
+    category: g('funding_category'), state: g('character'), fiscal_year: g('smallint'), seconds_in_from_stage: gn('bigint')
+  },
+  budget: {
+    id: g('bigint'), fiscal_year: c('smallint'), program_area: c('program_area'), donor_restriction: n('text'),
+    amount_cents: c('bigint'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone')
+  },
+  aftercare_need: {
+    id: g('bigint'), center_id: c('bigint'), state: g('character'), title: c('text'), kind: c('need_kind'),
+    basic_need_type: n('basic_need_type'), quantity: g('integer'), estimated_cost_cents: g('bigint'),
+    priority: g('need_priority'), status: g('need_status'), needed_by: n('date'), version: g('integer'),
+    created_by: n('text'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'),
+    closed_at: gn('timestamp with time zone')
+  },
+  need_comment: { id: g('bigint'), need_id: c('bigint'), author_id: c('text'), body: c('text'), created_at: g('timestamp with time zone') },
+  funding_comment: {
+    id: g('bigint'), request_id: c('bigint'), author_id: c('text'), body: c('text'), created_at: g('timestamp with time zone')
+  },
+  survivor_count: {
+    id: g('bigint'), center_id: c('bigint'), state: g('character'), month: c('date'), served: c('integer'),
+    new_intakes: c('integer'), bed_nights: c('integer'), reported_at: g('timestamp with time zone')
+  },
+  outreach_event: {
+    id: g('bigint'), occurred_on: c('date'), state: c('character'), format: c('outreach_format'),
+    audience: c('outreach_audience'), title: n('text'), attendees: c('integer'), partner_professionals: g('integer'),
+    follow_up_requests: g('integer'), partner_id: n('bigint'), version: g('integer'), created_by: n('text'),
+    created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone')
+  },
+  outreach_goal: {
+    id: g('bigint'), division_code: c('text'), period_start: c('date'), period_end: c('date'), people_goal: c('integer'),
+    events_goal: n('integer')
+  },
+  audit_log: {
+    id: g('bigint'), actor_id: n('text'), at: g('timestamp with time zone'), action: c('text'), entity: c('text'),
+    entity_id: n('text'), before: n('jsonb'), after: n('jsonb')
+  },
+  change_log: {
+    seq: g('bigint'), topic: c('text'), entity: c('text'), entity_id: c('bigint'), op: c('character'), state: n('character'),
+    at: g('timestamp with time zone')
+  },
+  rollup_pipeline: {
+    fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),
+    request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint'), units: c('bigint')
+  },
+  rollup_partner_funded: {
+    partner_id: c('bigint'), fiscal_year: c('smallint'), category: c('funding_category'), state: c('character'), funded_requests: c('bigint')
+  },
+  rollup_stage_duration: {
+    stage: c('funding_stage'), fiscal_year: c('smallint'), category: c('funding_category'), state: c('character'),
+    days: c('integer'), moves: c('bigint')
+  },
+  rollup_stage_throughput: {
+    month: c('date'), to_stage: c('funding_stage'), fiscal_year: c('smallint'), category: c('funding_category'),
+    state: c('character'), moves: c('bigint'), amount_cents: c('bigint')
+  },
+  rollup_need: {
+    status: c('need_status'), priority: c('need_priority'), kind: c('need_kind'), state: c('character'), need_count: c('bigint'),
+    quantity: c('bigint'), estimated_cost_cents: c('bigint')
+  },
+  rollup_need_flow: {
+    month: c('date'), kind: c('need_kind'), state: c('character'), created: c('bigint'), fulfilled: c('bigint'), cancelled: c('bigint')
+  },
+  rollup_outreach: {
+    month: c('date'), state: c('character'), format: c('outreach_format'), audience: c('outreach_audience'),
+    event_count: c('bigint'), attendees: c('bigint'), partner_professionals: c('bigint'), follow_up_requests: c('bigint')
+  },
+  rollup_survivors: {
+    month: c('date'), state: c('character'), reports: c('bigint'), served: c('bigint'), new_intakes: c('bigint'), bed_nights: c('bigint')
+  }
+} as const satisfies Record<string, Record<string, ColumnSpec>>;
+
+/** Views: the catalog reports every view column as nullable, so only names and types are checked. */
+export const views = {
+  v_pipeline: {
+    fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), program_area: c('program_area'),
+    state: c('character'), division_code: c('text'), request_count: c('bigint'), requested_cents: c('bigint'),
+    approved_cents: c('bigint'), disbursed_cents: c('bigint'), units: c('bigint')
+  },
+  v_stage_duration: {
+    stage: c('funding_stage'), fiscal_year: c('smallint'), category: c('funding_category'), state: c('character'),
+    division_code: c('text'), days: c('integer'), moves: c('bigint')
+  },
+  v_time_in_stage: { stage: c('funding_stage'), moves: c('bigint'), median_days: n('integer'), p90_days: n('integer') },
+  v_stage_throughput: {
+    month: c('date'), to_stage: c('funding_stage'), fiscal_year: c('smallint'), category: c('funding_category'),
+    state: c('character'), division_code: c('text'), moves: c('bigint'), amount_cents: c('bigint')
+  },
+  v_budget: {
+    fiscal_year: c('smallint'), program_area: c('program_area'), budget_cents: c('bigint'), restricted_cents: c('bigint'),
+    committed_cents: c('bigint'), disbursed_cents: c('bigint'), remaining_cents: c('bigint')
+  },
+  v_needs: {
+    status: c('need_status'), priority: c('need_priority'), kind: c('need_kind'), state: c('character'),
+    division_code: c('text'), need_count: c('bigint'), quantity: c('bigint'), estimated_cost_cents: c('bigint')
+  },
+  v_need_flow: {
+    month: c('date'), kind: c('need_kind'), state: c('character'), division_code: c('text'), created: c('bigint'),
+    fulfilled: c('bigint'), cancelled: c('bigint')
+  },
+  v_oldest_open_critical_needs: {
+    id: c('bigint'), title: c('text'), kind: c('need_kind'), status: c('need_status'), state: c('character'),
+    division_code: c('text'), center_id: c('bigint'), center_name: c('text'), estimated_cost_cents: c('bigint'),
+    needed_by: n('date'), created_at: c('timestamp with time zone')
+  },
+  v_outreach_monthly: {
+    month: c('date'), state: c('character'), division_code: c('text'), format: c('outreach_format'),
+    audience: c('outreach_audience'), event_count: c('bigint'), attendees: c('bigint'), partner_professionals: c('bigint'),
+    follow_up_requests: c('bigint')
+  },
+  v_outreach_goal_progress: {
+    goal_id: c('bigint'), division_code: c('text'), period_start: c('date'), period_end: c('date'), people_goal: c('integer'),
+    events_goal: n('integer'), people_reached: c('bigint'), events_held: c('bigint')
+  },
+  v_survivors_monthly: {
+    month: c('date'), state: c('character'), division_code: c('text'), reports: c('bigint'), served: c('bigint'),
+    new_intakes: c('bigint'), bed_nights: c('bigint')
+  },
+  v_impact_funding: {
+    fiscal_year: c('smallint'), category: c('funding_category'), program_area: c('program_area'), state: c('character'),
+    division_code: c('text'), disbursed_cents: c('bigint'), units: c('bigint'), k9s_funded: n('bigint'),
+    officers_trained: n('bigint'), extraction_licenses: n('bigint'), forensic_devices: n('bigint')
+  },
+  v_impact_partners: {
+    partner_id: c('bigint'), partner_kind: c('partner_kind'), fiscal_year: c('smallint'), category: c('funding_category'),
+    state: c('character'), division_code: c('text')
+  }
+} as const satisfies Record<string, Record<string, ColumnSpec>>;
+
+type Scalar<T extends PgType> = T extends EnumName
+  ? EnumValue<T>
+  : T extends 'bigint' | 'integer' | 'smallint' | 'numeric'
+    ? number
+    : T extends 'boolean'
+      ? boolean
+      : T extends 'timestamp with time zone'
+        ? ColumnType<Date, Date | string, Date | string>
+        : T extends 'jsonb'
+          ? ColumnType<unknown, string, string>
+          : string;
+
+type Column<S extends ColumnSpec> = S['generated'] extends true
+  ? Generated<S['nullable'] extends true ? Scalar<S['type']> | null : Scalar<S['type']>>
+  : S['nullable'] extends true
+    ? Scalar<S['type']> | null
+    : Scalar<S['type']>;
+
+type Row<T extends Record<string, ColumnSpec>> = { [K in keyof T]: Column<T[K]> };
+
+export type Database = { [T in keyof typeof tables]: Row<(typeof tables)[T]> } & {
+  [V in keyof typeof views]: Row<(typeof views)[V]>;
+};
