@@ -1,6 +1,6 @@
 // The one description of the migrated schema: a runtime spec (checked against the live catalog by
 // tests/integration/schema.test.ts) from which the Kysely `Database` types are derived.
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 export const enums = {
   country_code: ['US', 'CA'],
@@ -54,10 +54,10 @@ interface ColumnSpec {
   generated: boolean;
 }
 
-const c = (type: PgType) => ({ type, nullable: false, generated: false }) as const;
-const n = (type: PgType) => ({ type, nullable: true, generated: false }) as const;
-const g = (type: PgType) => ({ type, nullable: false, generated: true }) as const;
-const gn = (type: PgType) => ({ type, nullable: true, generated: true }) as const;
+const c = <T extends PgType>(type: T) => ({ type, nullable: false, generated: false }) as const;
+const n = <T extends PgType>(type: T) => ({ type, nullable: true, generated: false }) as const;
+const g = <T extends PgType>(type: T) => ({ type, nullable: false, generated: true }) as const;
+const gn = <T extends PgType>(type: T) => ({ type, nullable: true, generated: true }) as const;
 
 export const tables = {
   division: { code: c('text'), name: c('text'), country: c('country_code') },
@@ -218,16 +218,21 @@ type Scalar<T extends PgType> = T extends EnumName
     : T extends 'boolean'
       ? boolean
       : T extends 'timestamp with time zone'
-        ? ColumnType<Date, Date | string, Date | string>
+        ? Date
         : T extends 'jsonb'
-          ? ColumnType<unknown, string, string>
+          ? unknown
           : string;
 
-type Column<S extends ColumnSpec> = S['generated'] extends true
-  ? Generated<S['nullable'] extends true ? Scalar<S['type']> | null : Scalar<S['type']>>
-  : S['nullable'] extends true
-    ? Scalar<S['type']> | null
-    : Scalar<S['type']>;
+/** What a write may pass: timestamps also as ISO strings, jsonb as serialised text. */
+type Writable<T extends PgType> = T extends 'timestamp with time zone' ? Date | string : T extends 'jsonb' ? string : Scalar<T>;
+
+type OrNull<S extends ColumnSpec, T> = S['nullable'] extends true ? T | null : T;
+
+type Column<S extends ColumnSpec> = ColumnType<
+  OrNull<S, Scalar<S['type']>>,
+  S['generated'] extends true ? OrNull<S, Writable<S['type']>> | undefined : OrNull<S, Writable<S['type']>>,
+  OrNull<S, Writable<S['type']>>
+>;
 
 type Row<T extends Record<string, ColumnSpec>> = { [K in keyof T]: Column<T[K]> };
 

@@ -1,0 +1,24 @@
+// The process's one database handle: infrastructure, opened once at start-up (never per-user state).
+import { config, type Config } from './config.js';
+import { createDb, type DbHandle } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { hasAnyDomainData, seedDatabase } from './seed/seed.service.js';
+
+let opening: Promise<DbHandle> | undefined;
+
+export function database(): Promise<DbHandle> {
+  opening ??= openDatabase(config());
+  return opening;
+}
+
+async function openDatabase(cfg: Config): Promise<DbHandle> {
+  const handle = await createDb(cfg.databaseUrl ? { url: cfg.databaseUrl } : { dataDir: cfg.dataDir });
+  await migrateToLatest(handle.db);
+  if (cfg.demo && !(await hasAnyDomainData(handle.db))) {
+    const started = Date.now();
+    console.info('[beacon] empty database: seeding demo data (first start only)…');
+    await seedDatabase(handle.db, { profile: 'demo', seed: 1, fiscalYearStartMonth: cfg.fiscalYearStartMonth });
+    console.info(`[beacon] demo data seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return handle;
+}

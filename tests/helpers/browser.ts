@@ -1,0 +1,30 @@
+// Chromium through playwright-core, using the system browser (no download). Without Chromium the
+// browser tests are skipped with one line locally, and fail when CI=true.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+export const chromiumPath = candidates.find((p): p is string => !!p && fs.existsSync(p));
+
+if (!chromiumPath) {
+  if (process.env.CI === 'true') throw new Error('CI=true but no Chromium was found (install Debian\'s chromium)');
+  console.info('[tests] no Chromium found (apt-get install chromium): browser tests are skipped.');
+}
+
+export const hasBrowser = !!chromiumPath;
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!chromiumPath) throw new Error('no Chromium');
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'
+    ]
+  });
+}
+
+export const artifactsDir = path.resolve(import.meta.dirname, '..', '..', 'test-results');
+fs.mkdirSync(artifactsDir, { recursive: true });
