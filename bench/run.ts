@@ -1,0 +1,66 @@
+// npm run bench [-- --only overview] [--profiles demo,large] [--engines pglite,postgres]
+// Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchOverview, machine, type Engine, type OverviewResult, type Profile } from './overview.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const only = arg('only', 'all');
+const profiles = arg('profiles', 'demo,large').split(',') as Profile[];
+const engines = arg('engines', 'pglite,postgres').split(',') as Engine[];
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const resultsFile = path.resolve(import.meta.dirname, 'RESULTS.md');
+const log = (s: string) => console.error(s);
+
+function replaceSection(name: string, body: string) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  let text = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs.\n';
+  const block = `${start}\n${body.trim()}\n${end}`;
+  const re = new RegExp(`${start}[\\s\\S]*?${end}`);
+  text = re.test(text) ? text.replace(re, block) : `${text.trimEnd()}\n\n${block}\n`;
+  fs.writeFileSync(resultsFile, text);
+}
+
+function overviewSection(results: OverviewResult[]): string {
+  const row = (r: OverviewResult) =>
+    `| ${r.engine} | ${r.profile} | ${Number.isNaN(r.seedSeconds) ? 'cached' : r.seedSeconds.toFixed(0) + ' s'} | ${r.overviewMedianMs.toFixed(2)} | ${r.overviewP90Ms.toFixed(2)} | ${r.naiveMedianMs.toFixed(1)} | ${r.naiveP90Ms.toFixed(1)} | ${r.speedup.toFixed(1)}× |`;
+  const pgDemo = results.find((r) => r.engine === 'postgres' && r.profile === 'demo');
+  const pgLarge = results.find((r) => r.engine === 'postgres' && r.profile === 'large');
+  const checks: string[] = [];
+  if (pgLarge) {
+    checks.push(`- overview ≤ 20 ms median on Postgres at large: **${pgLarge.overviewMedianMs.toFixed(2)} ms** → ${pgLarge.overviewMedianMs <= 20 ? 'met' : 'MISSED'}`);
+    checks.push(`- ≥ 20× faster than naive at large: **${pgLarge.speedup.toFixed(1)}×** → ${pgLarge.speedup >= 20 ? 'met' : 'MISSED'}`);
+    if (pgDemo) {
+      const ratio = pgLarge.overviewMedianMs / pgDemo.overviewMedianMs;
+      checks.push(`- large ≤ 1.5× demo: **${ratio.toFixed(2)}×** (${pgLarge.overviewMedianMs.toFixed(2)} / ${pgDemo.overviewMedianMs.toFixed(2)} ms) → ${ratio <= 1.5 ? 'met' : 'MISSED'}`);
+    }
+  }
+  return `## dashboard.overview vs naive GROUP BY
+
+${new Date().toISOString().slice(0, 10)} · ${machine()}
+
+| engine | profile | seed time | overview median ms | overview p90 ms | naive median ms | naive p90 ms | speed-up |
+|---|---|---|---|---|---|---|---|
+${results.map(row).join('\n')}
+
+Targets (Postgres, large profile):
+${checks.join('\n') || '- (Postgres large profile not run)'}`;
+}
+
+if (only === 'all' || only === 'overview') {
+  const results: OverviewResult[] = [];
+  for (const profile of profiles) {
+    for (const engine of engines) {
+      log(`overview: ${engine} / ${profile}`);
+      results.push(await benchOverview(engine, profile, serverUrl, log));
+    }
+  }
+  const section = overviewSection(results);
+  console.log(section);
+  replaceSection('overview', section);
+}
