@@ -17,10 +17,16 @@ server.listen(port, host, () => {
   console.log(`[beacon] listening on http://localhost:${actualPort}`);
 });
 
-function shutdown(signal) {
+// Server modules register their clean-up (closing the database, so the embedded one is flushed)
+// in globalThis.__beaconShutdown; they run after the HTTP server stops accepting connections.
+async function shutdown(signal) {
   console.log(`[beacon] ${signal}: shutting down`);
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 5000).unref();
+  setTimeout(() => process.exit(1), 10_000).unref();
+  server.close();
+  server.closeAllConnections?.();
+  const tasks = globalThis.__beaconShutdown ?? [];
+  await Promise.allSettled(tasks.map((task) => task()));
+  process.exit(0);
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -6,6 +6,15 @@ import { hasAnyDomainData, seedDatabase } from './seed/seed.service.js';
 
 let opening: Promise<DbHandle> | undefined;
 
+declare global {
+  // Clean-up tasks run by scripts/serve.js on SIGTERM/SIGINT, after the HTTP server has closed.
+  var __beaconShutdown: Array<() => Promise<void>> | undefined;
+}
+
+export function onShutdown(task: () => Promise<void>): void {
+  (globalThis.__beaconShutdown ??= []).push(task);
+}
+
 export function database(): Promise<DbHandle> {
   opening ??= openDatabase(config());
   return opening;
@@ -13,6 +22,7 @@ export function database(): Promise<DbHandle> {
 
 async function openDatabase(cfg: Config): Promise<DbHandle> {
   const handle = await createDb(cfg.databaseUrl ? { url: cfg.databaseUrl } : { dataDir: cfg.dataDir });
+  onShutdown(() => handle.close());
   await migrateToLatest(handle.db);
   if (cfg.demo && !(await hasAnyDomainData(handle.db))) {
     const started = Date.now();
