@@ -327,7 +327,9 @@ begin
     new.updated_at := new.created_at;
     return new;
   end if;
-  if new.stage <> old.stage and current_setting('beacon.stage_move', true) is distinct from '1' then
+  -- Only the stage-event trigger (one trigger level down) may move the stage; the setting alone is
+  -- not enough, since any client could set it.
+  if new.stage <> old.stage and (pg_trigger_depth() < 2 or current_setting('beacon.stage_move', true) is distinct from '1') then
     raise exception 'change a funding request''s stage by recording a stage event, not by updating it'
       using errcode = 'check_violation';
   end if;
@@ -538,6 +540,8 @@ create index audit_log_entity on audit_log (entity, entity_id);
 create index audit_log_actor on audit_log (actor_id, at desc);
 create trigger audit_log_append_only before update or delete on audit_log
   for each row execute function refuse_change('the audit trail is never rewritten');
+create trigger audit_log_no_truncate before truncate on audit_log
+  for each statement execute function refuse_change('the audit trail is never rewritten');
 `;
 
 const DOWN = String.raw`

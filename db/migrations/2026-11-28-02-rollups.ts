@@ -211,7 +211,7 @@ create view v_budget as
     select fiscal_year, category_program_area(category) as program_area,
       sum(approved_cents) filter (where stage in ('approved', 'disbursed', 'reported'))::bigint as committed_cents,
       sum(disbursed_cents)::bigint as disbursed_cents
-    from rollup_pipeline group by 1, 2
+    from rollup_pipeline where request_count <> 0 group by 1, 2
   )
   select coalesce(b.fiscal_year, c.fiscal_year) as fiscal_year, coalesce(b.program_area, c.program_area) as program_area,
     coalesce(b.budget_cents, 0) as budget_cents, coalesce(b.restricted_cents, 0) as restricted_cents,
