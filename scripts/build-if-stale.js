@@ -26,11 +26,44 @@ export function buildIsCurrent() {
   return sources.every((s) => newestMtime(s) <= builtAt);
 }
 
+const lockDir = path.join(root, '.build-lock');
+
+/** @param {number} ms */
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// Several test runs (or a test run and `npm start`) may want a build at once: one builds, the
+// others wait for it, since two concurrent Vite builds clobber each other's output.
+function withBuildLock(/** @type {() => void} */ fn) {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      break;
+    } catch (err) {
+      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
+      const age = Date.now() - fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs;
+      if (age > 10 * 60_000) fs.rmSync(lockDir, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error('timed out waiting for another build to finish');
+      sleep(500);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 export function ensureBuild() {
   if (buildIsCurrent()) return;
-  console.log('[beacon] building the app (first start, or sources changed)…');
-  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
-  fs.writeFileSync(stamp, new Date().toISOString());
+  withBuildLock(() => {
+    if (buildIsCurrent()) return;
+    console.log('[beacon] building the app (first start, or sources changed)…');
+    const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
+    fs.writeFileSync(stamp, new Date().toISOString());
+  });
 }

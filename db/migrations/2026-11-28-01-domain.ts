@@ -288,18 +288,33 @@ begin
       using errcode = 'check_violation';
   end if;
   new.seconds_in_from_stage := floor(extract(epoch from new.occurred_at - r.stage_entered_at));
-  perform set_config('beacon.stage_move', '1', true);
-  update funding_request set
-    stage = new.to_stage,
-    stage_entered_at = new.occurred_at,
-    approved_cents = case when new.to_stage = 'approved' then coalesce(new.amount_cents, approved_cents) else approved_cents end,
-    disbursed_cents = case when new.to_stage = 'disbursed' then coalesce(new.amount_cents, approved_cents) else disbursed_cents end
-  where id = new.request_id;
-  perform set_config('beacon.stage_move', '', true);
   return new;
+end $$;
+-- The request rows move in one UPDATE per statement (not one per event): a bulk of events costs one
+-- pass of the request's statement-level rollup and change_log triggers.
+create function funding_stage_event_move() returns trigger language plpgsql as $$
+begin
+  if not exists (select 1 from new_rows where from_stage is not null) then
+    return null;
+  end if;
+  if exists (select 1 from new_rows where from_stage is not null group by request_id having count(*) > 1) then
+    raise exception 'one statement may move a funding request only once' using errcode = 'BC002';
+  end if;
+  perform set_config('beacon.stage_move', '1', true);
+  update funding_request f set
+    stage = e.to_stage,
+    stage_entered_at = e.occurred_at,
+    approved_cents = case when e.to_stage = 'approved' then coalesce(e.amount_cents, f.approved_cents) else f.approved_cents end,
+    disbursed_cents = case when e.to_stage = 'disbursed' then coalesce(e.amount_cents, f.approved_cents) else f.disbursed_cents end
+  from new_rows e
+  where f.id = e.request_id and e.from_stage is not null;
+  perform set_config('beacon.stage_move', '', true);
+  return null;
 end $$;
 create trigger funding_stage_event_apply before insert on funding_stage_event
   for each row execute function funding_stage_event_apply();
+create trigger funding_stage_event_move after insert on funding_stage_event
+  referencing new table as new_rows for each statement execute function funding_stage_event_move();
 create trigger funding_stage_event_append_only before update or delete on funding_stage_event
   for each row execute function refuse_change('stage events are history: record a new event instead');
 create trigger funding_stage_event_no_truncate before truncate on funding_stage_event
@@ -347,7 +362,8 @@ begin
   if new.stage = 'disbursed' and new.stage <> old.stage and new.disbursed_cents = 0 then
     raise exception 'disbursing a funding request needs a disbursed amount above zero' using errcode = 'check_violation';
   end if;
-  new.updated_at := now();
+  -- A stage move is dated by its event (which may be back-dated history), other edits by the clock.
+  new.updated_at := case when new.stage <> old.stage then new.stage_entered_at else now() end;
   new.version := old.version + 1;
   return new;
 end $$;
@@ -423,7 +439,12 @@ begin
   new.state := p.state;
   if TG_OP = 'INSERT' then
     new.version := 1;
-    new.closed_at := case when new.status in ('fulfilled', 'cancelled') then new.created_at end;
+    -- A need recorded as already closed keeps the closing time given (e.g. imported history).
+    new.closed_at := case when new.status in ('fulfilled', 'cancelled') then coalesce(new.closed_at, new.created_at) end;
+    if new.closed_at < new.created_at then
+      raise exception 'a need cannot close (%) before it was created (%)', new.closed_at, new.created_at
+        using errcode = 'check_violation';
+    end if;
     return new;
   end if;
   if not need_status_move_allowed(old.status, new.status) then
@@ -549,7 +570,7 @@ drop table if exists audit_log, outreach_goal, outreach_event, survivor_count, f
   aftercare_need, budget, funding_stage_event, funding_request, partner, user_session, user_region, app_user,
   region, division cascade;
 drop function if exists partner_state_cascade, bump_version, survivor_count_guard, aftercare_need_guard, funding_request_open_history,
-  funding_request_guard, funding_stage_event_apply, partner_guard, refuse_change, need_status_move_allowed,
+  funding_request_guard, funding_stage_event_move, funding_stage_event_apply, partner_guard, refuse_change, need_status_move_allowed,
   funding_stage_move_allowed, category_program_area, month_start(date), month_start(timestamptz) cascade;
 drop type if exists user_role, outreach_audience, outreach_format, need_status, need_priority, basic_need_type,
   need_kind, program_area, funding_stage, funding_category, vetting_status, partner_kind, country_code;

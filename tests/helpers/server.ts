@@ -22,7 +22,14 @@ export interface ServerOptions {
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
+// @ts-expect-error plain JS module without types
+const { ensureBuild } = (await import('../../scripts/build-if-stale.js')) as { ensureBuild: () => void };
+// At import (collection time, outside any hook timeout): a stale build is rebuilt once, here.
+ensureBuild();
+
+/** Runs the production build (rebuilt first when sources changed; one build at a time). */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  ensureBuild();
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-test-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -403,7 +403,11 @@ class Simulation {
     });
   }
 
-  /** Several legal, fundable moves in one INSERT (one of them possibly a two-step chain of one request). */
+  /**
+   * Several legal, fundable moves in one INSERT. Sometimes one request is also given a second,
+   * chained move in the same statement: each event is checked against the stage before the
+   * statement, so that whole INSERT is refused (BC001) and nothing of it is written.
+   */
   async stageBulkMove() {
     const r = this.rng;
     await this.step('stage.bulk', async (trx, plan) => {
@@ -419,8 +423,9 @@ class Simulation {
         const amount = to === 'approved' ? r.int(1, 1_000_000) : to === 'disbursed' ? (c.approved_cents > 0 ? r.int(1, c.approved_cents) : null) : null;
         if (to === 'disbursed' && c.approved_cents === 0) continue;
         values.push({ request_id: c.id, from_stage: c.stage, to_stage: to, amount_cents: amount, occurred_at: at });
-        if (c.stage === 'intake' && r.chance(0.3)) {
+        if (c.stage === 'intake' && r.chance(0.1)) {
           values.push({ request_id: c.id, from_stage: 'vetting', to_stage: 'approved', amount_cents: r.int(1, 500_000), occurred_at: at });
+          plan.expect = 'BC001';
         }
       }
       plan.label = `one INSERT of ${values.length} stage events: ${values.map((x) => `${x.request_id}:${x.from_stage}>${x.to_stage}`).join(' ')}`;

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, type RawBuilder } from 'kysely';
+import { targets, type TestDb } from '../helpers/db.js';
+import type { Db } from '../../src/lib/server/db/index.js';
+import { fiscalYearOf } from '../../src/lib/server/fiscal-year.js';
+import { hasAnyDomainData, seedDatabase, type SeedSummary } from '../../src/lib/server/seed/seed.service.js';
+
+// A July fiscal year exercises the non-calendar case: FY2026 runs 2025-07-01 .. 2026-06-30.
+const ANCHOR = new Date('2026-06-15T12:00:00Z');
+const FY_START = 7;
+const demo = (seed: number) => ({ profile: 'demo' as const, seed, anchor: ANCHOR, fiscalYearStartMonth: FY_START });
+
+const DOMAIN_TABLES = [
+  'partner', 'budget', 'funding_request', 'funding_stage_event', 'aftercare_need', 'survivor_count', 'outreach_event', 'outreach_goal'
+] as const;
+
+/**
+ * md5 of every domain row in id order. funding_request.updated_at is left out: the database sets
+ * it to now() on every stage move, so it is wall-clock time, not seeded data.
+ */
+async function contentHash(db: Db): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of DOMAIN_TABLES) {
+    const row = table === 'funding_request' ? sql`to_jsonb(t) - 'updated_at'` : sql`to_jsonb(t)`;
+    const { rows } = await sql<{ h: string }>`
+      select md5(coalesce(string_agg((${row})::text, '|' order by t.id), '')) as h from ${sql.table(table)} t`.execute(db);
+    out[table] = rows[0].h;
+  }
+  return out;
+}
+
+async function one<T>(db: Db, query: RawBuilder<T>): Promise<T> {
+  return (await query.execute(db)).rows[0];
+}
+
+for (const target of targets) {
+  describe(`seed generator on ${target.name}`, () => {
+    let a: TestDb;
+    let b: TestDb;
+    let c: TestDb;
+    let summary: SeedSummary;
+    let emptyBefore: boolean;
+
+    beforeAll(async () => {
+      [a, b, c] = [await target.open(), await target.open(), await target.open()];
+      emptyBefore = !(await hasAnyDomainData(a.db));
+      // Separate databases: on a server the three seeds run side by side.
+      [summary] = await Promise.all([seedDatabase(a.db, demo(7)), seedDatabase(b.db, demo(7)), seedDatabase(c.db, demo(8))]);
+    }, 300_000);
+
+    afterAll(async () => {
+      await Promise.all([a, b, c].filter(Boolean).map((h) => h.drop()));
+    });
+
+    it('gives identical data for the same seed and anchor', async () => {
+      expect(await contentHash(a.db)).toEqual(await contentHash(b.db));
+    });
+
+    it('gives different data for a different seed', async () => {
+      const [ha, hc] = [await contentHash(a.db), await contentHash(c.db)];
+      for (const table of ['partner', 'funding_request', 'funding_stage_event', 'aftercare_need', 'outreach_event'] as const) {
+        expect(hc[table], table).not.toBe(ha[table]);
+      }
+    });
+
+    it('writes roughly the promised amounts of demo data', () => {
+      const n = summary.counts;
+      expect(n.partner).toBeGreaterThanOrEqual(380);
+      expect(n.partner).toBeLessThanOrEqual(420);
+      expect(n.funding_request).toBe(2_500);
+      expect(n.funding_stage_event).toBeGreaterThan(2_500 * 3);
+      expect(n.aftercare_need).toBeGreaterThanOrEqual(1_100);
+      expect(n.aftercare_need).toBeLessThanOrEqual(1_250);
+      expect(n.outreach_event).toBe(6_000);
+      expect(n.outreach_goal).toBe(3 * 4 * 11);
+      expect(n.budget).toBeGreaterThanOrEqual(12);
+      expect(n.survivor_count).toBeGreaterThan(1_000);
+      expect(emptyBefore).toBe(true);
+    });
+
+    it('covers three fiscal years, ending with the anchor\'s', async () => {
+      expect(summary.fiscalYears).toEqual([2024, 2025, 2026]);
+      const rows = await a.db.selectFrom('funding_request').select(['fiscal_year', 'created_at']).execute();
+      expect([...new Set(rows.map((r) => r.fiscal_year))].sort()).toEqual([2024, 2025, 2026]);
+      for (const r of rows) expect(r.fiscal_year).toBe(fiscalYearOf(new Date(r.created_at), FY_START));
+      const budgetYears = await a.db.selectFrom('budget').select('fiscal_year').distinct().orderBy('fiscal_year').execute();
+      expect(budgetYears.map((r) => r.fiscal_year)).toEqual([2024, 2025, 2026]);
+      const restricted = await a.db.selectFrom('budget').select('fiscal_year').distinct()
+        .where('donor_restriction', 'is not', null).orderBy('fiscal_year').execute();
+      expect(restricted.map((r) => r.fiscal_year)).toEqual([2024, 2025, 2026]);
+    });
+
+    it('spreads partners over every region, mostly vetted, with every kind', async () => {
+      const r = await one(a.db, sql<{ regions: number; kinds: number; vetted: number; total: number }>`
+        select count(distinct state)::int as regions, count(distinct kind)::int as kinds,
+          count(*) filter (where vetting_status = 'vetted')::int as vetted, count(*)::int as total from partner`);
+      expect(r.regions).toBe(64);
+      expect(r.kinds).toBe(6);
+      expect(r.vetted / r.total).toBeGreaterThan(0.75);
+      expect(r.vetted).toBeLessThan(r.total);
+    });
+
+    it('gives every funding request a full stage history from intake to its current stage', async () => {
+      const r = await one(a.db, sql<{ bad_open: number; gaps: number; backwards: number; mismatched: number; without: number }>`
+        with e as (
+          select request_id, from_stage, to_stage, occurred_at,
+            lag(to_stage) over w as prev_to, lag(occurred_at) over w as prev_at,
+            row_number() over w as n, count(*) over (partition by request_id) as total
+          from funding_stage_event window w as (partition by request_id order by occurred_at, id)
+        )
+        select
+          count(*) filter (where n = 1 and (from_stage is not null or to_stage <> 'intake'))::int as bad_open,
+          count(*) filter (where n > 1 and from_stage is distinct from prev_to)::int as gaps,
+          count(*) filter (where n > 1 and occurred_at <= prev_at)::int as backwards,
+          (select count(*) from funding_request f join e on e.request_id = f.id and e.n = e.total
+            where e.to_stage <> f.stage or e.occurred_at <> f.stage_entered_at)::int as mismatched,
+          (select count(*) from funding_request f where not exists (
+            select 1 from funding_stage_event x where x.request_id = f.id))::int as without
+        from e`);
+      expect(r).toEqual({ bad_open: 0, gaps: 0, backwards: 0, mismatched: 0, without: 0 });
+    });
+
+    it('finishes older fiscal years and leaves the current one spread over the pipeline', async () => {
+      const rows = await a.db.selectFrom('funding_request').select(['fiscal_year', 'stage']).execute();
+      const oldest = rows.filter((r) => r.fiscal_year === 2024);
+      const settled = oldest.filter((r) => ['reported', 'disbursed', 'declined', 'withdrawn'].includes(r.stage));
+      expect(settled.length / oldest.length).toBeGreaterThan(0.95);
+      const current = new Set(rows.filter((r) => r.fiscal_year === 2026).map((r) => r.stage));
+      for (const stage of ['intake', 'vetting', 'approved', 'disbursed'] as const) expect(current.has(stage), stage).toBe(true);
+    });
+
+    it('never writes a timestamp or date after the anchor', async () => {
+      const r = await one(a.db, sql<{ latest: Date | string }>`
+        select greatest(
+          (select max(greatest(created_at, vetted_at, updated_at)) from partner),
+          (select max(greatest(created_at, stage_entered_at)) from funding_request),
+          (select max(occurred_at) from funding_stage_event),
+          (select max(greatest(created_at, updated_at)) from budget),
+          (select max(greatest(created_at, updated_at, closed_at)) from aftercare_need),
+          (select max(greatest(reported_at, month::timestamptz)) from survivor_count),
+          (select max(greatest(created_at, updated_at, occurred_on::timestamptz)) from outreach_event)
+        ) as latest`);
+      expect(new Date(r.latest).getTime()).toBeLessThanOrEqual(ANCHOR.getTime());
+    });
+
+    it('reports aggregate survivor counts, small ones included, never more intakes than served', async () => {
+      const r = await one(a.db, sql<{ small: number; bad: number; months: number }>`
+        select count(*) filter (where served between 1 and 10)::int as small,
+          count(*) filter (where new_intakes > served)::int as bad, count(distinct month)::int as months
+        from survivor_count`);
+      expect(r.small).toBeGreaterThan(50);
+      expect(r.bad).toBe(0);
+      expect(r.months).toBeGreaterThanOrEqual(30);
+    });
+
+    it('has open critical needs and mostly closed old ones', async () => {
+      const r = await one(a.db, sql<{ open_critical: number; old: number; old_closed: number }>`
+        select count(*) filter (where priority = 'critical' and status in ('open', 'in_progress', 'pledged'))::int as open_critical,
+          count(*) filter (where created_at < ${ANCHOR.toISOString()}::timestamptz - interval '1 year')::int as old,
+          count(*) filter (where created_at < ${ANCHOR.toISOString()}::timestamptz - interval '1 year'
+            and status in ('fulfilled', 'cancelled'))::int as old_closed
+        from aftercare_need`);
+      expect(r.open_critical).toBeGreaterThanOrEqual(5);
+      expect(r.old_closed / r.old).toBeGreaterThan(0.8);
+    });
+
+    it('leaves the trigger-kept rollups equal to the base tables', async () => {
+      const pipeline = await one(a.db, sql<{ diff: number }>`
+        select count(*)::int as diff from (
+          select fiscal_year, stage, count(*)::bigint, sum(approved_cents)::bigint, sum(disbursed_cents)::bigint
+            from funding_request group by 1, 2
+          except
+          select fiscal_year, stage, sum(request_count)::bigint, sum(approved_cents)::bigint, sum(disbursed_cents)::bigint
+            from v_pipeline group by 1, 2
+        ) d`);
+      const outreach = await one(a.db, sql<{ diff: number }>`
+        select count(*)::int as diff from (
+          select state, count(*)::bigint, sum(attendees)::bigint from outreach_event group by 1
+          except
+          select state, sum(event_count)::bigint, sum(attendees)::bigint from v_outreach_monthly group by 1
+        ) d`);
+      const moves = await one(a.db, sql<{ diff: number }>`
+        select count(*)::int as diff from (
+          select to_stage, count(*)::bigint from funding_stage_event group by 1
+          except
+          select to_stage, sum(moves)::bigint from v_stage_throughput group by 1
+        ) d`);
+      expect({ pipeline: pipeline.diff, outreach: outreach.diff, moves: moves.diff }).toEqual({ pipeline: 0, outreach: 0, moves: 0 });
+    });
+
+    it('refuses to seed a database that already has data', async () => {
+      expect(await hasAnyDomainData(a.db)).toBe(true);
+      await expect(seedDatabase(a.db, demo(7))).rejects.toThrow('database already has data; seed an empty database');
+    });
+
+    it('rejects an unknown profile or a bad seed before writing anything', async () => {
+      await expect(seedDatabase(a.db, { profile: 'huge' as never })).rejects.toThrow(/unknown seed profile/);
+      await expect(seedDatabase(a.db, { profile: 'demo', seed: -1 })).rejects.toThrow(/seed must be an integer/);
+    });
+  });
+}
