@@ -7,7 +7,25 @@ const config = {
   kit: {
     adapter: adapter({ out: 'build' }),
     // Forms are origin-checked by SvelteKit itself (the default; no trusted extra origins).
-    csrf: { trustedOrigins: [] }
+    csrf: { trustedOrigins: [] },
+    // Nonces for SSR pages, hashes for prerendered ones ('auto'). No inline script runs without one.
+    // connect-src gets ws(s):// of the serving host added per response in hooks.server.ts (Socket.IO).
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        // Svelte style attributes and Chart.js set inline styles.
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self'],
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none']
+      }
+    }
   }
 };
 

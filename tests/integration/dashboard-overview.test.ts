@@ -3,8 +3,12 @@ import { TRPCError } from '@trpc/server';
 import { targets, type TestDb } from '../helpers/db.js';
 import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
 import { appRouter } from '../../src/lib/server/trpc/router.js';
+import type { SessionUser } from '../../src/lib/server/auth/access.js';
 
 const createCaller = createCallerFactory(appRouter);
+
+// Who may call it is the authorization matrix's business; here a director reads the figures.
+const director: SessionUser = { id: 'director', email: 'director@example.org', displayName: 'Director', role: 'leadership', divisions: [], states: [] };
 
 /** A small world with figures known by hand: two states in two divisions, FY2026 (January start). */
 async function buildWorld(h: TestDb) {
@@ -63,7 +67,7 @@ for (const target of targets) {
     beforeAll(async () => {
       h = await target.open();
       await buildWorld(h);
-      caller = createCaller({ db: h.db, dbKind: h.kind });
+      caller = createCaller({ db: h.db, dbKind: h.kind, user: director });
     });
     afterAll(() => h.drop());
 

@@ -1,21 +1,24 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Db } from '../db/index.js';
 import type { DbKind } from '../config.js';
+import type { SessionUser } from '../auth/access.js';
 import { database } from '../runtime.js';
 
 /** The testable part of the context: tests build it directly and call procedures via createCaller. */
 export interface InnerContext {
   db: Db;
   dbKind: DbKind;
+  /** The signed-in user (from the session cookie, see hooks.server.ts), or null when anonymous. */
+  user: SessionUser | null;
 }
 
 export function createInnerContext(inner: InnerContext): InnerContext {
-  return inner;
+  return { db: inner.db, dbKind: inner.dbKind, user: inner.user ?? null };
 }
 
-export async function createContext(_event: RequestEvent): Promise<InnerContext> {
+export async function createContext(event: RequestEvent): Promise<InnerContext> {
   const { db, kind } = await database();
-  return createInnerContext({ db, dbKind: kind });
+  return createInnerContext({ db, dbKind: kind, user: event.locals.user ?? null });
 }
 
 export type Context = InnerContext;

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
 import { DomainError } from '../errors.js';
+import { canEditState, OPERATIONAL_ROLES, type Role, type SessionUser } from '../auth/access.js';
 
 const t = initTRPC.context<Context>().create({
   // Never dev mode: tRPC would put stack traces into error responses.
@@ -28,7 +29,51 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+function requireUser(user: SessionUser | null): SessionUser {
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  return user;
+}
+
+/** A signed-in user of any role; narrows ctx.user to non-null. */
+export const authed = t.middleware(({ ctx, next }) => next({ ctx: { ...ctx, user: requireUser(ctx.user) } }));
+
+/** A signed-in user with one of `roles` (UNAUTHORIZED when anonymous, FORBIDDEN for other roles). */
+export function role(...roles: Role[]) {
+  return t.middleware(({ ctx, next }) => {
+    const user = requireUser(ctx.user);
+    if (!roles.includes(user.role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs one of these roles: ${roles.join(', ')}.` });
+    }
+    return next({ ctx: { ...ctx, user } });
+  });
+}
+
+/**
+ * Region scope for mutations: `getState` names the state the input touches (from the input, or by
+ * looking the row up); coordinators pass only for their own states. Use after `.input()`.
+ * A null state means the row does not exist (NOT_FOUND, so no one learns what exists elsewhere).
+ */
+export function inRegion<I>(getState: (input: I, ctx: Context & { user: SessionUser }) => string | null | Promise<string | null>) {
+  return t.middleware(async ({ ctx, input, next }) => {
+    const user = requireUser(ctx.user);
+    const state = await getState(input as I, { ...ctx, user });
+    if (state === null) throw new TRPCError({ code: 'NOT_FOUND', message: 'Not found.' });
+    if (!canEditState(user, state)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `You can only change rows in your own regions (not ${state}).` });
+    }
+    return next({ ctx: { ...ctx, user } });
+  });
+}
+
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
+
+// Every procedure starts from one of these. `publicProcedure` has no caller yet: anything that is not
+// meant for anonymous visitors must use a guarded one (the authorization matrix test enforces it).
 export const publicProcedure = t.procedure.use(domainErrors);
+export const signedInProcedure = publicProcedure.use(authed);
+export const procedureFor = (...roles: Role[]) => publicProcedure.use(role(...roles));
+/** Live operational data: leadership, coordinators (all regions, read-only outside theirs) and admins. */
+export const operationalProcedure = procedureFor(...OPERATIONAL_ROLES);
+export const adminProcedure = procedureFor('admin');

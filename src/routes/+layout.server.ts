@@ -1,0 +1,14 @@
+import type { LayoutServerLoad } from './$types';
+import { homeOf } from '$lib/server/auth/access.js';
+import { navFor } from '$lib/server/auth/page-access.js';
+
+/** What the header shows: a courtesy; the server guards every page and procedure regardless. */
+export const load: LayoutServerLoad = ({ locals }) => {
+  const user = locals.user;
+  if (!user) return { user: null, nav: [], home: '/login' };
+  return {
+    user: { displayName: user.displayName, email: user.email, role: user.role },
+    nav: navFor(user),
+    home: homeOf(user.role)
+  };
+};

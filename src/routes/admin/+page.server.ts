@@ -1,0 +1,96 @@
+import type { Actions, PageServerLoad } from './$types';
+import { serverCaller, actionFailure, describeRefusal } from '$lib/server/trpc/caller.js';
+
+const text = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : undefined;
+};
+const list = (form: FormData, name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string');
+
+const AUDIT_FILTERS = ['actorId', 'entity', 'from', 'to'] as const;
+
+export const load: PageServerLoad = async (event) => {
+  const caller = await serverCaller(event);
+  const filters: Record<string, string> = {};
+  for (const key of AUDIT_FILTERS) {
+    const value = event.url.searchParams.get(key);
+    if (value) filters[key] = value;
+  }
+  const beforeId = Number(event.url.searchParams.get('beforeId')) || undefined;
+  const [users, entities] = await Promise.all([caller.users.list(), caller.audit.entities()]);
+  try {
+    const audit = await caller.audit.list({ ...filters, beforeId, limit: 100 });
+    return { users, entities, filters, audit, auditError: null };
+  } catch (err) {
+    const refusal = describeRefusal(err);
+    if (!refusal) throw err;
+    return { users, entities, filters, audit: { entries: [], nextBeforeId: null }, auditError: refusal.message };
+  }
+};
+
+export const actions: Actions = {
+  invite: async (event) => {
+    const form = await event.request.formData();
+    const caller = await serverCaller(event);
+    const input = {
+      email: text(form, 'email') ?? '',
+      role: text(form, 'role') ?? '',
+      displayName: text(form, 'displayName') || undefined,
+      divisions: list(form, 'divisions'),
+      states: list(form, 'states')
+    };
+    try {
+      const invited = await caller.users.invite(input as never);
+      return { action: 'invite', invited: { email: input.email.trim().toLowerCase(), url: `${event.url.origin}/invite/${invited.token}`, expiresAt: invited.expiresAt } };
+    } catch (err) {
+      return actionFailure(err, { action: 'invite', values: input });
+    }
+  },
+  reissue: async (event) => {
+    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const caller = await serverCaller(event);
+    try {
+      const invited = await caller.users.reissueInvite({ userId });
+      return { action: 'reissue', userId, invited: { url: `${event.url.origin}/invite/${invited.token}`, expiresAt: invited.expiresAt } };
+    } catch (err) {
+      return actionFailure(err, { action: 'reissue', userId });
+    }
+  },
+  update: async (event) => {
+    const form = await event.request.formData();
+    const caller = await serverCaller(event);
+    const userId = text(form, 'userId') ?? '';
+    try {
+      await caller.users.update({
+        userId,
+        role: text(form, 'role') as never,
+        displayName: text(form, 'displayName'),
+        divisions: list(form, 'divisions') as never,
+        states: list(form, 'states') as never
+      });
+      return { action: 'update', userId, saved: true };
+    } catch (err) {
+      return actionFailure(err, { action: 'update', userId });
+    }
+  },
+  deactivate: async (event) => {
+    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const caller = await serverCaller(event);
+    try {
+      await caller.users.deactivate({ userId });
+      return { action: 'deactivate', userId, saved: true };
+    } catch (err) {
+      return actionFailure(err, { action: 'deactivate', userId });
+    }
+  },
+  reactivate: async (event) => {
+    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const caller = await serverCaller(event);
+    try {
+      await caller.users.reactivate({ userId });
+      return { action: 'reactivate', userId, saved: true };
+    } catch (err) {
+      return actionFailure(err, { action: 'reactivate', userId });
+    }
+  }
+};

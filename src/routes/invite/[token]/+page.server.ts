@@ -1,0 +1,48 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { database } from '$lib/server/runtime.js';
+import { DomainError } from '$lib/server/errors.js';
+import { homeOf } from '$lib/server/auth/access.js';
+import { setSessionCookie } from '$lib/server/auth/session.js';
+import { signOut, startSession } from '$lib/server/auth/sign-in.service.js';
+import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password.js';
+import { acceptInvitation, invitationForToken } from '$lib/server/users/users.service.js';
+import { displayNameInput } from '$lib/server/users/users.schemas.js';
+
+const UNUSABLE = 'This invitation link is invalid, has expired or was already used. Ask an admin for a new one.';
+
+const text = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+export const load: PageServerLoad = async ({ params }) => {
+  const { db } = await database();
+  const invitation = await invitationForToken(db, params.token);
+  if (!invitation) error(404, UNUSABLE);
+  return { email: invitation.email, displayName: invitation.displayName, role: invitation.role, minLength: PASSWORD_MIN_LENGTH };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const form = await event.request.formData();
+    const password = text(form, 'password');
+    const name = displayNameInput.safeParse(text(form, 'displayName'));
+    if (!name.success) return fail(400, { field: 'displayName', message: name.error.issues[0].message });
+    if (password !== text(form, 'confirm')) return fail(400, { field: 'confirm', message: 'The two passwords differ.' });
+
+    const { db } = await database();
+    let accepted;
+    try {
+      accepted = await acceptInvitation(db, { token: event.params.token, displayName: name.data, password });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return fail(err.code === 'NOT_FOUND' ? 404 : 400, { field: (err.details?.field as string) ?? null, message: err.message });
+    }
+    // Signed in as the new account straight away (whoever was signed in on this browser is not).
+    if (event.locals.session) await signOut(db, event.locals.session);
+    const created = await startSession(db, accepted.userId);
+    setSessionCookie(event.cookies, event.url, created.token, created.absoluteExpiresAt);
+    redirect(303, homeOf(accepted.role));
+  }
+};
