@@ -5,11 +5,30 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// The server exists before the app initialises: the init hook attaches Socket.IO to the server
+// registered here (src/lib/server/live/index.ts), so both share one port.
+/** @type {((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined} */
+let appHandler;
+
+// adapter-node takes the scheme from ORIGIN or PROTOCOL_HEADER and otherwise assumes https, which
+// would make every same-origin form post from http://localhost:3000 look cross-site. This server
+// speaks plain HTTP itself, so unless the operator configured either (e.g. behind a TLS proxy),
+// each request is marked http here — overwriting any such header a client sent.
+const SCHEME_HEADER = 'x-beacon-scheme';
+const markPlainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (markPlainHttp) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
+
+const server = http.createServer((req, res) => {
+  if (markPlainHttp) req.headers[SCHEME_HEADER] = 'http';
+  appHandler?.(req, res);
+});
+globalThis.__beaconHttpServer = server;
 const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);
+appHandler = handler;
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
-const server = http.createServer(handler);
 
 server.listen(port, host, () => {
   const address = server.address();

@@ -1,22 +1,108 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router.js';
 import { createContext } from '$lib/server/trpc/context.js';
 import { database } from '$lib/server/runtime.js';
+import { startLive } from '$lib/server/live/index.js';
+import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSessionToken } from '$lib/server/auth/session.js';
+import type { Db } from '$lib/server/db/index.js';
+import { canOpenPage, isPublicPage } from '$lib/server/auth/page-access.js';
+import { homeOf } from '$lib/server/auth/access.js';
 
 /** Start-up work: open the database, migrate, seed demo data on a first embedded start. */
 export const init: ServerInit = async () => {
-  await database();
+  const { db } = await database();
+  await sweepExpiredSessions(db);
+  // Socket.IO on the HTTP server registered by scripts/serve.js or the Vite plugin (see live/index.ts).
+  await startLive();
 };
+
+/** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */
+async function sweepExpiredSessions(db: Db): Promise<void> {
+  await deleteExpiredSessions(db);
+  setInterval(() => deleteExpiredSessions(db).catch((err) => console.error('[auth] session sweep failed:', err)), 60 * 60_000).unref();
+}
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   response.headers.set('X-Content-Type-Options', 'nosniff');
   response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   response.headers.set('X-Frame-Options', 'DENY');
+  response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  const csp = response.headers.get('Content-Security-Policy');
+  // kit.csp cannot know the host at build time; Socket.IO's WebSocket needs ws(s):// of this origin.
+  if (csp) response.headers.set('Content-Security-Policy', csp.replace(/connect-src ([^;]*)/, `connect-src $1 ${socketOrigin(event.url)}`));
   return response;
 };
+
+function socketOrigin(url: URL): string {
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF for everything that changes state: SvelteKit checks form posts itself, this applies the same
+ * rule to tRPC mutations and any other non-GET request (JSON bodies included): Origin must be ours.
+ */
+const sameOriginWrites: Handle = async ({ event, resolve }) => {
+  if (SAFE_METHODS.has(event.request.method)) return resolve(event);
+  if (event.request.headers.get('origin') !== event.url.origin) {
+    return new Response(JSON.stringify({ message: 'Cross-origin request refused.' }), {
+      status: 403,
+      headers: { 'content-type': 'application/json' }
+    });
+  }
+  return resolve(event);
+};
+
+/** locals.user and locals.session from the session cookie; a dead cookie is cleared. */
+const authenticate: Handle = async ({ event, resolve }) => {
+  event.locals.user = null;
+  event.locals.session = null;
+  const token = readSessionToken(event.cookies, event.url);
+  if (!token) return resolve(event);
+  const { db } = await database();
+  const validated = await validateSessionToken(db, token);
+  if (!validated) {
+    clearSessionCookie(event.cookies, event.url);
+    return resolve(event);
+  }
+  event.locals.user = validated.user;
+  event.locals.session = validated.session;
+  return resolve(event);
+};
+
+/**
+ * Pages: anonymous visitors go to sign-in, roles open only their pages (page-access.ts). tRPC is not
+ * a page route (route.id is null): every procedure guards itself. Answers are returned, not thrown,
+ * so they still pass through securityHeaders.
+ */
+const guardPages: Handle = async ({ event, resolve }) => {
+  const routeId = event.route.id;
+  if (routeId === null || isPublicPage(routeId)) return resolve(event);
+  const user = event.locals.user;
+  if (!user) {
+    const location = `/login?redirectTo=${encodeURIComponent(event.url.pathname + event.url.search)}`;
+    return new Response(null, { status: 303, headers: { location } });
+  }
+  if (!canOpenPage(user, routeId)) {
+    const message = `Your role (${user.role}) cannot open this page.`;
+    // Client-side navigation asks for data as JSON; SvelteKit's client then shows +error.svelte.
+    if (event.isDataRequest) return json({ message }, { status: 403 });
+    return new Response(forbiddenPage(message, homeOf(user.role)), { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } });
+  }
+  return resolve(event);
+};
+
+function forbiddenPage(message: string, home: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 — Beacon</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
+<h1>403</h1><p role="alert">${message}</p><p><a href="${home}">Go to your home page</a></p></body></html>`;
+}
 
 const trpc = createTRPCHandle({
   router: appRouter,
@@ -26,4 +112,10 @@ const trpc = createTRPCHandle({
   }
 });
 
-export const handle: Handle = sequence(securityHeaders, trpc);
+export const handle: Handle = sequence(securityHeaders, sameOriginWrites, authenticate, guardPages, trpc);
+
+/** Unexpected errors: the details go to the log, the response gets SvelteKit's generic message. */
+export const handleError: HandleServerError = ({ error: err, status, message }) => {
+  if (status >= 500) console.error('[beacon] unexpected error:', err);
+  return { message };
+};

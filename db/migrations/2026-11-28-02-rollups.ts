@@ -115,6 +115,16 @@ const rollups: Rollup[] = [
       follow_up_requests::bigint as follow_up_requests from {src}`
   },
   {
+    // The overview's outreach figures at the grain it filters by (month × state): a few hundred
+    // rows a year, however many events, formats and audiences there are.
+    name: 'rollup_outreach_reach',
+    table: 'outreach_event',
+    keys: ['month', 'state'],
+    measures: ['event_count', 'attendees', 'follow_up_requests'],
+    source: `select month_start(occurred_on) as month, state, 1::bigint as event_count, attendees::bigint as attendees,
+      follow_up_requests::bigint as follow_up_requests from {src}`
+  },
+  {
     name: 'rollup_survivors',
     table: 'survivor_count',
     keys: ['month', 'state'],
@@ -162,6 +172,11 @@ create table rollup_outreach (
   follow_up_requests bigint not null,
   primary key (month, state, format, audience)
 );
+create table rollup_outreach_reach (
+  month date not null, state char(2) not null,
+  event_count bigint not null, attendees bigint not null, follow_up_requests bigint not null,
+  primary key (month, state)
+);
 create table rollup_survivors (
   month date not null, state char(2) not null,
   reports bigint not null, served bigint not null, new_intakes bigint not null, bed_nights bigint not null,
@@ -202,22 +217,23 @@ create view v_stage_throughput as
   from rollup_stage_throughput t join region r on r.code = t.state
   where t.moves <> 0;
 
+-- A union (not a full join) so that a filter on fiscal_year reaches both sides' indexes.
 create view v_budget as
-  with b as (
-    select fiscal_year, program_area, sum(amount_cents)::bigint as budget_cents,
-      sum(amount_cents) filter (where donor_restriction is not null)::bigint as restricted_cents
-    from budget group by fiscal_year, program_area
-  ), c as (
-    select fiscal_year, category_program_area(category) as program_area,
-      sum(approved_cents) filter (where stage in ('approved', 'disbursed', 'reported'))::bigint as committed_cents,
-      sum(disbursed_cents)::bigint as disbursed_cents
-    from rollup_pipeline where request_count <> 0 group by 1, 2
-  )
-  select coalesce(b.fiscal_year, c.fiscal_year) as fiscal_year, coalesce(b.program_area, c.program_area) as program_area,
-    coalesce(b.budget_cents, 0) as budget_cents, coalesce(b.restricted_cents, 0) as restricted_cents,
-    coalesce(c.committed_cents, 0) as committed_cents, coalesce(c.disbursed_cents, 0) as disbursed_cents,
-    coalesce(b.budget_cents, 0) - coalesce(c.committed_cents, 0) as remaining_cents
-  from b full join c on c.fiscal_year = b.fiscal_year and c.program_area = b.program_area;
+  select fiscal_year, program_area,
+    sum(budget_cents)::bigint as budget_cents, sum(restricted_cents)::bigint as restricted_cents,
+    sum(committed_cents)::bigint as committed_cents, sum(disbursed_cents)::bigint as disbursed_cents,
+    (sum(budget_cents) - sum(committed_cents))::bigint as remaining_cents
+  from (
+    select fiscal_year, program_area, amount_cents as budget_cents,
+      case when donor_restriction is not null then amount_cents else 0 end as restricted_cents,
+      0::bigint as committed_cents, 0::bigint as disbursed_cents
+    from budget
+    union all
+    select fiscal_year, category_program_area(category), 0, 0,
+      case when stage in ('approved', 'disbursed', 'reported') then approved_cents else 0 end, disbursed_cents
+    from rollup_pipeline where request_count <> 0
+  ) parts
+  group by fiscal_year, program_area;
 
 create view v_needs as
   select n.status, n.priority, n.kind, n.state, r.division_code, n.need_count, n.quantity, n.estimated_cost_cents
@@ -251,6 +267,11 @@ create view v_outreach_goal_progress as
   left join rollup_outreach o on o.state = r.code and o.month >= g.period_start and o.month < g.period_end
   group by g.id;
 
+create view v_outreach_reach as
+  select o.month, o.state, r.division_code, o.event_count, o.attendees, o.follow_up_requests
+  from rollup_outreach_reach o join region r on r.code = o.state
+  where o.event_count <> 0;
+
 create view v_survivors_monthly as
   select s.month, s.state, r.division_code, s.reports, s.served, s.new_intakes, s.bed_nights
   from rollup_survivors s join region r on r.code = s.state
@@ -280,7 +301,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await runScript(db, `drop view if exists v_impact_partners, v_impact_funding, v_survivors_monthly, v_outreach_goal_progress,
+  await runScript(db, `drop view if exists v_impact_partners, v_impact_funding, v_survivors_monthly, v_outreach_reach, v_outreach_goal_progress,
     v_outreach_monthly, v_oldest_open_critical_needs, v_need_flow, v_needs, v_budget, v_stage_throughput,
     v_time_in_stage, v_stage_duration, v_pipeline`);
   for (const r of rollups) {

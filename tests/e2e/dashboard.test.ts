@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { demoUsers, signIn } from '../helpers/auth.js';
 
 describe.skipIf(!hasBrowser)('dashboard in Chromium (fresh embedded database, demo data)', () => {
   let server: RunningServer;
@@ -24,8 +25,9 @@ describe.skipIf(!hasBrowser)('dashboard in Chromium (fresh embedded database, de
     expect(await res.json()).toMatchObject({ ok: true, db: 'pglite' });
   });
 
-  it('renders /dashboard with demo figures', async () => {
+  it('renders /dashboard with demo figures for a signed-in director', async () => {
     const page = await browser.newPage();
+    await signIn(page, server.url, demoUsers.leadership);
     const response = await page.goto(`${server.url}/dashboard`);
     expect(response?.status()).toBe(200);
     const heading = await page.locator('h1').textContent();
@@ -41,6 +43,7 @@ describe.skipIf(!hasBrowser)('dashboard in Chromium (fresh embedded database, de
 
   it('applies filters from the URL and rejects a bad one with a clear 400', async () => {
     const page = await browser.newPage();
+    await signIn(page, server.url, demoUsers.leadership);
     await page.goto(`${server.url}/dashboard?division=mountain&state=CO`);
     expect(await page.locator('select[name="state"]').inputValue()).toBe('CO');
     const bad = await page.goto(`${server.url}/dashboard?division=pacific&state=CO`);

@@ -129,6 +129,12 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     from outreach_event o join region r on r.code = o.state
     group by 1, o.state, r.division_code, o.format, o.audience`,
 
+  v_outreach_reach: `
+    select date_trunc('month', o.occurred_on)::date as month, o.state, r.division_code, count(*)::bigint as event_count,
+      sum(o.attendees)::bigint as attendees, sum(o.follow_up_requests)::bigint as follow_up_requests
+    from outreach_event o join region r on r.code = o.state
+    group by 1, o.state, r.division_code`,
+
   v_outreach_goal_progress: `
     select g.id as goal_id, g.division_code, g.period_start, g.period_end, g.people_goal, g.events_goal,
       coalesce((select sum(o.attendees) from outreach_event o join region r on r.code = o.state

@@ -1,7 +1,10 @@
 // Every dashboard figure is read from the v_* views (over trigger-kept rollups), never from base
-// tables, so a read costs the same however long the history grows. One query per function.
+// tables, so a read costs the same however long the history grows. Each function below builds one
+// query; `overviewFigures` runs them as subqueries of ONE statement: one round trip, and one
+// snapshot, so every figure reflects the same moment (the change_log seq read with them).
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { Database, FundingCategory, FundingStage, NeedPriority, PartnerKind } from '../db/schema.js';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { Database, FundingCategory } from '../db/schema.js';
 
 export type Tx = Kysely<Database>;
 
@@ -20,27 +23,24 @@ export interface MonthRange extends RegionFilter {
   end: string;
 }
 
-type RegionalView = 'v_pipeline' | 'v_needs' | 'v_outreach_monthly' | 'v_survivors_monthly' | 'v_impact_funding' | 'v_impact_partners' | 'v_oldest_open_critical_needs';
+type RegionalView = 'v_pipeline' | 'v_needs' | 'v_outreach_reach' | 'v_survivors_monthly' | 'v_impact_funding' | 'v_impact_partners' | 'v_oldest_open_critical_needs';
 
 function whereRegion<V extends RegionalView, O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
   let out = q;
-  if (f.division) out = out.where('division_code' as any, '=', f.division);
-  if (f.state) out = out.where('state' as any, '=', f.state);
+  if (f.division) out = out.where('division_code' as never, '=', f.division as never);
+  if (f.state) out = out.where('state' as never, '=', f.state as never);
   return out;
 }
 
-function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners', O>(
-  q: SelectQueryBuilder<Database, V, O>,
-  f: FundingFilter
-) {
-  let out = whereRegion(q, f).where('fiscal_year' as any, '=', f.fiscalYear);
-  if (f.category) out = out.where('category' as any, '=', f.category);
+function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
+  let out = whereRegion(q, f).where('fiscal_year' as never, '=', f.fiscalYear as never);
+  if (f.category) out = out.where('category' as never, '=', f.category as never);
   return out;
 }
 
 const sumOf = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
 
-export async function pipelineByStage(db: Tx, f: FundingFilter) {
+export function pipelineByStage(db: Tx, f: FundingFilter) {
   return whereFunding(db.selectFrom('v_pipeline'), f)
     .select([
       'stage',
@@ -49,11 +49,10 @@ export async function pipelineByStage(db: Tx, f: FundingFilter) {
       sumOf('approved_cents').as('approvedCents'),
       sumOf('disbursed_cents').as('disbursedCents')
     ])
-    .groupBy('stage')
-    .execute() as Promise<Array<{ stage: FundingStage; requests: number; requestedCents: number; approvedCents: number; disbursedCents: number }>>;
+    .groupBy('stage');
 }
 
-export async function moneyByCategory(db: Tx, f: FundingFilter) {
+export function moneyByCategory(db: Tx, f: FundingFilter) {
   return whereFunding(db.selectFrom('v_pipeline'), f)
     .select([
       'category',
@@ -62,75 +61,94 @@ export async function moneyByCategory(db: Tx, f: FundingFilter) {
       sumOf('disbursed_cents').as('disbursedCents')
     ])
     .groupBy('category')
-    .orderBy('category')
-    .execute() as Promise<Array<{ category: FundingCategory; requestedCents: number; committedCents: number; disbursedCents: number }>>;
+    .orderBy('category');
 }
 
-export async function budgetForYear(db: Tx, fiscalYear: number, programArea?: string) {
+export function budgetForYear(db: Tx, fiscalYear: number, programArea?: string) {
   let q = db.selectFrom('v_budget').where('fiscal_year', '=', fiscalYear);
-  if (programArea) q = q.where('program_area', '=', programArea as any);
-  return q
-    .select([
-      sumOf('budget_cents').as('budgetCents'),
-      sumOf('committed_cents').as('committedCents'),
-      sumOf('disbursed_cents').as('disbursedCents')
-    ])
-    .executeTakeFirstOrThrow();
+  if (programArea) q = q.where('program_area', '=', programArea as never);
+  return q.select([sumOf('budget_cents').as('budgetCents'), sumOf('committed_cents').as('committedCents'), sumOf('disbursed_cents').as('disbursedCents')]);
 }
 
-export async function openNeedsByPriority(db: Tx, f: RegionFilter) {
+export function openNeedsByPriority(db: Tx, f: RegionFilter) {
   return whereRegion(db.selectFrom('v_needs'), f)
     .where('status', 'in', ['open', 'in_progress', 'pledged'])
     .select(['priority', sumOf('need_count').as('needs'), sumOf('estimated_cost_cents').as('estimatedCostCents')])
-    .groupBy('priority')
-    .execute() as Promise<Array<{ priority: NeedPriority; needs: number; estimatedCostCents: number }>>;
+    .groupBy('priority');
 }
 
-export async function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) {
+export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) {
   return whereRegion(db.selectFrom('v_oldest_open_critical_needs'), f)
     .select(['id', 'title', 'kind', 'status', 'state', 'center_name as centerName', 'estimated_cost_cents as estimatedCostCents', 'needed_by as neededBy', 'created_at as createdAt'])
     .orderBy('created_at')
     .orderBy('id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
-export async function survivorsServed(db: Tx, r: MonthRange) {
+export function survivorsServed(db: Tx, r: MonthRange) {
   return whereRegion(db.selectFrom('v_survivors_monthly'), r)
     .where('month', '>=', r.start)
     .where('month', '<', r.end)
-    .select([sumOf('served').as('served'), sumOf('new_intakes').as('newIntakes'), sumOf('bed_nights').as('bedNights'), sumOf('reports').as('reports')])
-    .executeTakeFirstOrThrow();
+    .select([sumOf('served').as('served'), sumOf('new_intakes').as('newIntakes'), sumOf('bed_nights').as('bedNights'), sumOf('reports').as('reports')]);
 }
 
-export async function outreachReach(db: Tx, r: MonthRange) {
-  return whereRegion(db.selectFrom('v_outreach_monthly'), r)
+export function outreachReach(db: Tx, r: MonthRange) {
+  return whereRegion(db.selectFrom('v_outreach_reach'), r)
     .where('month', '>=', r.start)
     .where('month', '<', r.end)
-    .select([sumOf('event_count').as('events'), sumOf('attendees').as('peopleReached'), sumOf('follow_up_requests').as('followUpRequests')])
-    .executeTakeFirstOrThrow();
+    .select([sumOf('event_count').as('events'), sumOf('attendees').as('peopleReached'), sumOf('follow_up_requests').as('followUpRequests')]);
 }
 
-export async function fundedUnits(db: Tx, f: FundingFilter) {
-  return whereFunding(db.selectFrom('v_impact_funding'), f)
-    .select([
-      sumOf('disbursed_cents').as('disbursedCents'),
-      sumOf('k9s_funded').as('k9sFunded'),
-      sumOf('officers_trained').as('officersTrained'),
-      sumOf('extraction_licenses').as('extractionLicenses'),
-      sumOf('forensic_devices').as('forensicDevices')
-    ])
-    .executeTakeFirstOrThrow();
+export function fundedUnits(db: Tx, f: FundingFilter) {
+  return whereFunding(db.selectFrom('v_impact_funding'), f).select([
+    sumOf('disbursed_cents').as('disbursedCents'),
+    sumOf('k9s_funded').as('k9sFunded'),
+    sumOf('officers_trained').as('officersTrained'),
+    sumOf('extraction_licenses').as('extractionLicenses'),
+    sumOf('forensic_devices').as('forensicDevices')
+  ]);
 }
 
-export async function partnersSupported(db: Tx, f: FundingFilter) {
+export function partnersSupported(db: Tx, f: FundingFilter) {
   return whereFunding(db.selectFrom('v_impact_partners'), f)
     .select(['partner_kind as kind', sql<number>`count(distinct partner_id)::bigint`.as('partners')])
-    .groupBy('partner_kind')
-    .execute() as Promise<Array<{ kind: PartnerKind; partners: number }>>;
+    .groupBy('partner_kind');
 }
 
-export async function latestSeq(db: Tx): Promise<number> {
-  const row = await db.selectFrom('change_log').select(sql<number>`coalesce(max(seq), 0)::bigint`.as('seq')).executeTakeFirstOrThrow();
-  return row.seq;
+export function latestSeq(db: Tx) {
+  return db.selectFrom('change_log').select(sql<number>`coalesce(max(seq), 0)::bigint`.as('seq'));
+}
+
+export interface OverviewQueryInput {
+  funding: FundingFilter;
+  region: RegionFilter;
+  months: MonthRange;
+  budgetArea?: string;
+}
+
+export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
+      jsonArrayFrom(pipelineByStage(db, q.funding)).as('stages'),
+      jsonArrayFrom(moneyByCategory(db, q.funding)).as('byCategory'),
+      jsonObjectFrom(budgetForYear(db, q.funding.fiscalYear, q.budgetArea)).as('budget'),
+      jsonArrayFrom(openNeedsByPriority(db, q.region)).as('needs'),
+      jsonArrayFrom(oldestOpenCriticalNeeds(db, q.region, 10)).as('oldestCritical'),
+      jsonObjectFrom(survivorsServed(db, q.months)).as('survivors'),
+      jsonObjectFrom(outreachReach(db, q.months)).as('outreach'),
+      jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
+      jsonArrayFrom(partnersSupported(db, q.funding)).as('partners')
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    ...row,
+    seq: row.seq ?? 0,
+    budget: row.budget!,
+    survivors: row.survivors!,
+    outreach: row.outreach!,
+    units: row.units!,
+    // JSON carries timestamps as text.
+    oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
+  };
 }

@@ -19,10 +19,7 @@ export interface OverviewOptions {
   now?: Date;
 }
 
-/**
- * The KPI figures of the overview, read from the views in one repeatable-read transaction so every
- * figure reflects the same moment (the change_log seq returned with them).
- */
+/** The KPI figures of the overview, all read from the views by one statement (one snapshot). */
 export async function dashboardOverview(db: Db, filters: DashboardFilterInput, options: OverviewOptions) {
   const fiscalYear = filters.fiscalYear ?? fiscalYearOf(options.now ?? new Date(), options.fiscalYearStartMonth);
   const period = fiscalYearRange(fiscalYear, options.fiscalYearStartMonth);
@@ -30,83 +27,73 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const funding = { ...region, fiscalYear, category: filters.category };
   const months = { ...region, start: period.start, end: period.end };
 
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (tx) => {
-      const seq = await repo.latestSeq(tx);
-      const stages = await repo.pipelineByStage(tx, funding);
-      const byCategory = await repo.moneyByCategory(tx, funding);
-      const budget = await repo.budgetForYear(tx, fiscalYear, filters.category && programAreaOf[filters.category]);
-      const needs = await repo.openNeedsByPriority(tx, region);
-      const oldestCritical = await repo.oldestOpenCriticalNeeds(tx, region, 10);
-      const survivors = await repo.survivorsServed(tx, months);
-      const outreach = await repo.outreachReach(tx, months);
-      const units = await repo.fundedUnits(tx, funding);
-      const partners = await repo.partnersSupported(tx, funding);
+  const { seq, stages, byCategory, budget, needs, oldestCritical, survivors, outreach, units, partners } = await repo.overviewFigures(db, {
+    funding,
+    region,
+    months,
+    budgetArea: filters.category && programAreaOf[filters.category]
+  });
+  const stageRow = (stage: FundingStage) => stages.find((s) => s.stage === stage);
+  const pipeline = enums.funding_stage.map((stage) => ({
+    stage,
+    requests: stageRow(stage)?.requests ?? 0,
+    requestedCents: stageRow(stage)?.requestedCents ?? 0,
+    approvedCents: stageRow(stage)?.approvedCents ?? 0,
+    disbursedCents: stageRow(stage)?.disbursedCents ?? 0
+  }));
+  const requestedCents = pipeline.reduce((sum, s) => sum + s.requestedCents, 0);
+  const committedCents = pipeline
+    .filter((s) => COMMITTED_STAGES.includes(s.stage))
+    .reduce((sum, s) => sum + s.approvedCents, 0);
+  const disbursedCents = pipeline.reduce((sum, s) => sum + s.disbursedCents, 0);
+  const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
+  const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
 
-      const stageRow = (stage: FundingStage) => stages.find((s) => s.stage === stage);
-      const pipeline = enums.funding_stage.map((stage) => ({
-        stage,
-        requests: stageRow(stage)?.requests ?? 0,
-        requestedCents: stageRow(stage)?.requestedCents ?? 0,
-        approvedCents: stageRow(stage)?.approvedCents ?? 0,
-        disbursedCents: stageRow(stage)?.disbursedCents ?? 0
-      }));
-      const requestedCents = pipeline.reduce((sum, s) => sum + s.requestedCents, 0);
-      const committedCents = pipeline
-        .filter((s) => COMMITTED_STAGES.includes(s.stage))
-        .reduce((sum, s) => sum + s.approvedCents, 0);
-      const disbursedCents = pipeline.reduce((sum, s) => sum + s.disbursedCents, 0);
-      const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
-      const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
-
-      return {
-        asOf: new Date(),
-        seq,
-        fiscalYear,
-        period,
-        filters: { ...filters, fiscalYear },
-        funding: {
-          requests: pipeline.reduce((sum, s) => sum + s.requests, 0),
-          requestedCents,
-          approvedCents: committedCents,
-          disbursedCents,
-          budget: {
-            scope: filters.category ? programAreaOf[filters.category] : 'all',
-            budgetCents: budget.budgetCents,
-            committedCents: budget.committedCents,
-            disbursedCents: budget.disbursedCents,
-            burnPercent: budget.budgetCents > 0 ? Math.round((budget.committedCents / budget.budgetCents) * 1000) / 10 : null
-          }
-        },
-        pipeline,
-        byCategory,
-        needs: {
-          openCritical: needRow('critical')?.needs ?? 0,
-          open: needs.reduce((sum, n) => sum + n.needs, 0),
-          openEstimatedCostCents: needs.reduce((sum, n) => sum + n.estimatedCostCents, 0),
-          byPriority: enums.need_priority.map((priority) => ({
-            priority,
-            needs: needRow(priority)?.needs ?? 0,
-            estimatedCostCents: needRow(priority)?.estimatedCostCents ?? 0
-          })),
-          oldestCritical
-        },
-        survivors,
-        outreach,
-        impact: {
-          disbursedCents: units.disbursedCents,
-          k9sFunded: units.k9sFunded,
-          officersTrained: units.officersTrained,
-          extractionLicenses: units.extractionLicenses,
-          forensicDevices: units.forensicDevices,
-          labsSupported: partnerCount('forensic_lab'),
-          centersSupported: partnerCount('aftercare_center'),
-          agenciesSupported: partnerCount('law_enforcement_agency') + partnerCount('icac_task_force') + partnerCount('icac_affiliate')
-        }
-      };
-    });
+  return {
+    asOf: new Date(),
+    seq,
+    fiscalYear,
+    period,
+    filters: { ...filters, fiscalYear },
+    funding: {
+      requests: pipeline.reduce((sum, s) => sum + s.requests, 0),
+      requestedCents,
+      approvedCents: committedCents,
+      disbursedCents,
+      budget: {
+        scope: filters.category ? programAreaOf[filters.category] : 'all',
+        budgetCents: budget.budgetCents,
+        committedCents: budget.committedCents,
+        disbursedCents: budget.disbursedCents,
+        burnPercent: budget.budgetCents > 0 ? Math.round((budget.committedCents / budget.budgetCents) * 1000) / 10 : null
+      }
+    },
+    pipeline,
+    byCategory,
+    needs: {
+      openCritical: needRow('critical')?.needs ?? 0,
+      open: needs.reduce((sum, n) => sum + n.needs, 0),
+      openEstimatedCostCents: needs.reduce((sum, n) => sum + n.estimatedCostCents, 0),
+      byPriority: enums.need_priority.map((priority) => ({
+        priority,
+        needs: needRow(priority)?.needs ?? 0,
+        estimatedCostCents: needRow(priority)?.estimatedCostCents ?? 0
+      })),
+      oldestCritical
+    },
+    survivors,
+    outreach,
+    impact: {
+      disbursedCents: units.disbursedCents,
+      k9sFunded: units.k9sFunded,
+      officersTrained: units.officersTrained,
+      extractionLicenses: units.extractionLicenses,
+      forensicDevices: units.forensicDevices,
+      labsSupported: partnerCount('forensic_lab'),
+      centersSupported: partnerCount('aftercare_center'),
+      agenciesSupported: partnerCount('law_enforcement_agency') + partnerCount('icac_task_force') + partnerCount('icac_affiliate')
+    }
+  };
 }
 
 export type DashboardOverview = Awaited<ReturnType<typeof dashboardOverview>>;

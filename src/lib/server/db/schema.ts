@@ -44,7 +44,7 @@ export type OutreachAudience = EnumValue<'outreach_audience'>;
 export type UserRole = EnumValue<'user_role'>;
 
 /** Postgres type names as the catalog reports them (`format_type`, without modifiers). */
-type PgScalar = 'bigint' | 'integer' | 'smallint' | 'text' | 'character' | 'boolean' | 'timestamp with time zone' | 'date' | 'jsonb' | 'numeric';
+type PgScalar = 'bigint' | 'integer' | 'smallint' | 'text' | 'character' | 'boolean' | 'timestamp with time zone' | 'date' | 'jsonb' | 'numeric' | 'bytea';
 type PgType = PgScalar | EnumName;
 
 interface ColumnSpec {
@@ -69,7 +69,11 @@ export const tables = {
   user_region: { id: g('bigint'), user_id: c('text'), division_code: n('text'), state: n('character') },
   user_session: {
     id: c('text'), user_id: c('text'), expires_at: c('timestamp with time zone'), created_at: g('timestamp with time zone'),
-    last_active_at: g('timestamp with time zone')
+    last_active_at: g('timestamp with time zone'), absolute_expires_at: c('timestamp with time zone')
+  },
+  user_invitation: {
+    id: g('bigint'), token_hash: c('text'), user_id: c('text'), invited_by: n('text'), created_at: g('timestamp with time zone'),
+    expires_at: c('timestamp with time zone'), used_at: n('timestamp with time zone'), revoked_at: n('timestamp with time zone')
   },
   partner: {
     id: g('bigint'), name: c('text'), kind: c('partner_kind'), vetting_status: g('vetting_status'), state: c('character'),
@@ -123,6 +127,8 @@ export const tables = {
     seq: g('bigint'), topic: c('text'), entity: c('text'), entity_id: c('bigint'), op: c('character'), state: n('character'),
     at: g('timestamp with time zone')
   },
+  change_log_horizon: { id: g('boolean'), pruned_through: g('bigint') },
+  socket_io_attachments: { id: g('bigint'), created_at: g('timestamp with time zone'), payload: c('bytea') },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),
     request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint'), units: c('bigint')
@@ -148,6 +154,9 @@ export const tables = {
   rollup_outreach: {
     month: c('date'), state: c('character'), format: c('outreach_format'), audience: c('outreach_audience'),
     event_count: c('bigint'), attendees: c('bigint'), partner_professionals: c('bigint'), follow_up_requests: c('bigint')
+  },
+  rollup_outreach_reach: {
+    month: c('date'), state: c('character'), event_count: c('bigint'), attendees: c('bigint'), follow_up_requests: c('bigint')
   },
   rollup_survivors: {
     month: c('date'), state: c('character'), reports: c('bigint'), served: c('bigint'), new_intakes: c('bigint'), bed_nights: c('bigint')
@@ -196,6 +205,10 @@ export const views = {
     goal_id: c('bigint'), division_code: c('text'), period_start: c('date'), period_end: c('date'), people_goal: c('integer'),
     events_goal: n('integer'), people_reached: c('bigint'), events_held: c('bigint')
   },
+  v_outreach_reach: {
+    month: c('date'), state: c('character'), division_code: c('text'), event_count: c('bigint'), attendees: c('bigint'),
+    follow_up_requests: c('bigint')
+  },
   v_survivors_monthly: {
     month: c('date'), state: c('character'), division_code: c('text'), reports: c('bigint'), served: c('bigint'),
     new_intakes: c('bigint'), bed_nights: c('bigint')
@@ -221,7 +234,9 @@ type Scalar<T extends PgType> = T extends EnumName
         ? Date
         : T extends 'jsonb'
           ? unknown
-          : string;
+          : T extends 'bytea'
+            ? Uint8Array
+            : string;
 
 /** What a write may pass: timestamps also as ISO strings, jsonb as serialised text. */
 type Writable<T extends PgType> = T extends 'timestamp with time zone' ? Date | string : T extends 'jsonb' ? string : Scalar<T>;

@@ -1,8 +1,18 @@
 import { router } from './t.js';
+import { authRouter } from '../auth/auth.router.js';
+import { auditRouter } from '../audit/audit.router.js';
 import { dashboardRouter } from '../dashboards/dashboard.router.js';
+import { needsRouter } from '../needs/needs.router.js';
+import { usersRouter } from '../users/users.router.js';
+import { syncRouter } from '../live/sync.router.js';
 
 export const appRouter = router({
-  dashboard: dashboardRouter
+  auth: authRouter,
+  audit: auditRouter,
+  dashboard: dashboardRouter,
+  needs: needsRouter,
+  sync: syncRouter,
+  users: usersRouter
 });
 
 export type AppRouter = typeof appRouter;

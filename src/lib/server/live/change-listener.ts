@@ -1,0 +1,225 @@
+// LISTEN beacon_change, delivering every committed change exactly once and in seq (= commit) order.
+// Postgres: a dedicated pg.Client (a pooled one could be handed to a query mid-LISTEN), reconnected
+// with backoff when it drops; after each (re)connect it LISTENs first and then reads change_log
+// after the last seq it delivered, so a change committed while it was away is never missed.
+// Embedded PGlite: pglite.listen on the one in-process connection (nothing to reconnect).
+import pg from 'pg';
+import type { DbHandle } from '../db/index.js';
+import type { ChangeTopic, RowChange } from '$lib/realtime/events.js';
+import * as changeLog from './change-log.repository.js';
+
+export const CHANGE_CHANNEL = 'beacon_change';
+const CATCH_UP_PAGE = 2000;
+
+type Notification =
+  | { seq: number; topic: ChangeTopic; entity: string; id: number; op: RowChange['op']; state: string | null }
+  | { fromSeq: number; seq: number; topic: ChangeTopic; entity: string; count: number };
+
+export interface ChangeListenerOptions {
+  handle: DbHandle;
+  /** Connection string for the dedicated LISTEN connection (Postgres only). */
+  databaseUrl?: string;
+  /** Deliver changes after this seq (the latest seq at start-up). */
+  afterSeq: number;
+  onChanges(changes: RowChange[]): void;
+  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** Health check of the LISTEN connection (ms); a silently dead TCP connection is replaced. */
+  healthCheckMs?: number;
+}
+
+export interface ChangeListener {
+  /** The last seq delivered. */
+  readonly lastSeq: number;
+  /** Resolves once the listener has (re)connected and caught up at least once. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startChangeListener(options: ChangeListenerOptions): ChangeListener {
+  const log = options.log ?? console;
+  const { handle } = options;
+  let lastSeq = options.afterSeq;
+  let stopped = false;
+  // One queue, so bulk-range reads and catch-up reads never reorder deliveries.
+  let queue: Promise<void> = Promise.resolve();
+  // After a failed read, later notifications must not move lastSeq past the unread rows: deliver
+  // nothing until a catch-up has re-read the log from lastSeq.
+  let broken = false;
+  let repairTimer: NodeJS.Timeout | undefined;
+
+  const deliver = (changes: RowChange[]) => {
+    if (broken) return;
+    const fresh = changes.filter((c) => c.seq > lastSeq);
+    if (!fresh.length) return;
+    lastSeq = fresh[fresh.length - 1].seq;
+    try {
+      options.onChanges(fresh);
+    } catch (err) {
+      log.error('[live] change handler failed:', err);
+    }
+  };
+
+  const enqueue = (job: () => Promise<void> | void) => {
+    const next = queue.then(job);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const onNotification = (payload: string | undefined) => {
+    if (!payload) return;
+    let n: Notification;
+    try {
+      n = JSON.parse(payload) as Notification;
+    } catch {
+      log.warn('[live] ignoring malformed notification');
+      return;
+    }
+    if ('fromSeq' in n) {
+      enqueue(async () => {
+        if (!broken) deliver(await changeLog.changesInRange(handle.db, Math.max(n.fromSeq, lastSeq + 1), n.seq));
+      }).catch((err) => {
+        log.error('[live] reading a bulk change range failed:', err instanceof Error ? err.message : err);
+        breakAndRepair();
+      });
+    } else {
+      enqueue(() => deliver([{ seq: n.seq, topic: n.topic, entity: n.entity, id: n.id, op: n.op, state: n.state }]));
+    }
+  };
+
+  const catchUp = () =>
+    enqueue(async () => {
+      broken = false;
+      try {
+        for (;;) {
+          const page = await changeLog.changesAfter(handle.db, lastSeq, CATCH_UP_PAGE);
+          deliver(page);
+          if (page.length < CATCH_UP_PAGE) return;
+        }
+      } catch (err) {
+        broken = true;
+        throw err;
+      }
+    });
+
+  const breakAndRepair = () => {
+    broken = true;
+    if (stopped || repairTimer) return;
+    repairTimer = setTimeout(() => {
+      repairTimer = undefined;
+      catchUp().catch((err) => {
+        log.error('[live] change_log catch-up failed:', err instanceof Error ? err.message : err);
+        breakAndRepair();
+      });
+    }, 1_000);
+  };
+
+  if (handle.kind === 'pglite') {
+    const pglite = handle.pglite!;
+    let unlisten: (() => Promise<void>) | undefined;
+    const ready = pglite.listen(CHANGE_CHANNEL, onNotification).then(async (u) => {
+      unlisten = u;
+      await catchUp();
+    });
+    return {
+      get lastSeq() {
+        return lastSeq;
+      },
+      ready,
+      async stop() {
+        stopped = true;
+        clearTimeout(repairTimer);
+        await unlisten?.().catch(() => undefined);
+      }
+    };
+  }
+
+  // Postgres: own connection, own reconnect loop.
+  if (!options.databaseUrl) throw new Error('a Postgres change listener needs the database URL');
+  let client: pg.Client | undefined;
+  let attempt = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let healthTimer: NodeJS.Timeout | undefined;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  const drop = (reason: string) => {
+    const c = client;
+    if (!c) return;
+    client = undefined;
+    clearInterval(healthTimer);
+    c.removeAllListeners('notification');
+    c.on('error', () => undefined);
+    c.end().catch(() => undefined);
+    if (!stopped) {
+      log.warn(`[live] LISTEN connection lost (${reason}); reconnecting`);
+      schedule();
+    }
+  };
+
+  const schedule = () => {
+    if (stopped || retryTimer) return;
+    // 250 ms doubling to 10 s, with jitter so several instances do not reconnect in lockstep.
+    const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.75 + Math.random() / 2);
+    attempt++;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, delay);
+  };
+
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: options.databaseUrl, keepAlive: true, application_name: 'beacon-live-listener' });
+    c.on('error', (err) => drop(err.message));
+    c.on('end', () => drop('connection ended'));
+    c.on('notification', (msg) => msg.channel === CHANGE_CHANNEL && onNotification(msg.payload));
+    try {
+      await c.connect();
+      client = c;
+      await c.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await catchUp();
+      if (stopped) return void (await c.end().catch(() => undefined));
+      if (attempt > 0) log.info(`[live] LISTEN connection restored (caught up to seq ${lastSeq})`);
+      attempt = 0;
+      markReady();
+      healthTimer = setInterval(() => {
+        const probe = client;
+        if (!probe) return;
+        const timeout = setTimeout(() => probe === client && drop('health check timed out'), 5_000);
+        probe.query('select 1').then(
+          () => clearTimeout(timeout),
+          (err: Error) => {
+            clearTimeout(timeout);
+            if (probe === client) drop(err.message);
+          }
+        );
+      }, options.healthCheckMs ?? 15_000);
+      healthTimer.unref();
+    } catch (err) {
+      if (client === c) drop(err instanceof Error ? err.message : String(err));
+      else {
+        c.end().catch(() => undefined);
+        if (!stopped) {
+          log.warn(`[live] LISTEN connection failed (${err instanceof Error ? err.message : err}); retrying`);
+          schedule();
+        }
+      }
+    }
+  };
+
+  void connect();
+  return {
+    get lastSeq() {
+      return lastSeq;
+    },
+    ready,
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearTimeout(repairTimer);
+      clearInterval(healthTimer);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
+    }
+  };
+}

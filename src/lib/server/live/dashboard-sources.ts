@@ -1,0 +1,31 @@
+// Dashboard topics the hub can push: which change topics make each one dirty, and how it is read.
+// A filtered variant is the same topic with other filters (its own room, its own cache).
+import type { Db } from '../db/index.js';
+import type { ChangeTopic, DashboardTopic, DashboardViews } from '$lib/realtime/events.js';
+import { dashboardOverview } from '../dashboards/dashboard.service.js';
+import type { DashboardFilterInput } from '../dashboards/dashboard.filters.js';
+
+export interface DashboardRead<T extends DashboardTopic = DashboardTopic> {
+  seq: number;
+  view: DashboardViews[T];
+}
+
+export interface DashboardSource<T extends DashboardTopic> {
+  /** change_log topics whose rows feed the views this dashboard reads. */
+  dependsOn: readonly ChangeTopic[];
+  read(db: Db, filters: Record<string, string | number>, options: { fiscalYearStartMonth: number }): Promise<DashboardRead<T>>;
+}
+
+export const dashboardSources: { [T in DashboardTopic]: DashboardSource<T> } = {
+  overview: {
+    // Pipeline, budget, needs, survivors, outreach and partners supported: every logged topic.
+    dependsOn: ['partner', 'funding', 'budget', 'needs', 'survivors', 'outreach'],
+    async read(db, filters, options) {
+      // Filters were validated by the room check (dashboardFilterInput) before any read.
+      const view = await dashboardOverview(db, filters as DashboardFilterInput, options);
+      // The contract types the view as it arrives (JSON: Dates as ISO strings, like tRPC's outputs);
+      // Socket.IO serialises this object exactly that way.
+      return { seq: view.seq, view: view as unknown as DashboardViews['overview'] };
+    }
+  }
+};

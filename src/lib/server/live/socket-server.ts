@@ -1,0 +1,164 @@
+// Socket.IO on the app's own HTTP server: handshake guard, room commands, presence, revocation.
+// Sockets carry pushes and presence only; every domain write goes through tRPC.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Db } from '../db/index.js';
+import type { SessionUser } from '../auth/session.js';
+import { validateSessionToken } from '../auth/session.js';
+import { onSessionsRevoked } from '../auth/revocations.js';
+import { hasPresence, parseRoom, type ClientToServerEvents, type JoinResult, type ServerToClientEvents, type Viewer } from '$lib/realtime/events.js';
+import { authenticateHandshake, HandshakeRefused, type HandshakeOptions } from './socket-auth.js';
+import { mayJoinRoom } from './room-access.js';
+import { catchUpRoom } from './sync.service.js';
+import { announceArrival, announceDeparture } from './presence.js';
+import type { LiveHub } from './live-hub.js';
+
+export interface LiveSocketData {
+  user: SessionUser;
+  sessionId: string;
+  /** Kept to re-check the session on joins and sweeps; never sent anywhere. */
+  token: string;
+  viewer: Viewer;
+}
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
+
+const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** Rooms a client may name are the parseable ones; these internal ones never parse. */
+const isInternalRoom = (room: string) => room.startsWith('user:') || room.startsWith('session:');
+
+export function createSocketServer(httpServer: HttpServer): LiveServer {
+  return new Server(httpServer, {
+    serveClient: false,
+    // The client tries WebSocket first and falls back to long-polling where a proxy blocks upgrades.
+    transports: ['polling', 'websocket'],
+    // A tab that vanished without closing its socket is noticed within 4 + 5 s (presence ≤ 10 s).
+    pingInterval: 4_000,
+    pingTimeout: 5_000,
+    // Clients send only small commands.
+    maxHttpBufferSize: 16 * 1024,
+    // Other upgrade requests on this server (Vite's HMR in development) are not ours to destroy.
+    destroyUpgrade: false
+  });
+}
+
+export interface SocketHandlerDeps {
+  io: LiveServer;
+  db: Db;
+  hub: LiveHub;
+  handshake: HandshakeOptions;
+  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+}
+
+/** Wires the guard and the commands; returns a stop function for timers and listeners. */
+export function attachSocketHandlers({ io, db, hub, handshake, log = console }: SocketHandlerDeps): () => void {
+  io.use((socket, next) => {
+    authenticateHandshake(db, socket.request, handshake).then(
+      ({ session, user, token }) => {
+        socket.data = {
+          user,
+          sessionId: session.id,
+          token,
+          viewer: { userId: user.id, displayName: user.displayName, role: user.role }
+        };
+        next();
+      },
+      (err) => {
+        if (err instanceof HandshakeRefused) return next(new Error(err.reason));
+        log.error('[live] handshake failed:', err instanceof Error ? err.message : err);
+        next(new Error('unauthenticated'));
+      }
+    );
+  });
+
+  io.on('connection', (socket: LiveSocket) => {
+    void socket.join([userRoom(socket.data.user.id), sessionRoom(socket.data.sessionId)]);
+
+    socket.on('room:join', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const room = typeof payload?.room === 'string' ? payload.room : '';
+      const since = typeof payload?.since === 'number' && Number.isSafeInteger(payload.since) ? payload.since : undefined;
+      join(socket, room, since).then(ack, (err) => {
+        log.error(`[live] join ${room} failed:`, err instanceof Error ? err.message : err);
+        ack({ ok: false, room, error: 'bad_room' });
+      });
+    });
+
+    socket.on('room:leave', (payload, ack) => {
+      const room = typeof payload?.room === 'string' ? payload.room : '';
+      const joined = socket.rooms.has(room) && !isInternalRoom(room) && room !== socket.id;
+      if (joined) {
+        void socket.leave(room);
+        if (hasPresence(room)) void announceDeparture(io, room, socket.data.user.id).catch(() => undefined);
+      }
+      if (typeof ack === 'function') ack({ ok: joined });
+    });
+
+    socket.on('disconnecting', () => {
+      const rooms = [...socket.rooms].filter(hasPresence);
+      const userId = socket.data.user.id;
+      // After the socket has left its rooms, so it no longer counts itself.
+      if (rooms.length) setImmediate(() => rooms.forEach((room) => void announceDeparture(io, room, userId).catch(() => undefined)));
+    });
+  });
+
+  async function join(socket: LiveSocket, room: string, since: number | undefined): Promise<JoinResult> {
+    const spec = parseRoom(room);
+    if (!spec) return { ok: false, room, error: 'bad_room' };
+    // Re-check the session on every join: a revocation heard by another instance, an expiry, or a
+    // role or region change made since the handshake all count from here.
+    const current = await validateSessionToken(db, socket.data.token);
+    if (!current) {
+      socket.emit('session:revoked', { reason: 'expired' });
+      socket.disconnect(true);
+      return { ok: false, room, error: 'unauthenticated' };
+    }
+    socket.data.user = current.user;
+    if (!mayJoinRoom(current.user, spec)) return { ok: false, room, error: 'forbidden' };
+    // Join first, then read: a change committed in between arrives both ways and the client keeps
+    // one (by seq); reading first could miss it.
+    await socket.join(room);
+    const { seq, catchUp } = await catchUpRoom({ db, readDashboard: (r, s) => hub.readDashboard(r, s) }, room, spec, since);
+    const viewers = hasPresence(room) ? await announceArrival(io, socket, room) : [];
+    return { ok: true, room, seq, viewers, catchUp };
+  }
+
+  const revoke = (room: string) => {
+    io.to(room).emit('session:revoked', { reason: 'revoked' });
+    io.in(room).disconnectSockets(true);
+  };
+  const stopRevocations = onSessionsRevoked(({ userId, sessionIds }) => {
+    // Through the adapter, so the user's sockets on every instance go, not just this one's.
+    if (sessionIds?.length) sessionIds.forEach((id) => revoke(sessionRoom(id)));
+    else revoke(userRoom(userId));
+  });
+
+  // Expired sessions (idle timeout, hard lifetime) are swept once a minute: one check per session,
+  // however many sockets it holds.
+  const sweep = setInterval(() => void sweepSessions(), 60_000);
+  sweep.unref();
+  async function sweepSessions() {
+    const bySession = new Map<string, LiveSocket[]>();
+    for (const socket of io.of('/').sockets.values()) {
+      const list = bySession.get(socket.data.sessionId);
+      if (list) list.push(socket);
+      else bySession.set(socket.data.sessionId, [socket]);
+    }
+    for (const sockets of bySession.values()) {
+      const valid = await validateSessionToken(db, sockets[0].data.token).catch(() => undefined);
+      if (valid === null) {
+        for (const s of sockets) {
+          s.emit('session:revoked', { reason: 'expired' });
+          s.disconnect(true);
+        }
+      }
+    }
+  }
+
+  return () => {
+    stopRevocations();
+    clearInterval(sweep);
+  };
+}
