@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|fanout] [--profiles demo,large] [--engines pglite,postgres]
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,4 +63,13 @@ if (only === 'all' || only === 'overview') {
   const section = overviewSection(results);
   console.log(section);
   replaceSection('overview', section);
+}
+
+if (only === 'all' || only === 'fanout') {
+  // Real server and client processes; needs a Postgres server (the two-instance adapter uses it).
+  const { benchFanout, fanoutSection } = await import('./fanout.js');
+  log('fanout: 1,000 dashboard clients (and a 5,000-client connect check)');
+  const section = fanoutSection(await benchFanout({ serverUrl, log }));
+  console.log(section);
+  replaceSection('fanout', section);
 }

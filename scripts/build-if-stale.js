@@ -43,7 +43,7 @@ function withBuildLock(/** @type {() => void} */ fn) {
       break;
     } catch (err) {
       if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
-      const age = Date.now() - fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs;
+      const age = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 10 * 60_000) fs.rmSync(lockDir, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error('timed out waiting for another build to finish');
       sleep(500);

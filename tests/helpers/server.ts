@@ -22,7 +22,6 @@ export interface ServerOptions {
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-// @ts-expect-error plain JS module without types
 const { ensureBuild } = (await import('../../scripts/build-if-stale.js')) as { ensureBuild: () => void };
 // At import (collection time, outside any hook timeout): a stale build is rebuilt once, here.
 ensureBuild();
