@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { createPostgresDatabase } from '../helpers/live.js';
 import { createDb } from '../../src/lib/server/db/index.js';
 import { dashboardOverview } from '../../src/lib/server/dashboards/dashboard.service.js';
 
@@ -49,34 +50,22 @@ describe('start, stop, start again on the embedded database', () => {
 const serverUrl = process.env.TEST_DATABASE_URL;
 
 describe.skipIf(!serverUrl)('the same build against a real Postgres (DATABASE_URL)', () => {
-  const name = `beacon_e2e_${process.pid}`;
   let server: RunningServer | undefined;
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
+  let database: { url: string; drop(): Promise<void> } | undefined;
   afterAll(async () => {
     await server?.stop();
-    await admin(`drop database if exists ${name} with (force)`);
+    await database?.drop();
   });
 
   it('migrates an empty server database and serves, without demo data unless asked', async () => {
-    await admin(`drop database if exists ${name} with (force)`);
-    await admin(`create database ${name}`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    server = await startServer({ env: { DATABASE_URL: url.toString() } });
+    database = await createPostgresDatabase(serverUrl!);
+    server = await startServer({ env: { DATABASE_URL: database.url } });
     const health = await (await fetch(`${server.url}/healthz`)).json();
     expect(health).toMatchObject({ ok: true, db: 'postgres' });
     expect(server.output()).not.toMatch(/seeding demo data/);
-    const c = new pg.Client({ connectionString: url.toString() });
+    const c = new pg.Client({ connectionString: database.url });
     await c.connect();
-    const migrated = await c.query("select count(*)::int as n from kysely_migration");
+    const migrated = await c.query('select count(*)::int as n from kysely_migration');
     const partners = await c.query('select count(*)::int as n from partner');
     await c.end();
     expect(migrated.rows[0].n).toBeGreaterThanOrEqual(3);
