@@ -237,7 +237,7 @@ async function signIn(url: string): Promise<string> {
   const res = await fetch(`${url}/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url.replace('http:', 'https:') },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
     body: 'email=director%40beacon.demo&password=beacon-demo'
   });
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
