@@ -1,6 +1,19 @@
-// Passwords and sign-in: argon2id, the policy, one answer (and similar timing) for unknown email and
+// Passwords and sign-in: argon2id, the policy, one answer (and the same argon2 work) for unknown email and
 // wrong password, and the throttles (escalating per account, token bucket per address).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Counts argon2 verifications (the real ones still run) so "same work either way" is checkable.
+const argon2Verifications = vi.hoisted(() => ({ count: 0 }));
+vi.mock('@node-rs/argon2', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@node-rs/argon2')>();
+  return {
+    ...real,
+    verify: async (...args: Parameters<typeof real.verify>) => {
+      argon2Verifications.count++;
+      return real.verify(...args);
+    }
+  };
+});
 import { targets, type TestDb } from '../helpers/db.js';
 import {
   hashPassword, isCommonPassword, passwordProblem, verifyAgainstDummy, verifyPassword
@@ -126,22 +139,16 @@ for (const target of targets) {
       for (const a of answers) expect(a).toEqual({ ok: false, reason: 'invalid' });
     });
 
-    it('spends similar time on an unknown email and on a wrong password (dummy hash)', async () => {
-      const median = async (email: string) => {
-        const times: number[] = [];
-        for (let i = 0; i < 5; i++) {
-          const t0 = performance.now();
-          await attempt(email, 'wrong-password-entirely');
-          times.push(performance.now() - t0);
-        }
-        return times.sort((a, b) => a - b)[2];
+    it('does the same argon2 work for an unknown email as for a wrong password (dummy hash)', async () => {
+      // Counted, not timed: a wall-clock comparison flaked on a loaded CI machine. Equal work is
+      // what makes the timing equal; a missing dummy verification shows up as 0 here.
+      const verifications = async (email: string) => {
+        const before = argon2Verifications.count;
+        expect(await attempt(email, 'wrong-password-entirely')).toEqual({ ok: false, reason: 'invalid' });
+        return argon2Verifications.count - before;
       };
-      await median('warm-up@test.example');
-      const unknown = await median('nobody@test.example');
-      const known = await median('known@test.example');
-      // Both do one argon2 verification (tens of ms); a missing check would be a few ms.
-      expect(unknown).toBeGreaterThan(known * 0.5);
-      expect(known).toBeGreaterThan(unknown * 0.5);
+      expect(await verifications('nobody@test.example')).toBe(1);
+      expect(await verifications('known@test.example')).toBe(1);
     });
 
     it('the 6th wrong password in a minute is throttled, and then so is the right one', async () => {

@@ -162,7 +162,8 @@ describe('revocation', () => {
     await signOut(server.url, cookie);
     expect(await revoked).toEqual({ reason: 'revoked' });
     expect(await gone).toBe('io server disconnect');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // "At once": pushed on sign-out, not found by the minute sweep (generous for a loaded CI machine).
+    expect(Date.now() - started).toBeLessThan(10_000);
     // And the cookie no longer opens a socket.
     expect(await refusal(connect(server.url, { cookie }))).toBe('unauthenticated');
   });
