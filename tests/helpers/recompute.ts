@@ -49,6 +49,10 @@ const MOVES = `(select e.*, r.division_code,
 const NEEDS = `(select n.*, p.state as home_state, p.name as center_name, r.division_code
   from aftercare_need n join partner p on p.id = n.center_id join region r on r.code = p.state)`;
 
+/** The overview's three scopes of a row: everything, its division, its state. */
+const SCOPES = (state: string, division: string) =>
+  `cross join lateral (values ('*'), ('d:' || ${division}), ('s:' || ${state})) sc(scope)`;
+
 export const RECOMPUTE_SQL: Record<ViewName, string> = {
   v_pipeline: `
     select f.fiscal_year, f.stage, f.category, ${PROGRAM_AREA('f.category')} as program_area, f.home_state as state,
@@ -165,7 +169,40 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
   v_impact_partners: `
     select distinct f.partner_id, p.kind as partner_kind, f.fiscal_year, f.category, f.home_state as state, f.division_code
     from ${REQUESTS} f join partner p on p.id = f.partner_id
-    where f.stage in ('disbursed', 'reported')`
+    where f.stage in ('disbursed', 'reported')`,
+
+  v_funding_scope: `
+    select f.fiscal_year, sc.scope, f.stage, f.category, ${PROGRAM_AREA('f.category')} as program_area,
+      count(*)::bigint as request_count, sum(f.requested_cents)::bigint as requested_cents,
+      sum(f.approved_cents)::bigint as approved_cents, sum(f.disbursed_cents)::bigint as disbursed_cents,
+      coalesce(sum(f.units), 0)::bigint as units
+    from ${REQUESTS} f ${SCOPES('f.home_state', 'f.division_code')}
+    group by f.fiscal_year, sc.scope, f.stage, f.category`,
+
+  v_partner_support: `
+    select f.fiscal_year, sc.scope, c.category, p.kind as partner_kind, count(distinct f.partner_id)::bigint as partners
+    from ${REQUESTS} f join partner p on p.id = f.partner_id ${SCOPES('f.home_state', 'f.division_code')}
+    cross join lateral (values (f.category::text), ('*')) c(category)
+    where f.stage in ('disbursed', 'reported')
+    group by f.fiscal_year, sc.scope, c.category, p.kind`,
+
+  v_needs_scope: `
+    select sc.scope, n.status, n.priority, count(*)::bigint as need_count, sum(n.estimated_cost_cents)::bigint as estimated_cost_cents
+    from ${NEEDS} n ${SCOPES('n.home_state', 'n.division_code')}
+    group by sc.scope, n.status, n.priority`,
+
+  v_outreach_scope: `
+    select date_trunc('month', o.occurred_on)::date as month, sc.scope, count(*)::bigint as event_count,
+      sum(o.attendees)::bigint as attendees, sum(o.follow_up_requests)::bigint as follow_up_requests
+    from outreach_event o join region r on r.code = o.state ${SCOPES('o.state', 'r.division_code')}
+    group by 1, sc.scope`,
+
+  v_survivors_scope: `
+    select s.month, sc.scope, count(*)::bigint as reports, sum(s.served)::bigint as served,
+      sum(s.new_intakes)::bigint as new_intakes, sum(s.bed_nights)::bigint as bed_nights
+    from survivor_count s join partner p on p.id = s.center_id join region r on r.code = p.state
+      ${SCOPES('p.state', 'r.division_code')}
+    group by s.month, sc.scope`
 };
 
 /** Columns of a view, in the order the schema spec lists them. */

@@ -25,9 +25,9 @@ async function catalogColumns(db: Kysely<any>): Promise<CatalogColumn[]> {
 const SURVIVOR_COUNT_COLUMNS = ['id', 'center_id', 'state', 'month', 'served', 'new_intakes', 'bed_nights', 'reported_at'];
 const AGGREGATE_TYPES = ['bigint', 'integer', 'smallint', 'date', 'timestamp with time zone', 'character'];
 /** Tables/views that may be about survivors at all: aggregates only. */
-const SURVIVOR_RELATIONS = ['survivor_count', 'rollup_survivors', 'v_survivors_monthly'];
-/** Reference codes (joined from region/division) that are text but carry nothing about a person. */
-const REFERENCE_CODES = ['v_survivors_monthly.division_code'];
+const SURVIVOR_RELATIONS = ['survivor_count', 'rollup_survivors', 'v_survivors_monthly', 'rollup_survivors_scope', 'v_survivors_scope'];
+/** Reference codes (joined from region/division, or '*'/'d:<division>'/'s:<ST>' scopes) that are text but carry nothing about a person. */
+const REFERENCE_CODES = ['v_survivors_monthly.division_code', 'rollup_survivors_scope.scope', 'v_survivors_scope.scope'];
 
 /** Column names that would mean personal data about a survivor, wherever they appear. */
 const PERSONAL_COLUMN =

@@ -1033,6 +1033,23 @@ for (const target of targets) {
           history: true
         },
         {
+          what: 'rollup_partner_support not moved when a partner first gets funded in a scope',
+          statements: ['drop trigger rollup_partner_support_apply on rollup_partner_scope',
+            "update partner set state = case when state = 'NU' then 'YT' else 'NU' end where id in (select partner_id from funding_request where stage in ('disbursed', 'reported'))"],
+          views: ['v_partner_support']
+        },
+        {
+          what: 'rollup_funding_scope not updated on UPDATE',
+          statements: ['drop trigger rollup_funding_scope_update on funding_request', 'update funding_request set requested_cents = requested_cents + 1'],
+          views: ['v_funding_scope']
+        },
+        {
+          what: 'rollup_survivors_scope not updated on INSERT',
+          statements: ['drop trigger rollup_survivors_scope_insert on survivor_count',
+            "insert into survivor_count (center_id, month, served, new_intakes, bed_nights) select center_id, (month + interval '40 years')::date, 3, 1, 2 from survivor_count limit 1"],
+          views: ['v_survivors_scope']
+        },
+        {
           what: 'rollup_pipeline not updated on UPDATE',
           statements: ['drop trigger rollup_pipeline_update on funding_request', 'update funding_request set requested_cents = requested_cents + 1'],
           views: ['v_pipeline']

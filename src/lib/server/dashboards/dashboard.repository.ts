@@ -2,9 +2,12 @@
 // tables, so a read costs the same however long the history grows. Each function below builds one
 // query; `overviewFigures` runs them as subqueries of ONE statement: one round trip, and one
 // snapshot, so every figure reflects the same moment (the change_log seq read with them).
+// The overview reads the v_*_scope views (migration 08): one scope's rows per read, a few dozen
+// whatever the history, so its cost does not grow with the data.
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory } from '../db/schema.js';
+import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
 
 export type Tx = Kysely<Database>;
 
@@ -32,16 +35,29 @@ function whereRegion<V extends RegionalView, O>(q: SelectQueryBuilder<Database, 
   return out;
 }
 
-function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
-  let out = whereRegion(q, f).where('fiscal_year' as never, '=', f.fiscalYear as never);
-  if (f.category) out = out.where('category' as never, '=', f.category as never);
+/**
+ * The scope rows of a region filter: '*' for everything, 'd:<division>', 's:<ST>'. A state outside
+ * the filtered division matches nothing (as the two filters together do on the state-grained views).
+ */
+export function scopeOf(f: RegionFilter): string {
+  if (f.state) {
+    const known = (regionCodes as readonly string[]).includes(f.state);
+    if (f.division && (!known || divisionOf(f.state as RegionCode) !== f.division)) return 'none';
+    return `s:${f.state}`;
+  }
+  return f.division ? `d:${f.division}` : '*';
+}
+
+function whereScopedFunding<O>(q: SelectQueryBuilder<Database, 'v_funding_scope', O>, f: FundingFilter) {
+  let out = q.where('scope', '=', scopeOf(f)).where('fiscal_year', '=', f.fiscalYear);
+  if (f.category) out = out.where('category', '=', f.category);
   return out;
 }
 
 const sumOf = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
 
 export function pipelineByStage(db: Tx, f: FundingFilter) {
-  return whereFunding(db.selectFrom('v_pipeline'), f)
+  return whereScopedFunding(db.selectFrom('v_funding_scope'), f)
     .select([
       'stage',
       sumOf('request_count').as('requests'),
@@ -53,7 +69,7 @@ export function pipelineByStage(db: Tx, f: FundingFilter) {
 }
 
 export function moneyByCategory(db: Tx, f: FundingFilter) {
-  return whereFunding(db.selectFrom('v_pipeline'), f)
+  return whereScopedFunding(db.selectFrom('v_funding_scope'), f)
     .select([
       'category',
       sumOf('requested_cents').as('requestedCents'),
@@ -71,7 +87,7 @@ export function budgetForYear(db: Tx, fiscalYear: number, programArea?: string) 
 }
 
 export function openNeedsByPriority(db: Tx, f: RegionFilter) {
-  return whereRegion(db.selectFrom('v_needs'), f)
+  return db.selectFrom('v_needs_scope').where('scope', '=', scopeOf(f))
     .where('status', 'in', ['open', 'in_progress', 'pledged'])
     .select(['priority', sumOf('need_count').as('needs'), sumOf('estimated_cost_cents').as('estimatedCostCents')])
     .groupBy('priority');
@@ -86,33 +102,41 @@ export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) 
 }
 
 export function survivorsServed(db: Tx, r: MonthRange) {
-  return whereRegion(db.selectFrom('v_survivors_monthly'), r)
+  return db.selectFrom('v_survivors_scope').where('scope', '=', scopeOf(r))
     .where('month', '>=', r.start)
     .where('month', '<', r.end)
     .select([sumOf('served').as('served'), sumOf('new_intakes').as('newIntakes'), sumOf('bed_nights').as('bedNights'), sumOf('reports').as('reports')]);
 }
 
 export function outreachReach(db: Tx, r: MonthRange) {
-  return whereRegion(db.selectFrom('v_outreach_reach'), r)
+  return db.selectFrom('v_outreach_scope').where('scope', '=', scopeOf(r))
     .where('month', '>=', r.start)
     .where('month', '<', r.end)
     .select([sumOf('event_count').as('events'), sumOf('attendees').as('peopleReached'), sumOf('follow_up_requests').as('followUpRequests')]);
 }
 
+const unitsOf = (category: FundingCategory) =>
+  sql<number>`coalesce(sum(units) filter (where category = ${category}), 0)::bigint`;
+
 export function fundedUnits(db: Tx, f: FundingFilter) {
-  return whereFunding(db.selectFrom('v_impact_funding'), f).select([
-    sumOf('disbursed_cents').as('disbursedCents'),
-    sumOf('k9s_funded').as('k9sFunded'),
-    sumOf('officers_trained').as('officersTrained'),
-    sumOf('extraction_licenses').as('extractionLicenses'),
-    sumOf('forensic_devices').as('forensicDevices')
-  ]);
+  return whereScopedFunding(db.selectFrom('v_funding_scope'), f)
+    .where('stage', 'in', ['disbursed', 'reported'])
+    .select([
+      sumOf('disbursed_cents').as('disbursedCents'),
+      unitsOf('detection_k9').as('k9sFunded'),
+      unitsOf('training_scholarship').as('officersTrained'),
+      unitsOf('extraction_software').as('extractionLicenses'),
+      unitsOf('forensic_hardware').as('forensicDevices')
+    ]);
 }
 
 export function partnersSupported(db: Tx, f: FundingFilter) {
-  return whereFunding(db.selectFrom('v_impact_partners'), f)
-    .select(['partner_kind as kind', sql<number>`count(distinct partner_id)::bigint`.as('partners')])
-    .groupBy('partner_kind');
+  return db
+    .selectFrom('v_partner_support')
+    .where('scope', '=', scopeOf(f))
+    .where('fiscal_year', '=', f.fiscalYear)
+    .where('category', '=', f.category ?? '*')
+    .select(['partner_kind as kind', 'partners']);
 }
 
 export function latestSeq(db: Tx) {

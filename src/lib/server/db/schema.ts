@@ -160,6 +160,27 @@ export const tables = {
   },
   rollup_survivors: {
     month: c('date'), state: c('character'), reports: c('bigint'), served: c('bigint'), new_intakes: c('bigint'), bed_nights: c('bigint')
+  },
+  // The overview's grain (migration 08): scope is '*', 'd:<division>' or 's:<ST>'.
+  rollup_funding_scope: {
+    fiscal_year: c('smallint'), scope: c('text'), stage: c('funding_stage'), category: c('funding_category'),
+    request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint'), units: c('bigint')
+  },
+  rollup_partner_scope: {
+    fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partner_id: c('bigint'),
+    funded_requests: c('bigint')
+  },
+  rollup_partner_support: {
+    fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partners: c('bigint')
+  },
+  rollup_need_scope: {
+    scope: c('text'), status: c('need_status'), priority: c('need_priority'), need_count: c('bigint'), estimated_cost_cents: c('bigint')
+  },
+  rollup_outreach_scope: {
+    month: c('date'), scope: c('text'), event_count: c('bigint'), attendees: c('bigint'), follow_up_requests: c('bigint')
+  },
+  rollup_survivors_scope: {
+    month: c('date'), scope: c('text'), reports: c('bigint'), served: c('bigint'), new_intakes: c('bigint'), bed_nights: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
@@ -221,6 +242,23 @@ export const views = {
   v_impact_partners: {
     partner_id: c('bigint'), partner_kind: c('partner_kind'), fiscal_year: c('smallint'), category: c('funding_category'),
     state: c('character'), division_code: c('text')
+  },
+  v_funding_scope: {
+    fiscal_year: c('smallint'), scope: c('text'), stage: c('funding_stage'), category: c('funding_category'),
+    program_area: c('program_area'), request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'),
+    disbursed_cents: c('bigint'), units: c('bigint')
+  },
+  v_partner_support: {
+    fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partners: c('bigint')
+  },
+  v_needs_scope: {
+    scope: c('text'), status: c('need_status'), priority: c('need_priority'), need_count: c('bigint'), estimated_cost_cents: c('bigint')
+  },
+  v_outreach_scope: {
+    month: c('date'), scope: c('text'), event_count: c('bigint'), attendees: c('bigint'), follow_up_requests: c('bigint')
+  },
+  v_survivors_scope: {
+    month: c('date'), scope: c('text'), reports: c('bigint'), served: c('bigint'), new_intakes: c('bigint'), bed_nights: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
