@@ -48,6 +48,11 @@ ${new Date().toISOString().slice(0, 10)} · ${machine()}
 |---|---|---|---|---|---|---|---|
 ${results.map(row).join('\n')}
 
+Each figure is the median of 50 (demo) / 30 (large) reads after 3 warm-up reads, on a database
+vacuumed and analysed after seeding ("cached": a database kept by \`BENCH_KEEP_DB=1\`, or PGlite's
+kept directory). "naive" is bench/naive-overview.ts: the same figures by GROUP BY over the base
+tables (checked equal by tests/integration/naive-overview.test.ts).
+
 Targets (Postgres, large profile):
 ${checks.join('\n') || '- (Postgres large profile not run)'}`;
 }

@@ -77,6 +77,29 @@ const rollups: Rollup[] = [
       where x.stage in ('disbursed', 'reported')`
   },
   {
+    // Stage events are append-only and keep the state/category they were written with.
+    name: 'rollup_throughput_scope',
+    table: 'funding_stage_event',
+    keys: ['month', 'scope', 'to_stage', 'category'],
+    measures: ['moves', 'amount_cents'],
+    source: `select month_start(x.occurred_at) as month, sc.scope, x.to_stage, x.category, 1::bigint as moves,
+      coalesce(x.amount_cents, 0)::bigint as amount_cents
+      from {src} x join region r on r.code = x.state ${SCOPES}`
+  },
+  {
+    name: 'rollup_need_flow_scope',
+    table: 'aftercare_need',
+    keys: ['month', 'scope'],
+    measures: ['created', 'fulfilled', 'cancelled'],
+    source: `select x.month, sc.scope, x.created, x.fulfilled, x.cancelled
+      from (
+        select month_start(created_at) as month, state, 1::bigint as created, 0::bigint as fulfilled, 0::bigint as cancelled from {src}
+        union all
+        select month_start(closed_at), state, 0, (status = 'fulfilled')::int::bigint, (status = 'cancelled')::int::bigint
+          from {src} where closed_at is not null
+      ) x join region r on r.code = x.state ${SCOPES}`
+  },
+  {
     name: 'rollup_need_scope',
     table: 'aftercare_need',
     keys: ['scope', 'status', 'priority'],
@@ -128,6 +151,16 @@ create table rollup_partner_support (
   fiscal_year smallint not null, ${SCOPE}, category text not null, partner_kind partner_kind not null,
   partners bigint not null,
   primary key (fiscal_year, scope, category, partner_kind)
+) ${HOT};
+create table rollup_throughput_scope (
+  month date not null, ${SCOPE}, to_stage funding_stage not null, category funding_category not null,
+  moves bigint not null, amount_cents bigint not null,
+  primary key (scope, month, to_stage, category)
+) ${HOT};
+create table rollup_need_flow_scope (
+  month date not null, ${SCOPE},
+  created bigint not null, fulfilled bigint not null, cancelled bigint not null,
+  primary key (scope, month)
 ) ${HOT};
 create table rollup_need_scope (
   ${SCOPE}, status need_status not null, priority need_priority not null,
@@ -182,6 +215,13 @@ create view v_funding_scope as
 create view v_partner_support as
   select fiscal_year, scope, category, partner_kind, partners from rollup_partner_support where partners <> 0;
 
+create view v_throughput_scope as
+  select month, scope, to_stage, category, moves, amount_cents from rollup_throughput_scope where moves <> 0;
+
+create view v_need_flow_scope as
+  select month, scope, created, fulfilled, cancelled from rollup_need_flow_scope
+  where created <> 0 or fulfilled <> 0 or cancelled <> 0;
+
 create view v_needs_scope as
   select scope, status, priority, need_count, estimated_cost_cents from rollup_need_scope where need_count <> 0;
 
@@ -215,7 +255,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await runScript(db, TABLES);
   for (const r of rollups) await runScript(db, rollupSql(r));
   await runScript(db, VIEWS);
-  await runScript(db, 'analyze rollup_funding_scope; analyze rollup_partner_scope; analyze rollup_partner_support; analyze rollup_need_scope; analyze rollup_outreach_scope; analyze rollup_survivors_scope');
+  await runScript(db, 'analyze rollup_throughput_scope; analyze rollup_need_flow_scope; analyze rollup_funding_scope; analyze rollup_partner_scope; analyze rollup_partner_support; analyze rollup_need_scope; analyze rollup_outreach_scope; analyze rollup_survivors_scope');
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -236,7 +276,7 @@ create or replace view v_budget as
     from rollup_pipeline where request_count <> 0
   ) parts
   group by fiscal_year, program_area;
-drop view if exists v_survivors_scope, v_outreach_scope, v_needs_scope, v_partner_support, v_funding_scope;`);
+drop view if exists v_survivors_scope, v_outreach_scope, v_needs_scope, v_need_flow_scope, v_throughput_scope, v_partner_support, v_funding_scope;`);
   for (const r of [...rollups].reverse()) {
     await runScript(db, `drop function if exists ${r.name}_apply() cascade; drop table if exists ${r.name}`);
   }

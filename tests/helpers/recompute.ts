@@ -186,6 +186,26 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     where f.stage in ('disbursed', 'reported')
     group by f.fiscal_year, sc.scope, c.category, p.kind`,
 
+  v_throughput_scope: `
+    select ${UTC_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, e.category, count(*)::bigint as moves,
+      coalesce(sum(e.amount_cents), 0)::bigint as amount_cents
+    from funding_stage_event e join region r on r.code = e.state ${SCOPES('e.state', 'r.division_code')}
+    group by 1, sc.scope, e.to_stage, e.category`,
+
+  v_need_flow_scope: `
+    with flow as (
+      select ${UTC_MONTH('n.created_at')} as month, n.home_state as state, n.division_code, 1 as created, 0 as fulfilled, 0 as cancelled
+      from ${NEEDS} n
+      union all
+      select ${UTC_MONTH('n.closed_at')}, n.home_state, n.division_code, 0, (n.status = 'fulfilled')::int, (n.status = 'cancelled')::int
+      from ${NEEDS} n where n.closed_at is not null
+    )
+    select f.month, sc.scope, sum(f.created)::bigint as created, sum(f.fulfilled)::bigint as fulfilled,
+      sum(f.cancelled)::bigint as cancelled
+    from flow f ${SCOPES('f.state', 'f.division_code')}
+    group by f.month, sc.scope
+    having sum(f.created) <> 0 or sum(f.fulfilled) <> 0 or sum(f.cancelled) <> 0`,
+
   v_needs_scope: `
     select sc.scope, n.status, n.priority, count(*)::bigint as need_count, sum(n.estimated_cost_cents)::bigint as estimated_cost_cents
     from ${NEEDS} n ${SCOPES('n.home_state', 'n.division_code')}

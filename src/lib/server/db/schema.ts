@@ -173,6 +173,13 @@ export const tables = {
   rollup_partner_support: {
     fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partners: c('bigint')
   },
+  rollup_throughput_scope: {
+    month: c('date'), scope: c('text'), to_stage: c('funding_stage'), category: c('funding_category'), moves: c('bigint'),
+    amount_cents: c('bigint')
+  },
+  rollup_need_flow_scope: {
+    month: c('date'), scope: c('text'), created: c('bigint'), fulfilled: c('bigint'), cancelled: c('bigint')
+  },
   rollup_need_scope: {
     scope: c('text'), status: c('need_status'), priority: c('need_priority'), need_count: c('bigint'), estimated_cost_cents: c('bigint')
   },
@@ -250,6 +257,13 @@ export const views = {
   },
   v_partner_support: {
     fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partners: c('bigint')
+  },
+  v_throughput_scope: {
+    month: c('date'), scope: c('text'), to_stage: c('funding_stage'), category: c('funding_category'), moves: c('bigint'),
+    amount_cents: c('bigint')
+  },
+  v_need_flow_scope: {
+    month: c('date'), scope: c('text'), created: c('bigint'), fulfilled: c('bigint'), cancelled: c('bigint')
   },
   v_needs_scope: {
     scope: c('text'), status: c('need_status'), priority: c('need_priority'), need_count: c('bigint'), estimated_cost_cents: c('bigint')
