@@ -212,6 +212,10 @@ create view v_funding_scope as
     request_count, requested_cents, approved_cents, disbursed_cents, units
   from rollup_funding_scope where request_count <> 0;
 
+create view v_partner_scope as
+  select fiscal_year, scope, category, partner_kind, partner_id, funded_requests from rollup_partner_scope
+  where funded_requests > 0;
+
 create view v_partner_support as
   select fiscal_year, scope, category, partner_kind, partners from rollup_partner_support where partners <> 0;
 
@@ -276,7 +280,7 @@ create or replace view v_budget as
     from rollup_pipeline where request_count <> 0
   ) parts
   group by fiscal_year, program_area;
-drop view if exists v_survivors_scope, v_outreach_scope, v_needs_scope, v_need_flow_scope, v_throughput_scope, v_partner_support, v_funding_scope;`);
+drop view if exists v_survivors_scope, v_outreach_scope, v_needs_scope, v_need_flow_scope, v_throughput_scope, v_partner_support, v_partner_scope, v_funding_scope;`);
   for (const r of [...rollups].reverse()) {
     await runScript(db, `drop function if exists ${r.name}_apply() cascade; drop table if exists ${r.name}`);
   }

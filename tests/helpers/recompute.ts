@@ -179,6 +179,13 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     from ${REQUESTS} f ${SCOPES('f.home_state', 'f.division_code')}
     group by f.fiscal_year, sc.scope, f.stage, f.category`,
 
+  v_partner_scope: `
+    select f.fiscal_year, sc.scope, c.category, p.kind as partner_kind, f.partner_id, count(*)::bigint as funded_requests
+    from ${REQUESTS} f join partner p on p.id = f.partner_id ${SCOPES('f.home_state', 'f.division_code')}
+    cross join lateral (values (f.category::text), ('*')) c(category)
+    where f.stage in ('disbursed', 'reported')
+    group by f.fiscal_year, sc.scope, c.category, p.kind, f.partner_id`,
+
   v_partner_support: `
     select f.fiscal_year, sc.scope, c.category, p.kind as partner_kind, count(distinct f.partner_id)::bigint as partners
     from ${REQUESTS} f join partner p on p.id = f.partner_id ${SCOPES('f.home_state', 'f.division_code')}
@@ -222,7 +229,20 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
       sum(s.new_intakes)::bigint as new_intakes, sum(s.bed_nights)::bigint as bed_nights
     from survivor_count s join partner p on p.id = s.center_id join region r on r.code = p.state
       ${SCOPES('p.state', 'r.division_code')}
-    group by s.month, sc.scope`
+    group by s.month, sc.scope`,
+
+  v_open_request_age: `
+    select f.id, f.title, f.stage, f.category, f.fiscal_year, f.home_state as state, f.division_code, p.name as partner_name,
+      f.requested_cents, f.approved_cents, f.stage_entered_at
+    from ${REQUESTS} f join partner p on p.id = f.partner_id
+    where f.stage in ('intake', 'vetting', 'approved')`,
+
+  v_partner_funded: `
+    select f.partner_id, p.name as partner_name, p.kind as partner_kind, f.fiscal_year, f.category, f.home_state as state,
+      f.division_code, count(*)::bigint as funded_requests
+    from ${REQUESTS} f join partner p on p.id = f.partner_id
+    where f.stage in ('disbursed', 'reported')
+    group by f.partner_id, p.name, p.kind, f.fiscal_year, f.category, f.home_state, f.division_code`
 };
 
 /** Columns of a view, in the order the schema spec lists them. */

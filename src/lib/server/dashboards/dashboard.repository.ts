@@ -16,7 +16,10 @@ export interface RegionFilter {
   state?: string;
 }
 export interface FundingFilter extends RegionFilter {
+  /** First fiscal year included. */
   fiscalYear: number;
+  /** Last fiscal year included (a date range can span several); `fiscalYear` when absent. */
+  fiscalYearTo?: number;
   category?: FundingCategory;
 }
 export interface MonthRange extends RegionFilter {
@@ -26,9 +29,9 @@ export interface MonthRange extends RegionFilter {
   end: string;
 }
 
-type RegionalView = 'v_pipeline' | 'v_needs' | 'v_outreach_reach' | 'v_survivors_monthly' | 'v_impact_funding' | 'v_impact_partners' | 'v_oldest_open_critical_needs';
+type RegionalView = 'v_pipeline' | 'v_stage_duration' | 'v_stage_throughput' | 'v_need_flow' | 'v_outreach_monthly' | 'v_open_request_age' | 'v_partner_funded' | 'v_needs' | 'v_outreach_reach' | 'v_survivors_monthly' | 'v_impact_funding' | 'v_impact_partners' | 'v_oldest_open_critical_needs';
 
-function whereRegion<V extends RegionalView, O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
+export function whereRegion<V extends RegionalView, O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
   let out = q;
   if (f.division) out = out.where('division_code' as never, '=', f.division as never);
   if (f.state) out = out.where('state' as never, '=', f.state as never);
@@ -49,12 +52,31 @@ export function scopeOf(f: RegionFilter): string {
 }
 
 function whereScopedFunding<O>(q: SelectQueryBuilder<Database, 'v_funding_scope', O>, f: FundingFilter) {
-  let out = q.where('scope', '=', scopeOf(f)).where('fiscal_year', '=', f.fiscalYear);
+  let out = whereYears(q.where('scope', '=', scopeOf(f)), f);
   if (f.category) out = out.where('category', '=', f.category);
   return out;
 }
 
-const sumOf = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
+/** One fiscal year, or the fiscal years a date range spans. */
+function whereYears<V extends 'v_funding_scope' | 'v_partner_support' | 'v_partner_scope', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
+  const to = f.fiscalYearTo ?? f.fiscalYear;
+  return to === f.fiscalYear
+    ? q.where('fiscal_year' as never, '=', f.fiscalYear as never)
+    : q.where('fiscal_year' as never, '>=', f.fiscalYear as never).where('fiscal_year' as never, '<=', to as never);
+}
+
+export function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners' | 'v_stage_duration' | 'v_stage_throughput' | 'v_open_request_age' | 'v_partner_funded', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
+  let out =
+    f.fiscalYearTo === undefined || f.fiscalYearTo === f.fiscalYear
+      ? whereRegion(q, f).where('fiscal_year' as never, '=', f.fiscalYear as never)
+      : whereRegion(q, f)
+          .where('fiscal_year' as never, '>=', f.fiscalYear as never)
+          .where('fiscal_year' as never, '<=', f.fiscalYearTo as never);
+  if (f.category) out = out.where('category' as never, '=', f.category as never);
+  return out;
+}
+
+export const sumOf = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
 
 export function pipelineByStage(db: Tx, f: FundingFilter) {
   return whereScopedFunding(db.selectFrom('v_funding_scope'), f)
@@ -80,8 +102,8 @@ export function moneyByCategory(db: Tx, f: FundingFilter) {
     .orderBy('category');
 }
 
-export function budgetForYear(db: Tx, fiscalYear: number, programArea?: string) {
-  let q = db.selectFrom('v_budget').where('fiscal_year', '=', fiscalYear);
+export function budgetForYear(db: Tx, fiscalYear: number, programArea?: string, fiscalYearTo = fiscalYear) {
+  let q = db.selectFrom('v_budget').where('fiscal_year', '>=', fiscalYear).where('fiscal_year', '<=', fiscalYearTo);
   if (programArea) q = q.where('program_area', '=', programArea as never);
   return q.select([sumOf('budget_cents').as('budgetCents'), sumOf('committed_cents').as('committedCents'), sumOf('disbursed_cents').as('disbursedCents')]);
 }
@@ -131,12 +153,37 @@ export function fundedUnits(db: Tx, f: FundingFilter) {
 }
 
 export function partnersSupported(db: Tx, f: FundingFilter) {
-  return db
-    .selectFrom('v_partner_support')
-    .where('scope', '=', scopeOf(f))
-    .where('fiscal_year', '=', f.fiscalYear)
-    .where('category', '=', f.category ?? '*')
-    .select(['partner_kind as kind', 'partners']);
+  // One fiscal year: the kept counts. Several (a date range): a partner funded in two of them counts once.
+  if ((f.fiscalYearTo ?? f.fiscalYear) === f.fiscalYear) {
+    return db
+      .selectFrom('v_partner_support')
+      .where('scope', '=', scopeOf(f))
+      .where('fiscal_year', '=', f.fiscalYear)
+      .where('category', '=', f.category ?? '*')
+      .select(['partner_kind as kind', 'partners']);
+  }
+  return whereYears(db.selectFrom('v_partner_scope').where('scope', '=', scopeOf(f)).where('category', '=', f.category ?? '*'), f)
+    .select(['partner_kind as kind', sql<number>`count(distinct partner_id)::bigint`.as('partners')])
+    .groupBy('partner_kind');
+}
+
+/** What moved during the period: money approved and disbursed (stage events), needs opened and closed. */
+export function periodFlowQuery(db: Tx, f: FundingFilter, r: MonthRange) {
+  let moves = db.selectFrom('v_throughput_scope').where('scope', '=', scopeOf(r)).where('month', '>=', r.start).where('month', '<', r.end);
+  if (f.category) moves = moves.where('category', '=', f.category);
+  const needs = db.selectFrom('v_need_flow_scope').where('scope', '=', scopeOf(r)).where('month', '>=', r.start).where('month', '<', r.end);
+  const m = moves.select([
+    sql<number>`coalesce(sum(amount_cents) filter (where to_stage = 'approved'), 0)::bigint`.as('approvedCents'),
+    sql<number>`coalesce(sum(amount_cents) filter (where to_stage = 'disbursed'), 0)::bigint`.as('disbursedCents'),
+    sql<number>`coalesce(sum(moves) filter (where to_stage = 'approved'), 0)::bigint`.as('approvedMoves'),
+    sql<number>`coalesce(sum(moves) filter (where to_stage = 'disbursed'), 0)::bigint`.as('disbursedMoves')
+  ]);
+  const n = needs.select([
+    sumOf('created').as('needsCreated'),
+    sql<number>`coalesce(sum(fulfilled + cancelled), 0)::bigint`.as('needsClosed'),
+    sumOf('fulfilled').as('needsFulfilled')
+  ]);
+  return db.selectFrom(m.as('m')).innerJoin(n.as('n'), (j) => j.onTrue()).selectAll();
 }
 
 export function latestSeq(db: Tx) {
@@ -156,13 +203,14 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
       jsonArrayFrom(pipelineByStage(db, q.funding)).as('stages'),
       jsonArrayFrom(moneyByCategory(db, q.funding)).as('byCategory'),
-      jsonObjectFrom(budgetForYear(db, q.funding.fiscalYear, q.budgetArea)).as('budget'),
+      jsonObjectFrom(budgetForYear(db, q.funding.fiscalYear, q.budgetArea, q.funding.fiscalYearTo)).as('budget'),
       jsonArrayFrom(openNeedsByPriority(db, q.region)).as('needs'),
       jsonArrayFrom(oldestOpenCriticalNeeds(db, q.region, 10)).as('oldestCritical'),
       jsonObjectFrom(survivorsServed(db, q.months)).as('survivors'),
       jsonObjectFrom(outreachReach(db, q.months)).as('outreach'),
       jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
-      jsonArrayFrom(partnersSupported(db, q.funding)).as('partners')
+      jsonArrayFrom(partnersSupported(db, q.funding)).as('partners'),
+      jsonObjectFrom(periodFlowQuery(db, q.funding, q.months)).as('flow')
     ])
     .executeTakeFirstOrThrow();
   return {
@@ -172,6 +220,7 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
     survivors: row.survivors!,
     outreach: row.outreach!,
     units: row.units!,
+    flow: row.flow!,
     // JSON carries timestamps as text.
     oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
   };

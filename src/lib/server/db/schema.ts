@@ -255,6 +255,10 @@ export const views = {
     program_area: c('program_area'), request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'),
     disbursed_cents: c('bigint'), units: c('bigint')
   },
+  v_partner_scope: {
+    fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partner_id: c('bigint'),
+    funded_requests: c('bigint')
+  },
   v_partner_support: {
     fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partners: c('bigint')
   },
@@ -273,6 +277,15 @@ export const views = {
   },
   v_survivors_scope: {
     month: c('date'), scope: c('text'), reports: c('bigint'), served: c('bigint'), new_intakes: c('bigint'), bed_nights: c('bigint')
+  },
+  v_open_request_age: {
+    id: c('bigint'), title: c('text'), stage: c('funding_stage'), category: c('funding_category'), fiscal_year: c('smallint'),
+    state: c('character'), division_code: c('text'), partner_name: c('text'), requested_cents: c('bigint'),
+    approved_cents: c('bigint'), stage_entered_at: c('timestamp with time zone')
+  },
+  v_partner_funded: {
+    partner_id: c('bigint'), partner_name: c('text'), partner_kind: c('partner_kind'), fiscal_year: c('smallint'),
+    category: c('funding_category'), state: c('character'), division_code: c('text'), funded_requests: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
