@@ -77,14 +77,16 @@ const rollups: Rollup[] = [
       where x.stage in ('disbursed', 'reported')`
   },
   {
-    // Stage events are append-only and keep the state/category they were written with.
+    // Stage events are append-only and keep the state/category they were written with. Category '*'
+    // is every category, so an unfiltered read takes months × stages rows.
     name: 'rollup_throughput_scope',
     table: 'funding_stage_event',
     keys: ['month', 'scope', 'to_stage', 'category'],
     measures: ['moves', 'amount_cents'],
-    source: `select month_start(x.occurred_at) as month, sc.scope, x.to_stage, x.category, 1::bigint as moves,
+    source: `select month_start(x.occurred_at) as month, sc.scope, x.to_stage, c.category, 1::bigint as moves,
       coalesce(x.amount_cents, 0)::bigint as amount_cents
-      from {src} x join region r on r.code = x.state ${SCOPES}`
+      from {src} x join region r on r.code = x.state ${SCOPES}
+      cross join lateral (values (x.category::text), ('*')) c(category)`
   },
   {
     name: 'rollup_need_flow_scope',
@@ -153,9 +155,9 @@ create table rollup_partner_support (
   primary key (fiscal_year, scope, category, partner_kind)
 ) ${HOT};
 create table rollup_throughput_scope (
-  month date not null, ${SCOPE}, to_stage funding_stage not null, category funding_category not null,
+  month date not null, ${SCOPE}, to_stage funding_stage not null, category text not null,
   moves bigint not null, amount_cents bigint not null,
-  primary key (scope, month, to_stage, category)
+  primary key (scope, category, month, to_stage)
 ) ${HOT};
 create table rollup_need_flow_scope (
   month date not null, ${SCOPE},

@@ -194,10 +194,11 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     group by f.fiscal_year, sc.scope, c.category, p.kind`,
 
   v_throughput_scope: `
-    select ${UTC_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, e.category, count(*)::bigint as moves,
+    select ${UTC_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, c.category, count(*)::bigint as moves,
       coalesce(sum(e.amount_cents), 0)::bigint as amount_cents
     from funding_stage_event e join region r on r.code = e.state ${SCOPES('e.state', 'r.division_code')}
-    group by 1, sc.scope, e.to_stage, e.category`,
+    cross join lateral (values (e.category::text), ('*')) c(category)
+    group by 1, sc.scope, e.to_stage, c.category`,
 
   v_need_flow_scope: `
     with flow as (

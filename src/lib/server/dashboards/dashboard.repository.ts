@@ -169,8 +169,12 @@ export function partnersSupported(db: Tx, f: FundingFilter) {
 
 /** What moved during the period: money approved and disbursed (stage events), needs opened and closed. */
 export function periodFlowQuery(db: Tx, f: FundingFilter, r: MonthRange) {
-  let moves = db.selectFrom('v_throughput_scope').where('scope', '=', scopeOf(r)).where('month', '>=', r.start).where('month', '<', r.end);
-  if (f.category) moves = moves.where('category', '=', f.category);
+  const moves = db
+    .selectFrom('v_throughput_scope')
+    .where('scope', '=', scopeOf(r))
+    .where('category', '=', f.category ?? '*')
+    .where('month', '>=', r.start)
+    .where('month', '<', r.end);
   const needs = db.selectFrom('v_need_flow_scope').where('scope', '=', scopeOf(r)).where('month', '>=', r.start).where('month', '<', r.end);
   const m = moves.select([
     sql<number>`coalesce(sum(amount_cents) filter (where to_stage = 'approved'), 0)::bigint`.as('approvedCents'),

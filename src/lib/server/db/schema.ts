@@ -174,7 +174,7 @@ export const tables = {
     fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partners: c('bigint')
   },
   rollup_throughput_scope: {
-    month: c('date'), scope: c('text'), to_stage: c('funding_stage'), category: c('funding_category'), moves: c('bigint'),
+    month: c('date'), scope: c('text'), to_stage: c('funding_stage'), category: c('text'), moves: c('bigint'),
     amount_cents: c('bigint')
   },
   rollup_need_flow_scope: {
@@ -263,7 +263,7 @@ export const views = {
     fiscal_year: c('smallint'), scope: c('text'), category: c('text'), partner_kind: c('partner_kind'), partners: c('bigint')
   },
   v_throughput_scope: {
-    month: c('date'), scope: c('text'), to_stage: c('funding_stage'), category: c('funding_category'), moves: c('bigint'),
+    month: c('date'), scope: c('text'), to_stage: c('funding_stage'), category: c('text'), moves: c('bigint'),
     amount_cents: c('bigint')
   },
   v_need_flow_scope: {
