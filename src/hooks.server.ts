@@ -3,7 +3,9 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router.js';
 import { createContext } from '$lib/server/trpc/context.js';
-import { database } from '$lib/server/runtime.js';
+import { database, onShutdown } from '$lib/server/runtime.js';
+import { config } from '$lib/server/config.js';
+import { ensureSnapshotScheduler } from '$lib/server/snapshots/snapshot-scheduler.js';
 import { startLive } from '$lib/server/live/index.js';
 import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSessionToken } from '$lib/server/auth/session.js';
 import type { Db } from '$lib/server/db/index.js';
@@ -16,6 +18,9 @@ export const init: ServerInit = async () => {
   await sweepExpiredSessions(db);
   // Socket.IO on the HTTP server registered by scripts/serve.js or the Vite plugin (see live/index.ts).
   await startLive();
+  // Scheduled snapshots, and on start the runs missed while the server was down.
+  const cfg = config();
+  ensureSnapshotScheduler(db, cfg.snapshotSchedulerIntervalMs, { fiscalYearStartMonth: cfg.fiscalYearStartMonth }, onShutdown);
 };
 
 /** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */
