@@ -165,7 +165,20 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
   v_impact_partners: `
     select distinct f.partner_id, p.kind as partner_kind, f.fiscal_year, f.category, f.home_state as state, f.division_code
     from ${REQUESTS} f join partner p on p.id = f.partner_id
-    where f.stage in ('disbursed', 'reported')`
+    where f.stage in ('disbursed', 'reported')`,
+
+  v_open_request_age: `
+    select f.id, f.title, f.stage, f.category, f.fiscal_year, f.home_state as state, f.division_code, p.name as partner_name,
+      f.requested_cents, f.approved_cents, f.stage_entered_at
+    from ${REQUESTS} f join partner p on p.id = f.partner_id
+    where f.stage in ('intake', 'vetting', 'approved')`,
+
+  v_partner_funded: `
+    select f.partner_id, p.name as partner_name, p.kind as partner_kind, f.fiscal_year, f.category, f.home_state as state,
+      f.division_code, count(*)::bigint as funded_requests
+    from ${REQUESTS} f join partner p on p.id = f.partner_id
+    where f.stage in ('disbursed', 'reported')
+    group by f.partner_id, p.name, p.kind, f.fiscal_year, f.category, f.home_state, f.division_code`
 };
 
 /** Columns of a view, in the order the schema spec lists them. */

@@ -9,7 +9,7 @@ import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
 import { appRouter } from '../../src/lib/server/trpc/router.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { seedDatabase } from '../../src/lib/server/seed/seed.service.js';
-import { dashboardOverview } from '../../src/lib/server/dashboards/dashboard.service.js';
+import { readAllDashboardDatasets } from '../../src/lib/server/dashboards/datasets.js';
 import { canonicalJson, createShareLink, openSharedSnapshot, runDueSchedules, sha256Hex } from '../../src/lib/server/snapshots/snapshots.service.js';
 import { startSnapshotScheduler } from '../../src/lib/server/snapshots/snapshot-scheduler.js';
 import { SUPPRESSED, suppressSurvivorCounts } from '../../src/lib/snapshots/report.js';
@@ -61,26 +61,38 @@ for (const target of targets) {
     const make = (title: string, filters: Record<string, string> = {}) =>
       as(leader).snapshots.create({ title, period: { kind: 'fiscal_year', fiscalYear: FY }, filters });
 
-    it("holds exactly the dashboards' figures at its seq, and keeps them after the data moves on", async () => {
+    it("holds exactly every dashboard dataset at its seq, and keeps them after the data moves on", async () => {
       const made = await make('FY2026 impact', { division: 'mountain' });
-      const live = await dashboardOverview(h.db, { division: 'mountain', fiscalYear: FY }, OPTIONS);
+      const live = await readAllDashboardDatasets(h.db, { division: 'mountain', fiscalYear: FY }, OPTIONS);
       const row = await h.db.selectFrom('snapshot').selectAll().where('id', '=', made.id).executeTakeFirstOrThrow();
-      const stored = row.data as { datasets: { overview: Record<string, unknown> } };
+      const stored = row.data as { datasets: Record<string, Record<string, unknown>> };
       expect(row.seq).toBe(live.seq);
-      expect(withoutAsOf(stored.datasets.overview)).toEqual(withoutAsOf(JSON.parse(JSON.stringify(live))));
+      expect(Object.keys(stored.datasets).sort()).toEqual(['aftercare', 'funding', 'outreach', 'overview']);
+      for (const [name, dataset] of Object.entries(live.datasets)) {
+        expect(withoutAsOf(stored.datasets[name]), name).toEqual(withoutAsOf(JSON.parse(JSON.stringify(dataset))));
+      }
       expect(row.sha256).toBe(sha256Hex(canonicalJson(row.data)));
 
       // Later writes change the dashboards, never the snapshot.
       await h.db.insertInto('outreach_event')
         .values({ occurred_on: `${FY}-03-03`, state: 'CO', format: 'webinar', audience: 'parents', attendees: 123 })
         .execute();
-      const after = await dashboardOverview(h.db, { division: 'mountain', fiscalYear: FY }, OPTIONS);
-      expect(after.outreach.peopleReached).toBe(live.outreach.peopleReached + 123);
+      const after = await readAllDashboardDatasets(h.db, { division: 'mountain', fiscalYear: FY }, OPTIONS);
+      expect(after.datasets.overview.outreach.peopleReached).toBe(live.datasets.overview.outreach.peopleReached + 123);
       expect(after.seq).toBeGreaterThan(live.seq);
       const opened = await as(board).snapshots.get({ id: made.id });
       expect(opened.verified).toBe(true);
       expect(opened.seq).toBe(live.seq);
-      expect((opened.datasets.overview as typeof live).outreach.peopleReached).toBe(live.outreach.peopleReached);
+      expect((opened.datasets.overview as typeof live.datasets.overview).outreach.peopleReached).toBe(live.datasets.overview.outreach.peopleReached);
+    });
+
+    it('reads a quarter or a span of dates as the dashboards do for that date range', async () => {
+      const q = await as(leader).snapshots.create({ title: 'Q2', period: { kind: 'fiscal_quarter', fiscalYear: FY, quarter: 2 } });
+      const live = await readAllDashboardDatasets(h.db, { from: `${FY}-04-01`, to: `${FY}-06-30` }, OPTIONS);
+      const row = await h.db.selectFrom('snapshot').select(['data', 'period_label', 'period_from', 'period_to']).where('id', '=', q.id).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ period_label: `FY${FY} Q2`, period_from: `${FY}-04-01`, period_to: `${FY}-07-01` });
+      const stored = (row.data as { datasets: Record<string, Record<string, unknown>> }).datasets;
+      expect(withoutAsOf(stored.outreach)).toEqual(withoutAsOf(JSON.parse(JSON.stringify(live.datasets.outreach))));
     });
 
     it('never shows a survivor count from 1 to 10', async () => {

@@ -23,13 +23,19 @@ export interface RowChange {
 /** Dashboard topics and the view each one pushes (the tRPC output of the same query). */
 export interface DashboardViews {
   overview: inferRouterOutputs<AppRouter>['dashboard']['overview'];
+  funding: inferRouterOutputs<AppRouter>['dashboard']['funding'];
+  aftercare: inferRouterOutputs<AppRouter>['dashboard']['aftercare'];
+  outreach: inferRouterOutputs<AppRouter>['dashboard']['outreach'];
 }
 /** The same views as a server load hands them to a page (devalue keeps Dates as Dates). */
 export interface RenderedDashboardViews {
   overview: inferProcedureOutput<AppRouter['dashboard']['overview']>;
+  funding: inferProcedureOutput<AppRouter['dashboard']['funding']>;
+  aftercare: inferProcedureOutput<AppRouter['dashboard']['aftercare']>;
+  outreach: inferProcedureOutput<AppRouter['dashboard']['outreach']>;
 }
 export type DashboardTopic = keyof DashboardViews;
-export const dashboardTopics = ['overview'] as const satisfies readonly DashboardTopic[];
+export const dashboardTopics = ['overview', 'funding', 'aftercare', 'outreach'] as const satisfies readonly DashboardTopic[];
 
 /** A dashboard view as pushed and as returned by a join: its topic tells the view's shape. */
 export type DashboardPush = { [T in DashboardTopic]: { room: string; topic: T; seq: number; view: DashboardViews[T] } }[DashboardTopic];

@@ -2,9 +2,23 @@ import { z } from 'zod';
 import { enums } from '../db/schema.js';
 import { divisionCodes, regionCodes, divisionOf } from '$lib/regions.js';
 
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a YYYY-MM-DD date.')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'Not a calendar date.');
+
+/**
+ * Every dashboard's filters: a fiscal year OR a date range (`from`..`to`, both days included; the
+ * monthly figures take every month the range touches), a division or state, a funding category.
+ */
 export const dashboardFilterInput = z
   .object({
     fiscalYear: z.number().int().min(2000).max(2100).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
     division: z.enum(divisionCodes).optional(),
     state: z.enum(regionCodes).optional(),
     category: z.enum(enums.funding_category).optional()
@@ -17,6 +31,18 @@ export const dashboardFilterInput = z
         path: ['state'],
         message: `${f.state} is not in the ${f.division} division`
       });
+    }
+    if (f.fiscalYear !== undefined && (f.from || f.to)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['fiscalYear'], message: 'Choose a fiscal year or a date range, not both' });
+    }
+    if (Boolean(f.from) !== Boolean(f.to)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [f.from ? 'to' : 'from'], message: 'A date range needs both from and to' });
+    }
+    if (f.from && f.to && f.from > f.to) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['to'], message: 'The range ends before it starts' });
+    }
+    if (f.from && f.to && Number(f.to.slice(0, 4)) - Number(f.from.slice(0, 4)) > 10) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['to'], message: 'A date range spans at most ten years' });
     }
   });
 

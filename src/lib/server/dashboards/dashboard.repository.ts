@@ -13,7 +13,10 @@ export interface RegionFilter {
   state?: string;
 }
 export interface FundingFilter extends RegionFilter {
+  /** First fiscal year included. */
   fiscalYear: number;
+  /** Last fiscal year included (a date range can span several); `fiscalYear` when absent. */
+  fiscalYearTo?: number;
   category?: FundingCategory;
 }
 export interface MonthRange extends RegionFilter {
@@ -23,22 +26,27 @@ export interface MonthRange extends RegionFilter {
   end: string;
 }
 
-type RegionalView = 'v_pipeline' | 'v_needs' | 'v_outreach_reach' | 'v_survivors_monthly' | 'v_impact_funding' | 'v_impact_partners' | 'v_oldest_open_critical_needs';
+type RegionalView = 'v_pipeline' | 'v_stage_duration' | 'v_stage_throughput' | 'v_need_flow' | 'v_outreach_monthly' | 'v_open_request_age' | 'v_partner_funded' | 'v_needs' | 'v_outreach_reach' | 'v_survivors_monthly' | 'v_impact_funding' | 'v_impact_partners' | 'v_oldest_open_critical_needs';
 
-function whereRegion<V extends RegionalView, O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
+export function whereRegion<V extends RegionalView, O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
   let out = q;
   if (f.division) out = out.where('division_code' as never, '=', f.division as never);
   if (f.state) out = out.where('state' as never, '=', f.state as never);
   return out;
 }
 
-function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
-  let out = whereRegion(q, f).where('fiscal_year' as never, '=', f.fiscalYear as never);
+export function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners' | 'v_stage_duration' | 'v_stage_throughput' | 'v_open_request_age' | 'v_partner_funded', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
+  let out =
+    f.fiscalYearTo === undefined || f.fiscalYearTo === f.fiscalYear
+      ? whereRegion(q, f).where('fiscal_year' as never, '=', f.fiscalYear as never)
+      : whereRegion(q, f)
+          .where('fiscal_year' as never, '>=', f.fiscalYear as never)
+          .where('fiscal_year' as never, '<=', f.fiscalYearTo as never);
   if (f.category) out = out.where('category' as never, '=', f.category as never);
   return out;
 }
 
-const sumOf = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
+export const sumOf = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
 
 export function pipelineByStage(db: Tx, f: FundingFilter) {
   return whereFunding(db.selectFrom('v_pipeline'), f)
@@ -64,8 +72,8 @@ export function moneyByCategory(db: Tx, f: FundingFilter) {
     .orderBy('category');
 }
 
-export function budgetForYear(db: Tx, fiscalYear: number, programArea?: string) {
-  let q = db.selectFrom('v_budget').where('fiscal_year', '=', fiscalYear);
+export function budgetForYear(db: Tx, fiscalYear: number, programArea?: string, fiscalYearTo = fiscalYear) {
+  let q = db.selectFrom('v_budget').where('fiscal_year', '>=', fiscalYear).where('fiscal_year', '<=', fiscalYearTo);
   if (programArea) q = q.where('program_area', '=', programArea as never);
   return q.select([sumOf('budget_cents').as('budgetCents'), sumOf('committed_cents').as('committedCents'), sumOf('disbursed_cents').as('disbursedCents')]);
 }
@@ -115,6 +123,46 @@ export function partnersSupported(db: Tx, f: FundingFilter) {
     .groupBy('partner_kind');
 }
 
+/** What moved during the period: money approved and disbursed (stage events), needs opened and closed. */
+export function periodFlowQuery(db: Tx, f: FundingFilter, r: MonthRange) {
+  let moves = whereRegion(db.selectFrom('v_stage_throughput'), r).where('month', '>=', r.start).where('month', '<', r.end);
+  if (f.category) moves = moves.where('category', '=', f.category);
+  const needs = whereRegion(db.selectFrom('v_need_flow'), r).where('month', '>=', r.start).where('month', '<', r.end);
+  const m = moves.select([
+    sql<number>`coalesce(sum(amount_cents) filter (where to_stage = 'approved'), 0)::bigint`.as('approvedCents'),
+    sql<number>`coalesce(sum(amount_cents) filter (where to_stage = 'disbursed'), 0)::bigint`.as('disbursedCents'),
+    sql<number>`coalesce(sum(moves) filter (where to_stage = 'approved'), 0)::bigint`.as('approvedMoves'),
+    sql<number>`coalesce(sum(moves) filter (where to_stage = 'disbursed'), 0)::bigint`.as('disbursedMoves')
+  ]);
+  const n = needs.select([
+    sumOf('created').as('needsCreated'),
+    sql<number>`coalesce(sum(fulfilled + cancelled), 0)::bigint`.as('needsClosed'),
+    sumOf('fulfilled').as('needsFulfilled')
+  ]);
+  return db.selectFrom(m.as('m')).innerJoin(n.as('n'), (j) => j.onTrue()).selectAll();
+}
+
+/**
+ * Per state, for the overview's tile map: money disbursed, open needs and people reached. The state
+ * filter is left out (the map shows every state of the selected division; the chosen one is marked).
+ */
+export function stateMeasures(db: Tx, f: FundingFilter, r: MonthRange) {
+  const wide = { ...f, state: undefined };
+  const months = { ...r, state: undefined };
+  return {
+    disbursed: whereFunding(db.selectFrom('v_pipeline'), wide).select(['state', sumOf('disbursed_cents').as('disbursedCents')]).groupBy('state'),
+    needs: whereRegion(db.selectFrom('v_needs'), months)
+      .where('status', 'in', ['open', 'in_progress', 'pledged'])
+      .select(['state', sumOf('need_count').as('openNeeds')])
+      .groupBy('state'),
+    people: whereRegion(db.selectFrom('v_outreach_reach'), months)
+      .where('month', '>=', r.start)
+      .where('month', '<', r.end)
+      .select(['state', sumOf('attendees').as('peopleReached')])
+      .groupBy('state')
+  };
+}
+
 export function latestSeq(db: Tx) {
   return db.selectFrom('change_log').select(sql<number>`coalesce(max(seq), 0)::bigint`.as('seq'));
 }
@@ -132,13 +180,17 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
       jsonArrayFrom(pipelineByStage(db, q.funding)).as('stages'),
       jsonArrayFrom(moneyByCategory(db, q.funding)).as('byCategory'),
-      jsonObjectFrom(budgetForYear(db, q.funding.fiscalYear, q.budgetArea)).as('budget'),
+      jsonObjectFrom(budgetForYear(db, q.funding.fiscalYear, q.budgetArea, q.funding.fiscalYearTo)).as('budget'),
       jsonArrayFrom(openNeedsByPriority(db, q.region)).as('needs'),
       jsonArrayFrom(oldestOpenCriticalNeeds(db, q.region, 10)).as('oldestCritical'),
       jsonObjectFrom(survivorsServed(db, q.months)).as('survivors'),
       jsonObjectFrom(outreachReach(db, q.months)).as('outreach'),
       jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
-      jsonArrayFrom(partnersSupported(db, q.funding)).as('partners')
+      jsonArrayFrom(partnersSupported(db, q.funding)).as('partners'),
+      jsonObjectFrom(periodFlowQuery(db, q.funding, q.months)).as('flow'),
+      jsonArrayFrom(stateMeasures(db, q.funding, q.months).disbursed).as('mapDisbursed'),
+      jsonArrayFrom(stateMeasures(db, q.funding, q.months).needs).as('mapNeeds'),
+      jsonArrayFrom(stateMeasures(db, q.funding, q.months).people).as('mapPeople')
     ])
     .executeTakeFirstOrThrow();
   return {
@@ -148,6 +200,7 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
     survivors: row.survivors!,
     outreach: row.outreach!,
     units: row.units!,
+    flow: row.flow!,
     // JSON carries timestamps as text.
     oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
   };

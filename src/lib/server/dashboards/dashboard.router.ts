@@ -2,9 +2,13 @@ import { router, operationalProcedure } from '../trpc/t.js';
 import { config } from '../config.js';
 import { dashboardFilterInput } from './dashboard.filters.js';
 import { dashboardOverview } from './dashboard.service.js';
+import { aftercareDataset, fundingDataset, outreachDataset } from './datasets.js';
+
+const options = () => ({ fiscalYearStartMonth: config().fiscalYearStartMonth });
 
 export const dashboardRouter = router({
-  overview: operationalProcedure
-    .input(dashboardFilterInput)
-    .query(({ ctx, input }) => dashboardOverview(ctx.db, input, { fiscalYearStartMonth: config().fiscalYearStartMonth }))
+  overview: operationalProcedure.input(dashboardFilterInput).query(({ ctx, input }) => dashboardOverview(ctx.db, input, options())),
+  funding: operationalProcedure.input(dashboardFilterInput).query(({ ctx, input }) => fundingDataset(ctx.db, input, options())),
+  aftercare: operationalProcedure.input(dashboardFilterInput).query(({ ctx, input }) => aftercareDataset(ctx.db, input, options())),
+  outreach: operationalProcedure.input(dashboardFilterInput).query(({ ctx, input }) => outreachDataset(ctx.db, input, options()))
 });

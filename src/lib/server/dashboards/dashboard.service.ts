@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { FundingStage, NeedPriority, PartnerKind, ProgramArea } from '../db/schema.js';
 import { enums } from '../db/schema.js';
-import { fiscalYearOf, fiscalYearRange } from '../fiscal-year.js';
+import { resolvePeriod } from './dashboard.period.js';
 import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
 
@@ -21,13 +21,14 @@ export interface OverviewOptions {
 
 /** The KPI figures of the overview, all read from the views by one statement (one snapshot). */
 export async function dashboardOverview(db: Db, filters: DashboardFilterInput, options: OverviewOptions) {
-  const fiscalYear = filters.fiscalYear ?? fiscalYearOf(options.now ?? new Date(), options.fiscalYearStartMonth);
-  const period = fiscalYearRange(fiscalYear, options.fiscalYearStartMonth);
+  const resolved = resolvePeriod(filters, options);
+  const fiscalYear = resolved.fiscalYear;
+  const period = { start: resolved.start, end: resolved.end };
   const region = { division: filters.division, state: filters.state };
-  const funding = { ...region, fiscalYear, category: filters.category };
+  const funding = { ...region, fiscalYear, fiscalYearTo: resolved.fiscalYearTo, category: filters.category };
   const months = { ...region, start: period.start, end: period.end };
 
-  const { seq, stages, byCategory, budget, needs, oldestCritical, survivors, outreach, units, partners } = await repo.overviewFigures(db, {
+  const { seq, stages, byCategory, budget, needs, oldestCritical, survivors, outreach, units, partners, flow, mapDisbursed, mapNeeds, mapPeople } = await repo.overviewFigures(db, {
     funding,
     region,
     months,
@@ -50,11 +51,22 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
 
   return {
-    asOf: new Date(),
+    asOf: options.now ?? new Date(),
     seq,
     fiscalYear,
     period,
-    filters: { ...filters, fiscalYear },
+    periodLabel: resolved.label,
+    filters: resolved.kind === 'fiscalYear' ? { ...filters, fiscalYear } : { ...filters },
+    /** Movement since the period's first day (KPI tiles show it next to each figure). */
+    sincePeriodStart: {
+      approvedCents: flow.approvedCents,
+      disbursedCents: flow.disbursedCents,
+      requestsApproved: flow.approvedMoves,
+      requestsDisbursed: flow.disbursedMoves,
+      /** Needs opened minus needs closed in the period (all priorities). */
+      openNeedsNet: flow.needsCreated - flow.needsClosed,
+      needsFulfilled: flow.needsFulfilled
+    },
     funding: {
       requests: pipeline.reduce((sum, s) => sum + s.requests, 0),
       requestedCents,
@@ -83,6 +95,13 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
     },
     survivors,
     outreach,
+    /** The tile map's measures per state (every state of the division filter; the state filter is not applied). */
+    byState: [...new Set([...mapDisbursed, ...mapNeeds, ...mapPeople].map((r) => r.state.trim()))].sort().map((state) => ({
+      state,
+      disbursedCents: mapDisbursed.find((r) => r.state.trim() === state)?.disbursedCents ?? 0,
+      openNeeds: mapNeeds.find((r) => r.state.trim() === state)?.openNeeds ?? 0,
+      peopleReached: mapPeople.find((r) => r.state.trim() === state)?.peopleReached ?? 0
+    })),
     impact: {
       disbursedCents: units.disbursedCents,
       k9sFunded: units.k9sFunded,

@@ -237,6 +237,15 @@ export const views = {
   v_impact_partners: {
     partner_id: c('bigint'), partner_kind: c('partner_kind'), fiscal_year: c('smallint'), category: c('funding_category'),
     state: c('character'), division_code: c('text')
+  },
+  v_open_request_age: {
+    id: c('bigint'), title: c('text'), stage: c('funding_stage'), category: c('funding_category'), fiscal_year: c('smallint'),
+    state: c('character'), division_code: c('text'), partner_name: c('text'), requested_cents: c('bigint'),
+    approved_cents: c('bigint'), stage_entered_at: c('timestamp with time zone')
+  },
+  v_partner_funded: {
+    partner_id: c('bigint'), partner_name: c('text'), partner_kind: c('partner_kind'), fiscal_year: c('smallint'),
+    category: c('funding_category'), state: c('character'), division_code: c('text'), funded_requests: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 

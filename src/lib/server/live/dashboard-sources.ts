@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js';
 import type { ChangeTopic, DashboardTopic, DashboardViews } from '$lib/realtime/events.js';
 import { dashboardOverview } from '../dashboards/dashboard.service.js';
 import type { DashboardFilterInput } from '../dashboards/dashboard.filters.js';
+import { aftercareDataset, fundingDataset, outreachDataset } from '../dashboards/datasets.js';
 
 export interface DashboardRead<T extends DashboardTopic = DashboardTopic> {
   seq: number;
@@ -26,6 +27,31 @@ export const dashboardSources: { [T in DashboardTopic]: DashboardSource<T> } = {
       // The contract types the view as it arrives (JSON: Dates as ISO strings, like tRPC's outputs);
       // Socket.IO serialises this object exactly that way.
       return { seq: view.seq, view: view as unknown as DashboardViews['overview'] };
+    }
+  },
+  funding: {
+    // v_pipeline, v_stage_duration, v_stage_throughput, v_open_request_age (funding_request,
+    // funding_stage_event), v_budget (budget + pipeline), v_partner_funded (partner names and kinds).
+    dependsOn: ['partner', 'funding', 'budget'],
+    async read(db, filters, options) {
+      const view = await fundingDataset(db, filters as DashboardFilterInput, options);
+      return { seq: view.seq, view };
+    }
+  },
+  aftercare: {
+    // v_needs, v_need_flow, v_oldest_open_critical_needs (aftercare_need + center names), v_survivors_monthly.
+    dependsOn: ['partner', 'needs', 'survivors'],
+    async read(db, filters, options) {
+      const view = await aftercareDataset(db, filters as DashboardFilterInput, options);
+      return { seq: view.seq, view };
+    }
+  },
+  outreach: {
+    // v_outreach_reach, v_outreach_monthly, v_outreach_goal_progress (outreach events and goals).
+    dependsOn: ['outreach'],
+    async read(db, filters, options) {
+      const view = await outreachDataset(db, filters as DashboardFilterInput, options);
+      return { seq: view.seq, view };
     }
   }
 };

@@ -8,7 +8,7 @@
 // data crosses the Socket.IO adapter (only presence and revocations do).
 import type { Db } from '../db/index.js';
 import { divisionOf, type RegionCode, regionCodes } from '$lib/regions.js';
-import { rowsRoom, type ChangeTopic, type RoomSpec, type RowChange } from '$lib/realtime/events.js';
+import { rowsRoom, type ChangeTopic, type DashboardPush, type RoomSpec, type RowChange } from '$lib/realtime/events.js';
 import { diffView } from '$lib/realtime/view-patch.js';
 import { dashboardSources, type DashboardRead } from './dashboard-sources.js';
 import type { LiveServer } from './socket-server.js';
@@ -217,7 +217,7 @@ export class LiveHub {
         return;
       }
     }
-    this.io.local.to(room).emit('dashboard:updated', { room, topic, seq: next.seq, view: next.view });
+    this.io.local.to(room).emit('dashboard:updated', { room, topic, seq: next.seq, view: next.view } as DashboardPush);
   }
 
   stop(): void {

@@ -11,7 +11,7 @@ import { statesIn, type DivisionCode } from '../../regions.js';
 import { suppressSurvivorCounts, compareMetrics } from '../../snapshots/report.js';
 import * as repo from './snapshots.repository.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
-import { nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
+import { addDays, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
 import type { CreateSnapshotInput, SetScheduleInput, SnapshotFilters } from './snapshots.schemas.js';
 
 export interface SnapshotOptions {
@@ -45,9 +45,15 @@ interface MakeSnapshot {
   schedule?: { id: number; scheduledFor: Date; nextRunAt: Date };
 }
 
+/** The dashboards' filters for a snapshot: its fiscal year, or its dates (the last day included). */
+export function dashboardFiltersFor(period: ResolvedPeriod, filters: SnapshotFilters) {
+  if (period.kind === 'fiscal_year') return { ...filters, fiscalYear: period.fiscalYear };
+  return { ...filters, from: period.from, to: addDays(period.to, -1) };
+}
+
 /** Reads every dataset (one transaction), then stores the snapshot and its audit row (another). */
 async function makeSnapshot(db: Db, m: MakeSnapshot, options: SnapshotOptions) {
-  const { seq, datasets } = await readSnapshotDatasets(db, { ...m.filters, fiscalYear: m.period.fiscalYear }, options);
+  const { seq, datasets } = await readSnapshotDatasets(db, dashboardFiltersFor(m.period, m.filters), options);
   // Through JSON once, so what is hashed is exactly what jsonb stores (dates become ISO strings).
   const data = JSON.parse(JSON.stringify({ fiscalYear: m.period.fiscalYear, fiscalYearStartMonth: options.fiscalYearStartMonth, datasets }));
   const dataJson = canonicalJson(data);
@@ -91,6 +97,7 @@ async function openSnapshot(db: Db, id: number) {
     ...rest,
     filters: rest.filters as SnapshotFilters,
     asOf: rest.createdAt,
+    periodLastDay: addDays(rest.periodTo, -1),
     sha256,
     verified,
     fiscalYear: stored.fiscalYear,

@@ -16,7 +16,7 @@ export const GET: RequestHandler = async (event) => {
   const csv = datasetsCsv(
     {
       title: s.title,
-      period: `${s.periodLabel} (${s.periodFrom} to before ${s.periodTo}; dashboards read for FY${s.fiscalYear})`,
+      period: `${s.periodLabel} (${s.periodFrom} to ${s.periodLastDay})`,
       asOf: s.asOf.toISOString(),
       filters: describeFilters(s.filters),
       seq: s.seq,
