@@ -80,9 +80,14 @@ function tablesOf(title: string, value: Record<string, unknown>, out: Table[]): 
   }
 }
 
-/** One section per dashboard dataset, in the stored order. */
+/** The dashboards' order (jsonb keeps keys in its own order, so the stored order is not it). */
+const DASHBOARD_ORDER = ['overview', 'funding', 'aftercare', 'outreach'];
+const rank = (key: string) => (DASHBOARD_ORDER.includes(key) ? DASHBOARD_ORDER.indexOf(key) : DASHBOARD_ORDER.length);
+
+/** One section per dashboard dataset, in the dashboards' order. */
 export function sectionsOf(datasets: Record<string, unknown>): Section[] {
-  return Object.entries(datasets).map(([key, value]) => {
+  const entries = Object.entries(datasets).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return entries.map(([key, value]) => {
     const tables: Table[] = [];
     if (isPlainObject(value)) tablesOf('', value, tables);
     return { key, title: humanize(key), tables: tables.map((t) => ({ ...t, title: t.title || 'Key figures' })) };
