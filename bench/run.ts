@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview|fanout] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout] [--profiles demo,large] [--engines pglite,postgres]
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,6 +63,20 @@ if (only === 'all' || only === 'overview') {
   const section = overviewSection(results);
   console.log(section);
   replaceSection('overview', section);
+}
+
+if (only === 'all' || only === 'snapshot') {
+  const { benchSnapshot, snapshotSection } = await import('./snapshot.js');
+  const results = [];
+  for (const profile of profiles) {
+    for (const engine of engines) {
+      log(`snapshot: ${engine} / ${profile}`);
+      results.push(await benchSnapshot(engine, profile, serverUrl, log));
+    }
+  }
+  const section = snapshotSection(results);
+  console.log(section);
+  replaceSection('snapshot', section);
 }
 
 if (only === 'all' || only === 'fanout') {
