@@ -74,6 +74,7 @@ describe.skipIf(!hasBrowser)('snapshots in Chromium (fresh embedded database, de
     expect(await board.locator('section.dataset canvas').count()).toBeGreaterThan(3);
     expect(await board.getByText('Make a share link').count()).toBe(0);
     await board.screenshot({ path: path.join(artifactsDir, 'snapshot-board.png'), fullPage: true });
+    await board.screenshot({ path: path.join(artifactsDir, 'snapshot-board-top.png') });
     const dashboard = await board.goto(`${server.url}/dashboard`);
     expect(dashboard?.status()).toBe(403);
     const csv = await board.request.get(`${server.url}/snapshots/${ids[0]}/csv`);
@@ -93,7 +94,10 @@ describe.skipIf(!hasBrowser)('snapshots in Chromium (fresh embedded database, de
     expect(await heads.textContent()).toContain('FY Q2 impact');
     expect(await board.locator('table tbody tr').count()).toBeGreaterThan(20);
     expect(await board.getByTestId('between').textContent()).toMatch(/funding requests disbursed/);
+    expect(await board.getByTestId('chart-pair').count()).toBeGreaterThan(3);
+    expect(await board.locator('[data-testid="chart-pair"] canvas').count()).toBe(2 * (await board.getByTestId('chart-pair').count()));
     await board.screenshot({ path: path.join(artifactsDir, 'snapshot-compare.png'), fullPage: true });
+    await board.screenshot({ path: path.join(artifactsDir, 'snapshot-compare-top.png') });
     await board.context().close();
   }, 60_000);
 
@@ -104,6 +108,7 @@ describe.skipIf(!hasBrowser)('snapshots in Chromium (fresh embedded database, de
     await board.emulateMedia({ media: 'print' });
     expect(await board.locator('header.top').isVisible()).toBe(false);
     await board.screenshot({ path: path.join(artifactsDir, 'snapshot-print.png'), fullPage: true });
+    await board.screenshot({ path: path.join(artifactsDir, 'snapshot-print-top.png') });
     const file = path.join(artifactsDir, 'snapshot.pdf');
     await board.pdf({ path: file, format: 'Letter', printBackground: true, outline: true, tagged: true });
     const pdf = fs.readFileSync(file);
