@@ -94,8 +94,10 @@ export async function benchDashboardClient(options: { updates?: number; log?: (s
 
     const cdp = await context.newCDPSession(page);
     const events: TraceEvent[] = [];
-    cdp.on('Tracing.dataCollected', (e: { value: TraceEvent[] }) => events.push(...e.value));
-    const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    // Tracing events are not in playwright-core's typed CDP event map.
+    const untyped = cdp as unknown as { on(event: string, f: (p: { value: TraceEvent[] }) => void): void; once(event: string, f: () => void): void };
+    untyped.on('Tracing.dataCollected', (e) => events.push(...e.value));
+    const complete = new Promise<void>((resolve) => untyped.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.start', {
       categories: ['toplevel', 'devtools.timeline', 'blink.user_timing', 'disabled-by-default-devtools.timeline'].join(','),
       transferMode: 'ReportEvents'
