@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview|snapshot|fanout] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout|dashboard-client] [--profiles demo,large] [--engines pglite,postgres]
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,4 +86,13 @@ if (only === 'all' || only === 'fanout') {
   const section = fanoutSection(await benchFanout({ serverUrl, log }));
   console.log(section);
   replaceSection('fanout', section);
+}
+
+if (only === 'all' || only === 'dashboard-client') {
+  // Chromium against the production build: JS sent for /dashboard, main-thread time per live update.
+  const { benchDashboardClient, dashboardClientSection } = await import('./dashboard-client.js');
+  log('dashboard-client: JS size and main-thread time per live update (Chromium trace)');
+  const section = dashboardClientSection(await benchDashboardClient({ log }));
+  console.log(section);
+  replaceSection('dashboard-client', section);
 }

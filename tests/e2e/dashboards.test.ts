@@ -68,12 +68,15 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     // The change a coordinator makes: the oldest open critical need fulfilled, an approved request of this fiscal year disbursed.
     const fy = new Date().getUTCFullYear();
     const [[need]] = (await server.exec([
-      { sql: `select id from aftercare_need where priority = 'critical' and status in ('open', 'in_progress', 'pledged') order by id limit 1` }
-    ])) as Array<Array<{ id: number }>>;
+      { sql: `select id, status from aftercare_need where priority = 'critical' and status in ('open', 'in_progress', 'pledged') order by status desc, id limit 1` }
+    ])) as Array<Array<{ id: number; status: string }>>;
     const [[request]] = (await server.exec([
       { sql: `select id, approved_cents from funding_request where stage = 'approved' and fiscal_year = $1 and approved_cents > 0 order by id limit 1`, params: [fy] }
     ])) as Array<Array<{ id: number; approved_cents: number }>>;
     expect(need && request).toBeTruthy();
+    // Needs move open → in progress → pledged → fulfilled; the last step is the change under test.
+    const steps = ['open', 'in_progress', 'pledged'].slice(['open', 'in_progress', 'pledged'].indexOf(need.status) + 1);
+    for (const status of steps) await server.exec([{ sql: `update aftercare_need set status = $2 where id = $1`, params: [need.id, status] }]);
     await server.exec([
       { sql: `update aftercare_need set status = 'fulfilled' where id = $1`, params: [need.id] },
       { sql: `insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents) values ($1, 'approved', 'disbursed', $2)`, params: [request.id, request.approved_cents] }
@@ -129,6 +132,7 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     // Clicking a state on the tile map filters the page to it.
     await page.locator('.map-tile[data-state="CO"]').click();
     await page.waitForURL(/state=CO/);
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-state-filter.png'), fullPage: true });
     expect(await page.locator('select[name="state"]').inputValue()).toBe('CO');
   }, 120_000);
 
@@ -140,8 +144,8 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     fs.writeFileSync(path.join(artifactsDir, 'dashboards-by-category.csv'), csv);
     expect(csv).toMatch(/^Chart,Money by category\r\n/);
-    expect(csv).toMatch(/Filters,Division: Pacific/);
-    expect(csv).toMatch(/As of,[A-Z][a-z]+ \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} /);
+    expect(csv).toMatch(/\r\nFilters,Fiscal year: FY\d{4}; Division: Pacific\r\n/);
+    expect(csv).toMatch(/\r\nAs of,"[A-Z][a-z]+ \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC"\r\n/);
     const [header, ...rows] = parseCsvTable(csv);
     const chart = await chartData(page, 'by-category');
     expect(header).toEqual(['Category', ...chart.datasets.map((d) => `${d.label} (USD)`)]);
