@@ -44,7 +44,7 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<number[]>
   return samples.sort((a, b) => a - b);
 }
 
-async function openSeeded(engine: Engine, profile: Profile, serverUrl: string | undefined, log: (s: string) => void) {
+export async function openSeeded(engine: Engine, profile: Profile, serverUrl: string | undefined, log: (s: string) => void) {
   let handle: DbHandle;
   let drop = async () => {};
   const started = performance.now();

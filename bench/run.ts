@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview|fanout] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout|dashboard-client] [--profiles demo,large] [--engines pglite,postgres]
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,6 +70,20 @@ if (only === 'all' || only === 'overview') {
   replaceSection('overview', section);
 }
 
+if (only === 'all' || only === 'snapshot') {
+  const { benchSnapshot, snapshotSection } = await import('./snapshot.js');
+  const results = [];
+  for (const profile of profiles) {
+    for (const engine of engines) {
+      log(`snapshot: ${engine} / ${profile}`);
+      results.push(await benchSnapshot(engine, profile, serverUrl, log));
+    }
+  }
+  const section = snapshotSection(results);
+  console.log(section);
+  replaceSection('snapshot', section);
+}
+
 if (only === 'all' || only === 'fanout') {
   // Real server and client processes; needs a Postgres server (the two-instance adapter uses it).
   const { benchFanout, fanoutSection } = await import('./fanout.js');
@@ -77,4 +91,13 @@ if (only === 'all' || only === 'fanout') {
   const section = fanoutSection(await benchFanout({ serverUrl, log }));
   console.log(section);
   replaceSection('fanout', section);
+}
+
+if (only === 'all' || only === 'dashboard-client') {
+  // Chromium against the production build: JS sent for /dashboard, main-thread time per live update.
+  const { benchDashboardClient, dashboardClientSection } = await import('./dashboard-client.js');
+  log('dashboard-client: JS size and main-thread time per live update (Chromium trace)');
+  const section = dashboardClientSection(await benchDashboardClient({ log }));
+  console.log(section);
+  replaceSection('dashboard-client', section);
 }

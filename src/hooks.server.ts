@@ -3,7 +3,9 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router.js';
 import { createContext } from '$lib/server/trpc/context.js';
-import { database } from '$lib/server/runtime.js';
+import { database, onShutdown } from '$lib/server/runtime.js';
+import { config } from '$lib/server/config.js';
+import { ensureSnapshotScheduler } from '$lib/server/snapshots/snapshot-scheduler.js';
 import { startLive } from '$lib/server/live/index.js';
 import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSessionToken } from '$lib/server/auth/session.js';
 import type { Db } from '$lib/server/db/index.js';
@@ -16,6 +18,9 @@ export const init: ServerInit = async () => {
   await sweepExpiredSessions(db);
   // Socket.IO on the HTTP server registered by scripts/serve.js or the Vite plugin (see live/index.ts).
   await startLive();
+  // Scheduled snapshots, and on start the runs missed while the server was down.
+  const cfg = config();
+  ensureSnapshotScheduler(db, cfg.snapshotSchedulerIntervalMs, { fiscalYearStartMonth: cfg.fiscalYearStartMonth }, onShutdown);
 };
 
 /** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */
@@ -27,7 +32,8 @@ async function sweepExpiredSessions(db: Db): Promise<void> {
 const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   response.headers.set('X-Content-Type-Options', 'nosniff');
-  response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  // A page may ask for a stricter policy (a shared snapshot keeps its token out of Referer headers).
+  if (!response.headers.has('Referrer-Policy')) response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   response.headers.set('X-Frame-Options', 'DENY');
   response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');

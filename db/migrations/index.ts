@@ -8,6 +8,7 @@ import * as access from './2026-11-28-04-access.js';
 import * as live from './2026-11-28-05-live.js';
 import * as dashboards from './2026-11-28-07-dashboards.js';
 import * as overviewGrain from './2026-11-28-08-overview-grain.js';
+import * as snapshots from './2026-11-28-09-snapshots.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-04-access': access,
   '2026-11-28-05-live': live,
   '2026-11-28-07-dashboards': dashboards,
-  '2026-11-28-08-overview-grain': overviewGrain
+  '2026-11-28-08-overview-grain': overviewGrain,
+  '2026-11-28-09-snapshots': snapshots
 };

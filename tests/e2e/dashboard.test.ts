@@ -35,8 +35,9 @@ describe.skipIf(!hasBrowser)('dashboard in Chromium (fresh embedded database, de
     const requested = await page.locator('[data-kpi="requested"] .value').textContent();
     // Demo data: money was requested this fiscal year, so the figure is a non-zero dollar amount.
     expect(requested).toMatch(/^\$[1-9][\d,]*$/);
-    const stageRows = await page.locator('section[aria-labelledby="pipeline-h"] tbody tr').count();
-    expect(stageRows).toBe(7);
+    // The funnel's table view: one row per stage from intake to reported.
+    await page.getByTestId('toggle-funnel').click();
+    expect(await page.locator('[data-testid="table-funnel"] tbody tr').count()).toBe(5);
     await page.screenshot({ path: path.join(artifactsDir, 'dashboard-overview.png'), fullPage: true });
     await page.close();
   });

@@ -13,6 +13,8 @@ import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
 import { appRouter } from '../../src/lib/server/trpc/router.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { inviteUser } from '../../src/lib/server/users/users.service.js';
+import { createShareLink, createSnapshot, setSchedule } from '../../src/lib/server/snapshots/snapshots.service.js';
+import type { Db } from '../../src/lib/server/db/index.js';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -28,16 +30,20 @@ const OPERATIONAL_READ: Expectation = { ...SIGNED_IN, board: 'FORBIDDEN' };
 const REGION_WRITE: Expectation = { ...OPERATIONAL_READ, coordinatorOut: 'FORBIDDEN' };
 const LEADERSHIP_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORBIDDEN', coordinatorOut: 'FORBIDDEN', admin: 'FORBIDDEN' };
 const ADMIN_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORBIDDEN', coordinatorOut: 'FORBIDDEN', leadership: 'FORBIDDEN' };
+/** Making and scheduling snapshots. */
+const LEADERSHIP_OR_ADMIN: Expectation = { ...LEADERSHIP_ONLY, admin: 'ok' };
 // Presets for procedures still to come (needs.update, pipeline, snapshots…).
 void REGION_WRITE;
-void LEADERSHIP_ONLY;
 
 interface World {
+  db: Db;
   admin: SessionUser;
   mountain: { state: string; centerId: number; needId: number };
   unique(): string;
   /** A fresh invited (no password yet) user; returns its id. */
   newInvitedUser(): Promise<string>;
+  /** Two snapshots (made by the admin). */
+  snapshots: [number, number];
 }
 
 interface Rule {
@@ -55,6 +61,23 @@ const rules: Record<string, Rule> = {
   'dashboard.outreach': { expect: OPERATIONAL_READ, input: () => ({ category: 'outreach_program' }) },
   'needs.list': { expect: OPERATIONAL_READ, input: (w) => ({ states: [w.mountain.state] }) },
   'sync.since': { expect: OPERATIONAL_READ, input: () => ({ topic: 'dashboard:overview', seq: 0 }) },
+  'snapshots.list': { expect: SIGNED_IN, input: () => ({}) },
+  'snapshots.get': { expect: SIGNED_IN, input: (w) => ({ id: w.snapshots[0] }) },
+  'snapshots.compare': { expect: SIGNED_IN, input: (w) => ({ a: w.snapshots[0], b: w.snapshots[1] }) },
+  'snapshots.create': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ title: 'Matrix', period: { kind: 'fiscal_quarter', fiscalYear: 2026, quarter: 1 } }) },
+  'snapshots.updateNotes': { expect: LEADERSHIP_OR_ADMIN, input: (w) => ({ id: w.snapshots[0], notes: `Notes ${w.unique()}` }) },
+  'snapshots.schedules': { expect: LEADERSHIP_OR_ADMIN },
+  'snapshots.setSchedule': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ title: 'Matrix', frequency: 'quarterly', nextRunAt: new Date('2099-01-01T00:00:00Z') }) },
+  'snapshots.deleteSchedule': {
+    expect: LEADERSHIP_OR_ADMIN,
+    input: async (w) => ({ id: (await setSchedule(w.db, w.admin, { title: 'Doomed', frequency: 'monthly', nextRunAt: new Date('2099-01-01T00:00:00Z'), filters: {} })).id })
+  },
+  'snapshots.shareLinks': { expect: ADMIN_ONLY, input: (w) => ({ snapshotId: w.snapshots[0] }) },
+  'snapshots.createShareLink': { expect: ADMIN_ONLY, input: (w) => ({ snapshotId: w.snapshots[0], expiresInDays: 1 }) },
+  'snapshots.revokeShareLink': {
+    expect: ADMIN_ONLY,
+    input: async (w) => ({ id: (await createShareLink(w.db, w.admin, { snapshotId: w.snapshots[0], expiresInDays: 1 })).id })
+  },
   'users.list': { expect: ADMIN_ONLY },
   'users.invite': { expect: ADMIN_ONLY, input: (w) => ({ email: `invitee.${w.unique()}@test.example`, role: 'board' }) },
   'users.reissueInvite': { expect: ADMIN_ONLY, input: async (w) => ({ userId: await w.newInvitedUser() }) },
@@ -81,6 +104,11 @@ async function call(ctxUser: SessionUser | null, h: TestDb, path: string, input:
 describe('the authorization table covers every procedure', () => {
   it('has a rule for every procedure in the router', () => {
     expect(procedurePaths.filter((p) => !(p in rules))).toEqual([]);
+  });
+  it('refuses the board every procedure outside snapshots and auth', () => {
+    const boardMay = procedurePaths.filter((p) => rules[p]?.expect.board === 'ok');
+    expect(boardMay.every((p) => p.startsWith('snapshots.') || p.startsWith('auth.'))).toBe(true);
+    expect(boardMay).toEqual(['auth.me', 'snapshots.compare', 'snapshots.get', 'snapshots.list']);
   });
   it('has no rule for a procedure that does not exist', () => {
     expect(Object.keys(rules).filter((p) => !procedurePaths.includes(p))).toEqual([]);
@@ -116,8 +144,13 @@ for (const target of targets) {
         .executeTakeFirstOrThrow();
       let n = 0;
       const admin = actors.admin!;
+      const snapshot = (title: string) =>
+        createSnapshot(db, admin, { title, notes: '', period: { kind: 'fiscal_year', fiscalYear: 2026 }, filters: {} }, { fiscalYearStartMonth: 1 });
+      const snapshots: [number, number] = [(await snapshot('First')).id, (await snapshot('Second')).id];
       world = {
+        db,
         admin,
+        snapshots,
         mountain: { state: 'CO', centerId: center.id, needId: need.id },
         unique: () => `${Date.now()}.${++n}`,
         newInvitedUser: async () =>

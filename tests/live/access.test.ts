@@ -6,7 +6,7 @@ import {
   connect, connected, join, record, refusal, seededDataDir, signIn, signOut, sleep, startLiveServer, until, waitFor,
   type LiveServer, type LiveSocket
 } from '../helpers/live.js';
-import type { RowChange } from '../../src/lib/realtime/events.js';
+import { changeTopics, dashboardRoom, dashboardTopics, parseRoom, rowsRoom, type RowChange } from '../../src/lib/realtime/events.js';
 
 let server: LiveServer;
 const sockets: LiveSocket[] = [];
@@ -82,6 +82,21 @@ describe('rooms and what reaches them', () => {
     expect(await join(director, 'needs:division:atlantis')).toMatchObject({ ok: false });
     expect(await join(director, 'dashboard:overview:{"state":"UT","division":"mountain"}')).toMatchObject({ ok: false, error: 'bad_room' });
     expect(await join(director, 'dashboard:overview:{"division":"mountain","state":"UT"}')).toMatchObject({ ok: true });
+  });
+
+  it('refuses the board every room there is: each dashboard topic and filter, each row topic at every scope', async () => {
+    const rooms = [
+      ...dashboardTopics.flatMap((t) => [dashboardRoom(t), dashboardRoom(t, { division: 'pacific' }), dashboardRoom(t, { fiscalYear: 2026, state: 'UT' })]),
+      ...changeTopics.flatMap((t) => [rowsRoom(t, 'all'), rowsRoom(t, { division: 'mountain' }), rowsRoom(t, { state: 'UT' })])
+    ];
+    // Every name is a real room (a director may join each), so the refusals below are about the role.
+    expect(rooms.every((r) => parseRoom(r) !== null)).toBe(true);
+    const otherDirector = await open('director');
+    for (const room of rooms) {
+      expect(await join(otherDirector, room)).toMatchObject({ ok: true });
+      expect(await join(board, room)).toMatchObject({ ok: false, error: 'forbidden' });
+    }
+    otherDirector.close();
   });
 
   it('pushes a Mountain change to Mountain viewers and to no one else', async () => {

@@ -13,6 +13,8 @@ export interface Config {
   demoPassword: string;
   /** 1 = January. A fiscal year is named after the calendar year it ends in. */
   fiscalYearStartMonth: number;
+  /** How often the snapshot scheduler looks for due runs (ms); 0 turns it off. */
+  snapshotSchedulerIntervalMs: number;
   production: boolean;
 }
 
@@ -36,6 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: demoFlag === undefined || demoFlag === '' ? !databaseUrl : demoFlag === '1' || demoFlag === 'true',
     demoPassword: env.BEACON_DEMO_PASSWORD || 'beacon-demo',
     fiscalYearStartMonth: intSetting('BEACON_FY_START_MONTH', env.BEACON_FY_START_MONTH, 1, 1, 12),
+    snapshotSchedulerIntervalMs: intSetting('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', env.BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS, 60_000, 0, 86_400_000),
     production: env.NODE_ENV === 'production'
   };
 }

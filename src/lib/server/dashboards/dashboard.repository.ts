@@ -190,6 +190,27 @@ export function periodFlowQuery(db: Tx, f: FundingFilter, r: MonthRange) {
   return db.selectFrom(m.as('m')).innerJoin(n.as('n'), (j) => j.onTrue()).selectAll();
 }
 
+/**
+ * Per state, for the overview's tile map: money disbursed, open needs and people reached. The state
+ * filter is left out (the map shows every state of the selected division; the chosen one is marked).
+ */
+export function stateMeasures(db: Tx, f: FundingFilter, r: MonthRange) {
+  const wide = { ...f, state: undefined };
+  const months = { ...r, state: undefined };
+  return {
+    disbursed: whereFunding(db.selectFrom('v_pipeline'), wide).select(['state', sumOf('disbursed_cents').as('disbursedCents')]).groupBy('state'),
+    needs: whereRegion(db.selectFrom('v_needs'), months)
+      .where('status', 'in', ['open', 'in_progress', 'pledged'])
+      .select(['state', sumOf('need_count').as('openNeeds')])
+      .groupBy('state'),
+    people: whereRegion(db.selectFrom('v_outreach_reach'), months)
+      .where('month', '>=', r.start)
+      .where('month', '<', r.end)
+      .select(['state', sumOf('attendees').as('peopleReached')])
+      .groupBy('state')
+  };
+}
+
 export function latestSeq(db: Tx) {
   return db.selectFrom('change_log').select(sql<number>`coalesce(max(seq), 0)::bigint`.as('seq'));
 }
@@ -214,7 +235,10 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       jsonObjectFrom(outreachReach(db, q.months)).as('outreach'),
       jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
       jsonArrayFrom(partnersSupported(db, q.funding)).as('partners'),
-      jsonObjectFrom(periodFlowQuery(db, q.funding, q.months)).as('flow')
+      jsonObjectFrom(periodFlowQuery(db, q.funding, q.months)).as('flow'),
+      jsonArrayFrom(stateMeasures(db, q.funding, q.months).disbursed).as('mapDisbursed'),
+      jsonArrayFrom(stateMeasures(db, q.funding, q.months).needs).as('mapNeeds'),
+      jsonArrayFrom(stateMeasures(db, q.funding, q.months).people).as('mapPeople')
     ])
     .executeTakeFirstOrThrow();
   return {

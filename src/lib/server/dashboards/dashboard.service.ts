@@ -28,7 +28,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const funding = { ...region, fiscalYear, fiscalYearTo: resolved.fiscalYearTo, category: filters.category };
   const months = { ...region, start: period.start, end: period.end };
 
-  const { seq, stages, byCategory, budget, needs, oldestCritical, survivors, outreach, units, partners, flow } = await repo.overviewFigures(db, {
+  const { seq, stages, byCategory, budget, needs, oldestCritical, survivors, outreach, units, partners, flow, mapDisbursed, mapNeeds, mapPeople } = await repo.overviewFigures(db, {
     funding,
     region,
     months,
@@ -95,6 +95,13 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
     },
     survivors,
     outreach,
+    /** The tile map's measures per state (every state of the division filter; the state filter is not applied). */
+    byState: [...new Set([...mapDisbursed, ...mapNeeds, ...mapPeople].map((r) => r.state.trim()))].sort().map((state) => ({
+      state,
+      disbursedCents: mapDisbursed.find((r) => r.state.trim() === state)?.disbursedCents ?? 0,
+      openNeeds: mapNeeds.find((r) => r.state.trim() === state)?.openNeeds ?? 0,
+      peopleReached: mapPeople.find((r) => r.state.trim() === state)?.peopleReached ?? 0
+    })),
     impact: {
       disbursedCents: units.disbursedCents,
       k9sFunded: units.k9sFunded,

@@ -128,6 +128,22 @@ export const tables = {
     at: g('timestamp with time zone')
   },
   change_log_horizon: { id: g('boolean'), pruned_through: g('bigint') },
+  snapshot_schedule: {
+    id: g('bigint'), title: c('text'), frequency: c('text'), filters: g('jsonb'), next_run_at: c('timestamp with time zone'),
+    last_run_at: n('timestamp with time zone'), created_by: n('text'), created_at: g('timestamp with time zone'),
+    updated_at: g('timestamp with time zone')
+  },
+  snapshot: {
+    id: g('bigint'), title: c('text'), notes: g('text'), period_kind: c('text'), period_label: c('text'), period_from: c('date'),
+    period_to: c('date'), filters: g('jsonb'), author_id: n('text'), schedule_id: n('bigint'),
+    scheduled_for: n('timestamp with time zone'), created_at: g('timestamp with time zone'), seq: c('bigint'), data: c('jsonb'),
+    sha256: c('text')
+  },
+  snapshot_share_link: {
+    id: g('bigint'), snapshot_id: c('bigint'), token_hash: c('text'), created_by: n('text'), created_at: g('timestamp with time zone'),
+    expires_at: c('timestamp with time zone'), revoked_at: n('timestamp with time zone'), view_count: g('bigint'),
+    last_viewed_at: n('timestamp with time zone')
+  },
   socket_io_attachments: { id: g('bigint'), created_at: g('timestamp with time zone'), payload: c('bytea') },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),

@@ -5,12 +5,14 @@ import { dashboardRouter } from '../dashboards/dashboard.router.js';
 import { needsRouter } from '../needs/needs.router.js';
 import { usersRouter } from '../users/users.router.js';
 import { syncRouter } from '../live/sync.router.js';
+import { snapshotsRouter } from '../snapshots/snapshots.router.js';
 
 export const appRouter = router({
   auth: authRouter,
   audit: auditRouter,
   dashboard: dashboardRouter,
   needs: needsRouter,
+  snapshots: snapshotsRouter,
   sync: syncRouter,
   users: usersRouter
 });

@@ -1,0 +1,178 @@
+// Chart.js 4, registered tree-shaken (only the bar and line controllers and what they draw), and the
+// one Svelte attachment that creates a chart on a <canvas> and destroys it:
+//
+//   <canvas {@attach chart(() => spec)}></canvas>
+//
+// Streamed updates never re-create the chart: the attachment's inner effect hands each new spec to
+// a scheduler that, once per animation frame at most, patches only the datasets whose values
+// changed and calls `update('none')` (no animation, no layout of untouched charts). While the tab
+// is hidden nothing is drawn; the latest spec of each chart is drawn when it becomes visible.
+import { untrack } from 'svelte';
+import type { Attachment } from 'svelte/attachments';
+import {
+  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
+  type ChartConfiguration, type ChartDataset
+} from 'chart.js';
+import { formatValue, type ChartSpec } from './chart-spec.js';
+import { seriesColour } from './palette.js';
+
+Chart.register(BarController, LineController, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+type AnyChart = Chart<'bar' | 'line', Array<number | null>, string>;
+
+const plotted = (values: ChartSpec['series'][number]['values']) => values.map((v) => (typeof v === 'number' ? v : null));
+
+function datasetOf(spec: ChartSpec, i: number): ChartDataset<'bar' | 'line', Array<number | null>> {
+  const s = spec.series[i];
+  const colour = seriesColour(i);
+  const line = s.line || spec.type === 'line';
+  return {
+    type: line ? 'line' : 'bar',
+    label: s.label,
+    data: plotted(s.values),
+    backgroundColor: colour,
+    borderColor: colour,
+    borderWidth: line ? 2 : 0,
+    pointRadius: line ? 2 : 0,
+    stack: s.stack,
+    // Dashed lines for overlays (goals), so they are told apart without colour too.
+    ...(s.line && spec.type === 'bar' ? { borderDash: [6, 4], order: -1 } : {})
+  } as ChartDataset<'bar' | 'line', Array<number | null>>;
+}
+
+function configOf(spec: ChartSpec, theme: { text: string; grid: string }): ChartConfiguration<'bar' | 'line', Array<number | null>, string> {
+  const valueAxis = spec.horizontal ? 'x' : 'y';
+  return {
+    type: spec.type,
+    data: { labels: [...spec.labels], datasets: spec.series.map((_, i) => datasetOf(spec, i)) },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      indexAxis: spec.horizontal ? 'y' : 'x',
+      normalized: true,
+      color: theme.text,
+      plugins: {
+        legend: { display: spec.series.length > 1, labels: { color: theme.text, boxWidth: 14 } },
+        tooltip: {
+          callbacks: {
+            label: (ctx) => {
+              const s = spec.series[ctx.datasetIndex];
+              const raw = s?.values[ctx.dataIndex] ?? null;
+              return `${ctx.dataset.label}: ${formatValue(raw, s?.format ?? spec.format)}`;
+            }
+          }
+        }
+      },
+      scales: {
+        [valueAxis]: {
+          beginAtZero: true,
+          stacked: spec.stacked,
+          ticks: { color: theme.text, precision: spec.format === 'count' ? 0 : undefined, callback: (v: string | number) => formatValue(Number(v), spec.format) },
+          grid: { color: theme.grid }
+        },
+        // Label axis: a fixed rotation (no fitting loop on every redraw), every label shown.
+        [valueAxis === 'x' ? 'y' : 'x']: {
+          stacked: spec.stacked,
+          ticks: {
+            color: theme.text,
+            autoSkip: false,
+            sampleSize: 12,
+            ...(spec.horizontal ? {} : spec.labels.length > 6 ? { minRotation: 35, maxRotation: 35 } : { minRotation: 0, maxRotation: 0 })
+          },
+          grid: { display: false }
+        }
+      }
+    }
+  };
+}
+
+function sameValues(a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Applies a spec to a live chart: only what changed is replaced. Returns whether anything did. */
+function patchChart(c: AnyChart, spec: ChartSpec): boolean {
+  let changed = false;
+  const labels = c.data.labels as string[];
+  if (!sameValues(labels, spec.labels)) {
+    c.data.labels = [...spec.labels];
+    changed = true;
+  }
+  const sets = c.data.datasets;
+  if (sets.length !== spec.series.length || spec.series.some((s, i) => sets[i].label !== s.label)) {
+    c.data.datasets = spec.series.map((_, i) => datasetOf(spec, i));
+    return true;
+  }
+  spec.series.forEach((s, i) => {
+    const next = plotted(s.values);
+    if (!sameValues(sets[i].data, next)) {
+      sets[i].data = next;
+      changed = true;
+    }
+  });
+  return changed;
+}
+
+// ── the frame scheduler: at most one redraw per animation frame, none while hidden ──
+const pending = new Map<AnyChart, ChartSpec>();
+const specs = new WeakMap<AnyChart, ChartSpec>();
+let frame = 0;
+/** Charts redrawn since the page loaded (a test and the benchmark read it). */
+export const chartStats = { redraws: 0, frames: 0 };
+
+function flush() {
+  frame = 0;
+  if (typeof document !== 'undefined' && document.hidden) return;
+  chartStats.frames++;
+  for (const [c, spec] of pending) {
+    specs.set(c, spec);
+    if (patchChart(c, spec)) {
+      c.update('none');
+      chartStats.redraws++;
+    }
+  }
+  pending.clear();
+  // For checks (the benchmark): how many chart redraws the page has made.
+  document.body.dataset.chartRedraws = String(chartStats.redraws);
+}
+
+function schedule(c: AnyChart, spec: ChartSpec) {
+  pending.set(c, spec);
+  if (!frame && !document.hidden) frame = requestAnimationFrame(flush);
+}
+
+if (typeof document !== 'undefined') {
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && pending.size && !frame) frame = requestAnimationFrame(flush);
+  });
+}
+
+function themeOf(canvas: HTMLElement) {
+  const style = getComputedStyle(canvas);
+  return { text: style.getPropertyValue('--chart-text').trim() || '#374151', grid: style.getPropertyValue('--chart-grid').trim() || '#e5e7eb' };
+}
+
+/** The attachment: creates the chart from the spec, follows later specs in place, destroys it. */
+export function chart(getSpec: () => ChartSpec): Attachment<HTMLCanvasElement> {
+  return (canvas) => {
+    const c = untrack(() => {
+      const spec = getSpec();
+      const created = new Chart(canvas, configOf(spec, themeOf(canvas))) as unknown as AnyChart;
+      specs.set(created, spec);
+      return created;
+    });
+    // For checks (tests, the benchmark): the chart drawn on this canvas.
+    (canvas as HTMLCanvasElement & { $chart?: AnyChart }).$chart = c;
+    $effect(() => {
+      const spec = getSpec();
+      if (spec !== specs.get(c)) schedule(c, spec);
+    });
+    return () => {
+      pending.delete(c);
+      c.destroy();
+    };
+  };
+}

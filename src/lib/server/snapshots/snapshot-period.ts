@@ -1,0 +1,59 @@
+// Snapshot periods: a fiscal year, a fiscal quarter or a span of dates, stored as [from, to).
+import { fiscalQuarterRanges, fiscalYearOf, fiscalYearRange } from '../fiscal-year.js';
+import type { PeriodInput } from './snapshots.schemas.js';
+
+export interface ResolvedPeriod {
+  kind: 'fiscal_year' | 'fiscal_quarter' | 'dates';
+  label: string;
+  /** First day, YYYY-MM-DD. */
+  from: string;
+  /** Day after the last day, YYYY-MM-DD. */
+  to: string;
+  /** The fiscal year the dashboards are read for: the one the period's last day falls in. */
+  fiscalYear: number;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+export function addDays(isoDay: string, days: number): string {
+  const d = new Date(`${isoDay}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function resolvePeriod(p: PeriodInput, startMonth: number): ResolvedPeriod {
+  if (p.kind === 'fiscal_year') {
+    const r = fiscalYearRange(p.fiscalYear, startMonth);
+    return { kind: p.kind, label: `FY${p.fiscalYear}`, from: r.start, to: r.end, fiscalYear: p.fiscalYear };
+  }
+  if (p.kind === 'fiscal_quarter') {
+    const r = fiscalQuarterRanges(p.fiscalYear, startMonth)[p.quarter - 1];
+    return { kind: p.kind, label: `FY${p.fiscalYear} Q${p.quarter}`, from: r.start, to: r.end, fiscalYear: p.fiscalYear };
+  }
+  const to = addDays(p.to, 1);
+  return { kind: 'dates', label: p.from === p.to ? p.from : `${p.from} to ${p.to}`, from: p.from, to, fiscalYear: fiscalYearOf(p.to, startMonth) };
+}
+
+/** What a scheduled run at `runAt` covers: the month, or fiscal quarter, holding the day before it. */
+export function scheduledPeriod(frequency: 'monthly' | 'quarterly', runAt: Date, startMonth: number): ResolvedPeriod {
+  const day = addDays(runAt.toISOString().slice(0, 10), -1);
+  const fy = fiscalYearOf(day, startMonth);
+  if (frequency === 'quarterly') {
+    const quarter = fiscalQuarterRanges(fy, startMonth).findIndex((q) => day >= q.start && day < q.end) + 1;
+    return resolvePeriod({ kind: 'fiscal_quarter', fiscalYear: fy, quarter }, startMonth);
+  }
+  const from = `${day.slice(0, 7)}-01`;
+  const to = addDays(addDays(from, 32).slice(0, 7) + '-01', 0);
+  return { kind: 'dates', label: `${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`, from, to, fiscalYear: fy };
+}
+
+/** The run after `runAt`: one month or three later, same day (the month's last day if it is shorter). */
+export function nextRunAfter(frequency: 'monthly' | 'quarterly', runAt: Date): Date {
+  const months = frequency === 'monthly' ? 1 : 3;
+  const next = new Date(runAt);
+  next.setUTCDate(1);
+  next.setUTCMonth(next.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
+  next.setUTCDate(Math.min(runAt.getUTCDate(), lastDay));
+  return next;
+}

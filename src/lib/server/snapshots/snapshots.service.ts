@@ -1,0 +1,280 @@
+// Board snapshots: made from every dashboard dataset in one consistent read, stored with the
+// change_log seq they reflect and a SHA-256 of their data, and never changed again (the database
+// refuses it). Opening one re-hashes its data and says whether it still matches.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import { assertRole, type Role, type SessionUser } from '../auth/access.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { DomainError } from '../errors.js';
+import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
+import { statesIn, type DivisionCode } from '../../regions.js';
+import { suppressSurvivorCounts, compareMetrics } from '../../snapshots/report.js';
+import * as repo from './snapshots.repository.js';
+import { readSnapshotDatasets } from './snapshot-datasets.js';
+import { addDays, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
+import type { CreateSnapshotInput, SetScheduleInput, SnapshotFilters } from './snapshots.schemas.js';
+
+export interface SnapshotOptions {
+  fiscalYearStartMonth: number;
+}
+
+const MAKERS: readonly Role[] = ['leadership', 'admin'];
+const ADMINS: readonly Role[] = ['admin'];
+
+/** JSON with object keys sorted, so the same data always hashes the same (jsonb reorders keys). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+interface MakeSnapshot {
+  title: string;
+  notes: string;
+  period: ResolvedPeriod;
+  filters: SnapshotFilters;
+  authorId: string | null;
+  schedule?: { id: number; scheduledFor: Date; nextRunAt: Date };
+}
+
+/** The dashboards' filters for a snapshot: its fiscal year, or its dates (the last day included). */
+export function dashboardFiltersFor(period: ResolvedPeriod, filters: SnapshotFilters) {
+  if (period.kind === 'fiscal_year') return { ...filters, fiscalYear: period.fiscalYear };
+  return { ...filters, from: period.from, to: addDays(period.to, -1) };
+}
+
+/** Reads every dataset (one transaction), then stores the snapshot and its audit row (another). */
+async function makeSnapshot(db: Db, m: MakeSnapshot, options: SnapshotOptions) {
+  const { seq, datasets } = await readSnapshotDatasets(db, dashboardFiltersFor(m.period, m.filters), options);
+  // Through JSON once, so what is hashed is exactly what jsonb stores (dates become ISO strings).
+  const data = JSON.parse(JSON.stringify({ fiscalYear: m.period.fiscalYear, fiscalYearStartMonth: options.fiscalYearStartMonth, datasets }));
+  const dataJson = canonicalJson(data);
+  const sha256 = sha256Hex(dataJson);
+  return db.transaction().execute(async (tx) => {
+    const now = new Date();
+    if (m.schedule && !(await repo.claimScheduledRun(tx, m.schedule.id, m.schedule.scheduledFor, m.schedule.nextRunAt, now))) return null;
+    const row = await repo.insertSnapshot(tx, {
+      title: m.title, notes: m.notes, periodKind: m.period.kind, periodLabel: m.period.label, periodFrom: m.period.from,
+      periodTo: m.period.to, filters: m.filters, authorId: m.authorId, scheduleId: m.schedule?.id ?? null,
+      scheduledFor: m.schedule?.scheduledFor ?? null, seq, dataJson, sha256
+    });
+    await recordAudit(tx, {
+      actorId: m.authorId, action: 'snapshots.create', entity: 'snapshot', entityId: row.id,
+      after: { title: m.title, period: m.period.label, filters: m.filters, seq, sha256, scheduleId: m.schedule?.id ?? null }
+    });
+    return { id: row.id, createdAt: row.createdAt, seq, sha256 };
+  });
+}
+
+export async function createSnapshot(db: Db, actor: SessionUser, input: CreateSnapshotInput, options: SnapshotOptions) {
+  assertRole(actor, MAKERS, 'Only leadership and admins make snapshots.');
+  const period = resolvePeriod(input.period, options.fiscalYearStartMonth);
+  return (await makeSnapshot(db, { title: input.title, notes: input.notes, period, filters: input.filters, authorId: actor.id }, options))!;
+}
+
+export async function listSnapshots(db: Db, _actor: SessionUser, limit: number) {
+  return repo.listSnapshots(db, limit);
+}
+
+type StoredData = { fiscalYear: number; fiscalYearStartMonth: number; datasets: Record<string, unknown> };
+
+/** A stored snapshot as pages show it: survivor counts suppressed, and whether its hash still holds. */
+async function openSnapshot(db: Db, id: number) {
+  const row = await repo.findSnapshot(db, id);
+  if (!row) throw new DomainError('NOT_FOUND', `There is no snapshot ${id}.`);
+  const { data, sha256, ...rest } = row;
+  const stored = data as StoredData;
+  const verified = sha256Hex(canonicalJson(stored)) === sha256;
+  return {
+    ...rest,
+    filters: rest.filters as SnapshotFilters,
+    asOf: rest.createdAt,
+    periodLastDay: addDays(rest.periodTo, -1),
+    sha256,
+    verified,
+    fiscalYear: stored.fiscalYear,
+    datasets: suppressSurvivorCounts(stored.datasets ?? {})
+  };
+}
+export type OpenedSnapshot = Awaited<ReturnType<typeof openSnapshot>>;
+
+export async function getSnapshot(db: Db, _actor: SessionUser, id: number) {
+  return openSnapshot(db, id);
+}
+
+export async function updateSnapshotNotes(db: Db, actor: SessionUser, input: { id: number; title?: string; notes?: string }) {
+  assertRole(actor, MAKERS, 'Only leadership and admins edit snapshot notes.');
+  return db.transaction().execute(async (tx) => {
+    const before = await repo.findSnapshotForUpdate(tx, input.id);
+    if (!before) throw new DomainError('NOT_FOUND', `There is no snapshot ${input.id}.`);
+    const after = { title: input.title ?? before.title, notes: input.notes ?? before.notes };
+    await repo.updateSnapshotText(tx, input.id, after.title, after.notes);
+    await recordAudit(tx, {
+      actorId: actor.id, action: 'snapshots.updateNotes', entity: 'snapshot', entityId: input.id,
+      before: { title: before.title, notes: before.notes }, after
+    });
+    return { id: input.id, ...after };
+  });
+}
+
+function statesOf(filters: SnapshotFilters): string[] | undefined {
+  if (filters.state) return [filters.state];
+  if (filters.division) return statesIn(filters.division as DivisionCode);
+  return undefined;
+}
+
+const LIST_LIMIT = 200;
+
+/** Two snapshots side by side (older first), metric by metric, and what was closed between them. */
+export async function compareSnapshots(db: Db, _actor: SessionUser, input: { a: number; b: number }) {
+  const [x, y] = await Promise.all([openSnapshot(db, input.a), openSnapshot(db, input.b)]);
+  const [older, newer] = x.createdAt <= y.createdAt ? [x, y] : [y, x];
+  // The lists use the newer snapshot's filters; the page says so when the two differ.
+  const states = statesOf(newer.filters);
+  const category = newer.filters.category;
+  const [disbursed, disbursedTotal, fulfilled, fulfilledTotal] = await Promise.all([
+    repo.disbursementsBetween(db, older.createdAt, newer.createdAt, { states, category }, LIST_LIMIT),
+    repo.disbursementTotalsBetween(db, older.createdAt, newer.createdAt, { states, category }),
+    repo.needsFulfilledBetween(db, older.createdAt, newer.createdAt, states, LIST_LIMIT),
+    repo.needsFulfilledTotalsBetween(db, older.createdAt, newer.createdAt, states)
+  ]);
+  return {
+    a: older,
+    b: newer,
+    sameFilters: JSON.stringify(older.filters) === JSON.stringify(newer.filters),
+    metrics: compareMetrics(older.datasets, newer.datasets),
+    between: {
+      from: older.createdAt,
+      to: newer.createdAt,
+      requestsDisbursed: { ...disbursedTotal, items: disbursed, limit: LIST_LIMIT },
+      needsFulfilled: { ...fulfilledTotal, items: fulfilled, limit: LIST_LIMIT }
+    }
+  };
+}
+
+// Schedules.
+export async function listSchedules(db: Db, actor: SessionUser) {
+  assertRole(actor, MAKERS, 'Only leadership and admins see snapshot schedules.');
+  return repo.listSchedules(db);
+}
+
+export async function setSchedule(db: Db, actor: SessionUser, input: SetScheduleInput) {
+  assertRole(actor, MAKERS, 'Only leadership and admins schedule snapshots.');
+  if (Number.isNaN(input.nextRunAt.getTime())) throw new DomainError('BAD_REQUEST', 'Enter a valid first run time.');
+  return db.transaction().execute(async (tx) => {
+    const values = { title: input.title, frequency: input.frequency, filters: input.filters, nextRunAt: input.nextRunAt };
+    if (input.id === undefined) {
+      const created = await repo.insertSchedule(tx, { ...values, createdBy: actor.id });
+      await recordAudit(tx, { actorId: actor.id, action: 'snapshots.setSchedule', entity: 'snapshot_schedule', entityId: created.id, after: values });
+      return created;
+    }
+    const before = await repo.findSchedule(tx, input.id);
+    const updated = before && (await repo.updateSchedule(tx, input.id, values));
+    if (!updated) throw new DomainError('NOT_FOUND', `There is no schedule ${input.id}.`);
+    await recordAudit(tx, { actorId: actor.id, action: 'snapshots.setSchedule', entity: 'snapshot_schedule', entityId: input.id, before, after: values });
+    return updated;
+  });
+}
+
+export async function deleteSchedule(db: Db, actor: SessionUser, id: number) {
+  assertRole(actor, MAKERS, 'Only leadership and admins remove snapshot schedules.');
+  return db.transaction().execute(async (tx) => {
+    const removed = await repo.deleteSchedule(tx, id);
+    if (!removed) throw new DomainError('NOT_FOUND', `There is no schedule ${id}.`);
+    await recordAudit(tx, { actorId: actor.id, action: 'snapshots.deleteSchedule', entity: 'snapshot_schedule', entityId: id, before: removed });
+    return { id };
+  });
+}
+
+/**
+ * Makes every run that is due at `now`, oldest first, including runs missed while no server was up
+ * (one snapshot per missed run). Safe with several instances: each run is claimed by a
+ * compare-and-set on next_run_at, and (schedule, run time) is unique in the table.
+ */
+export async function runDueSchedules(db: Db, options: SnapshotOptions, now = new Date()) {
+  const made: number[] = [];
+  const failed: number[] = [];
+  for (;;) {
+    const due = await repo.nextDueSchedule(db, now, failed);
+    if (!due) break;
+    const frequency = due.frequency as 'monthly' | 'quarterly';
+    const period = scheduledPeriod(frequency, due.nextRunAt, options.fiscalYearStartMonth);
+    try {
+      const result = await makeSnapshot(
+        db,
+        {
+          title: `${due.title} — ${period.label}`, notes: '', period, filters: due.filters as SnapshotFilters, authorId: null,
+          schedule: { id: due.id, scheduledFor: due.nextRunAt, nextRunAt: nextRunAfter(frequency, due.nextRunAt) }
+        },
+        options
+      );
+      if (result) made.push(result.id);
+    } catch (err) {
+      // Skipped for this pass (the next pass retries), so one failing schedule cannot stall the rest.
+      console.error(`[snapshots] scheduled run of schedule ${due.id} failed:`, err);
+      failed.push(due.id);
+    }
+  }
+  return made;
+}
+
+// Share links.
+const SHARE_LINK_DAY_MS = 24 * 60 * 60_000;
+
+export async function listShareLinks(db: Db, actor: SessionUser, snapshotId: number) {
+  assertRole(actor, ADMINS, 'Only admins manage share links.');
+  return repo.listShareLinks(db, snapshotId);
+}
+
+/** A new read-only link; the token is returned once and only its SHA-256 is stored. */
+export async function createShareLink(db: Db, actor: SessionUser, input: { snapshotId: number; expiresInDays: number }, now = new Date()) {
+  assertRole(actor, ADMINS, 'Only admins make share links.');
+  return db.transaction().execute(async (tx) => {
+    if (!(await repo.findSnapshotForUpdate(tx, input.snapshotId))) throw new DomainError('NOT_FOUND', `There is no snapshot ${input.snapshotId}.`);
+    const token = generateToken();
+    const expiresAt = new Date(now.getTime() + input.expiresInDays * SHARE_LINK_DAY_MS);
+    const link = await repo.insertShareLink(tx, { snapshotId: input.snapshotId, tokenHash: hashToken(token), createdBy: actor.id, createdAt: now, expiresAt });
+    await recordAudit(tx, {
+      actorId: actor.id, action: 'snapshots.createShareLink', entity: 'snapshot_share_link', entityId: link.id,
+      after: { snapshotId: input.snapshotId, expiresAt }
+    });
+    return { id: link.id, snapshotId: input.snapshotId, token, path: `/s/${token}`, expiresAt: link.expiresAt };
+  });
+}
+
+export async function revokeShareLink(db: Db, actor: SessionUser, id: number, now = new Date()) {
+  assertRole(actor, ADMINS, 'Only admins revoke share links.');
+  return db.transaction().execute(async (tx) => {
+    const revoked = await repo.revokeShareLink(tx, id, now);
+    if (!revoked) {
+      const existing = await repo.findShareLinkById(tx, id);
+      if (!existing) throw new DomainError('NOT_FOUND', `There is no share link ${id}.`);
+      throw new DomainError('CONFLICT', 'This link is already revoked.');
+    }
+    await recordAudit(tx, {
+      actorId: actor.id, action: 'snapshots.revokeShareLink', entity: 'snapshot_share_link', entityId: id,
+      after: { snapshotId: revoked.snapshotId, revokedAt: revoked.revokedAt }
+    });
+    return revoked;
+  });
+}
+
+/**
+ * The snapshot behind a share token, counting the view; null for anything that is not a live link
+ * (malformed, unknown, revoked or expired alike, so the answer never confirms that a link exists).
+ */
+export async function openSharedSnapshot(db: Db, token: string, now = new Date()) {
+  if (!looksLikeToken(token)) return null;
+  const link = await repo.openShareLink(db, hashToken(token), now);
+  if (!link) return null;
+  const snapshot = await openSnapshot(db, link.snapshotId);
+  return { snapshot, link: { viewCount: link.viewCount, expiresAt: link.expiresAt } };
+}

@@ -1,0 +1,44 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { serverCaller, actionFailure } from '$lib/server/trpc/caller.js';
+import { createInputFromForm, idFromForm, scheduleInputFromForm } from '$lib/server/snapshots/snapshot-forms.js';
+
+const MAKERS = ['leadership', 'admin'];
+
+export const load: PageServerLoad = async (event) => {
+  const caller = await serverCaller(event);
+  const canMake = MAKERS.includes(event.locals.user?.role ?? '');
+  const [snapshots, schedules] = await Promise.all([caller.snapshots.list({}), canMake ? caller.snapshots.schedules() : Promise.resolve(null)]);
+  return { snapshots, schedules, canMake };
+};
+
+export const actions: Actions = {
+  create: async (event) => {
+    const input = createInputFromForm(await event.request.formData());
+    let id: number;
+    try {
+      id = (await (await serverCaller(event)).snapshots.create(input as never)).id;
+    } catch (err) {
+      return actionFailure(err, { action: 'create', values: input });
+    }
+    redirect(303, `/snapshots/${id}`);
+  },
+  setSchedule: async (event) => {
+    const input = scheduleInputFromForm(await event.request.formData());
+    try {
+      await (await serverCaller(event)).snapshots.setSchedule(input as never);
+      return { action: 'setSchedule', ok: true };
+    } catch (err) {
+      return actionFailure(err, { action: 'setSchedule', values: input });
+    }
+  },
+  deleteSchedule: async (event) => {
+    const id = idFromForm(await event.request.formData());
+    try {
+      await (await serverCaller(event)).snapshots.deleteSchedule({ id } as never);
+      return { action: 'deleteSchedule', ok: true };
+    } catch (err) {
+      return actionFailure(err, { action: 'deleteSchedule' });
+    }
+  }
+};

@@ -1,0 +1,187 @@
+// The leadership dashboards in Chromium against the production build: live updates on two pages at
+// once, filters in the URL equal to the procedures' figures, CSV equal to the chart's data, and a
+// kiosk screen that survives a server restart by itself.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
+import { seededDataDir, signIn, startLiveServer, type LiveServer } from '../helpers/live.js';
+import { parseCsvTable } from '../../src/lib/dashboards/csv.js';
+
+type ChartData = { labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> };
+
+/** The data the chart on a panel is drawing right now (read from the Chart.js instance). */
+async function chartData(page: Page, id: string): Promise<ChartData> {
+  return page.locator(`[data-chart="${id}"] canvas`).evaluate((canvas) => {
+    const c = (canvas as HTMLCanvasElement & { $chart: { data: ChartData } }).$chart;
+    return { labels: [...c.data.labels], datasets: c.data.datasets.map((d) => ({ label: d.label, data: [...d.data] })) };
+  });
+}
+
+const datasetValue = (d: ChartData, series: string, label: string) => d.datasets.find((s) => s.label === series)!.data[d.labels.indexOf(label)];
+
+describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
+  let server: LiveServer;
+  let browser: Browser;
+  let cookie: string;
+  const contexts: BrowserContext[] = [];
+
+  async function directorPage(): Promise<Page> {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const [name, value] = cookie.split('; ')[0].split('=');
+    await context.addCookies([{ name, value, url: server.url }]);
+    return context.newPage();
+  }
+  const live = (page: Page) => expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 20_000 }).toBe('Live');
+
+  beforeAll(async () => {
+    server = await startLiveServer({ dataDir: await seededDataDir() });
+    browser = await launchBrowser();
+    cookie = await signIn(server.url, 'director@beacon.demo');
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  it('a need fulfilled and a request disbursed update the tiles and charts on two open pages, without a reload', async () => {
+    const pages = [await directorPage(), await directorPage()];
+    for (const page of pages) {
+      await page.goto(`${server.url}/dashboard`);
+      await live(page);
+    }
+    const before = await Promise.all(
+      pages.map(async (p) => ({
+        disbursed: await p.getByTestId('kpi-disbursed').textContent(),
+        critical: await p.getByTestId('kpi-open-critical-needs').textContent(),
+        funnel: await chartData(p, 'funnel')
+      }))
+    );
+    // Mark the page objects so a reload would be noticed.
+    for (const p of pages) await p.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+
+    // The change a coordinator makes: the oldest open critical need fulfilled, an approved request of this fiscal year disbursed.
+    const fy = new Date().getUTCFullYear();
+    const [[need]] = (await server.exec([
+      { sql: `select id, status from aftercare_need where priority = 'critical' and status in ('open', 'in_progress', 'pledged') order by status desc, id limit 1` }
+    ])) as Array<Array<{ id: number; status: string }>>;
+    const [[request]] = (await server.exec([
+      { sql: `select id, approved_cents from funding_request where stage = 'approved' and fiscal_year = $1 and approved_cents > 0 order by id limit 1`, params: [fy] }
+    ])) as Array<Array<{ id: number; approved_cents: number }>>;
+    expect(need && request).toBeTruthy();
+    // Needs move open → in progress → pledged → fulfilled; the last step is the change under test.
+    const steps = ['open', 'in_progress', 'pledged'].slice(['open', 'in_progress', 'pledged'].indexOf(need.status) + 1);
+    for (const status of steps) await server.exec([{ sql: `update aftercare_need set status = $2 where id = $1`, params: [need.id, status] }]);
+    await server.exec([
+      { sql: `update aftercare_need set status = 'fulfilled' where id = $1`, params: [need.id] },
+      { sql: `insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents) values ($1, 'approved', 'disbursed', $2)`, params: [request.id, request.approved_cents] }
+    ]);
+
+    for (const [i, page] of pages.entries()) {
+      await expect.poll(() => page.getByTestId('kpi-disbursed').textContent(), { timeout: 10_000 }).not.toBe(before[i].disbursed);
+      await expect.poll(() => page.getByTestId('kpi-open-critical-needs').textContent(), { timeout: 10_000 }).not.toBe(before[i].critical);
+      await expect.poll(async () => datasetValue(await chartData(page, 'funnel'), 'Requests', 'Disbursed'), { timeout: 10_000 })
+        .toBe((datasetValue(before[i].funnel, 'Requests', 'Disbursed') as number) + 1);
+      expect(datasetValue(await chartData(page, 'funnel'), 'Requests', 'Approved')).toBe((datasetValue(before[i].funnel, 'Requests', 'Approved') as number) - 1);
+      expect(Number((before[i].critical ?? '').replace(/\D/g, '')) - 1).toBe(Number(((await page.getByTestId('kpi-open-critical-needs').textContent()) ?? '').replace(/\D/g, '')));
+      expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+      await page.screenshot({ path: path.join(artifactsDir, `dashboards-live-page${i + 1}.png`), fullPage: true });
+    }
+    // The changed tile highlights briefly.
+    expect(await pages[0].locator('[data-kpi="disbursed"][data-changed="yes"], [data-kpi="open-critical-needs"][data-changed="yes"]').count()).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a filtered URL shows the same figures as the tRPC query with those filters, on every dashboard', async () => {
+    const page = await directorPage();
+    const fy = new Date().getUTCFullYear();
+    const filters = { fiscalYear: fy, division: 'mountain' };
+    const trpc = async (name: string) => {
+      const res = await fetch(`${server.url}/trpc/dashboard.${name}?input=${encodeURIComponent(JSON.stringify(filters))}`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { result: { data: any } }).result.data;
+    };
+    await page.goto(`${server.url}/dashboard/funding?fiscalYear=${fy}&division=mountain`);
+    await live(page);
+    const funding = await trpc('funding');
+    const throughput = await chartData(page, 'throughput');
+    expect(throughput.datasets.find((d) => d.label === 'Disbursed')!.data).toEqual(funding.throughput.map((t: { disbursedCents: number }) => t.disbursedCents / 100));
+    expect(await page.getByTestId('kpi-stuck').textContent()).toBe(funding.stuck.count.toLocaleString('en-US'));
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-funding.png'), fullPage: true });
+
+    await page.goto(`${server.url}/dashboard/aftercare?fiscalYear=${fy}&division=mountain`);
+    const aftercare = await trpc('aftercare');
+    expect(await page.getByTestId('kpi-open-needs').textContent()).toBe(aftercare.openTotals.needs.toLocaleString('en-US'));
+    const survivors = await chartData(page, 'survivors');
+    expect(survivors.datasets[0].data).toEqual(aftercare.survivorsMonthly.map((m: { served: number | string }) => (typeof m.served === 'number' ? m.served : null)));
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-aftercare.png'), fullPage: true });
+
+    await page.goto(`${server.url}/dashboard/outreach?fiscalYear=${fy}&division=mountain`);
+    const outreach = await trpc('outreach');
+    expect(await page.getByTestId('kpi-outreach-people').textContent()).toBe(outreach.totals.peopleReached.toLocaleString('en-US'));
+    expect((await chartData(page, 'reach-goal')).datasets[0].data).toEqual(outreach.monthly.map((m: { peopleReached: number }) => m.peopleReached));
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-outreach.png'), fullPage: true });
+
+    await page.goto(`${server.url}/dashboard?fiscalYear=${fy}&division=mountain`);
+    const overview = await trpc('overview');
+    expect(await page.getByTestId('kpi-requested').textContent()).toBe(`$${Math.round(overview.funding.requestedCents / 100).toLocaleString('en-US')}`);
+    // Clicking a state on the tile map filters the page to it.
+    await page.locator('.map-tile[data-state="CO"]').click();
+    await page.waitForURL(/state=CO/);
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-state-filter.png'), fullPage: true });
+    expect(await page.locator('select[name="state"]').inputValue()).toBe('CO');
+  }, 120_000);
+
+  it('the CSV of a chart holds exactly the chart data, with filters and as-of time', async () => {
+    const page = await directorPage();
+    await page.goto(`${server.url}/dashboard?division=pacific`);
+    await live(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-by-category').click()]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    fs.writeFileSync(path.join(artifactsDir, 'dashboards-by-category.csv'), csv);
+    expect(csv).toMatch(/^Chart,Money by category\r\n/);
+    expect(csv).toMatch(/\r\nFilters,Fiscal year: FY\d{4}; Division: Pacific\r\n/);
+    expect(csv).toMatch(/\r\nAs of,"[A-Z][a-z]+ \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC"\r\n/);
+    const [header, ...rows] = parseCsvTable(csv);
+    const chart = await chartData(page, 'by-category');
+    expect(header).toEqual(['Category', ...chart.datasets.map((d) => `${d.label} (USD)`)]);
+    expect(rows.map((r) => r[0])).toEqual(chart.labels);
+    expect(rows.map((r) => r.slice(1).map(Number))).toEqual(chart.labels.map((_, i) => chart.datasets.map((d) => d.data[i])));
+    // The table toggle shows the same rows.
+    await page.getByTestId('toggle-by-category').click();
+    expect(await page.locator('[data-testid="table-by-category"] tbody tr').count()).toBe(chart.labels.length);
+    // Phone width: the page still fits and works.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-phone.png'), fullPage: true });
+  }, 60_000);
+
+  it('kiosk mode: no chrome, dark, and after a server restart it reconnects and shows a change made after the restart', async () => {
+    const page = await directorPage();
+    await page.goto(`${server.url}/dashboard?kiosk=1`);
+    await live(page);
+    expect(await page.locator('header.top').count()).toBe(0);
+    expect(await page.locator('.dash.kiosk').count()).toBe(1);
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-kiosk.png'), fullPage: true });
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+    const people = await page.getByTestId('kpi-people-reached').textContent();
+
+    const port = Number(new URL(server.url).port);
+    await server.stop();
+    await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 15_000 }).toMatch(/^(Reconnecting|Offline)/);
+    server = await startLiveServer({ dataDir: server.dataDir, port });
+    await live(page);
+    const today = new Date().toISOString().slice(0, 10);
+    await server.exec([
+      { sql: `insert into outreach_event (occurred_on, state, format, audience, attendees) values ($1, 'CO', 'school_assembly', 'students', 4321)`, params: [today] }
+    ]);
+    await expect.poll(() => page.getByTestId('kpi-people-reached').textContent(), { timeout: 15_000 })
+      .toBe((Number((people ?? '').replace(/\D/g, '')) + 4321).toLocaleString('en-US'));
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    await page.screenshot({ path: path.join(artifactsDir, 'dashboards-kiosk-after-restart.png'), fullPage: true });
+  }, 180_000);
+});
