@@ -53,13 +53,15 @@ for (const target of targets.slice(0, 1)) {
     }
 
     const changes: Array<[ChangeTopic, string]> = [
-      ['partner', `update partner set name = name || ' (renamed)' where id in (select partner_id from funding_request where stage = 'disbursed' and fiscal_year = 2026 limit 1)`],
+      ['partner', `update partner set name = name || ' (renamed)' where id in (
+        (select partner_id from v_partner_funded where fiscal_year = 2026 group by partner_id order by sum(funded_requests) desc, partner_id limit 1)
+        union all (select center_id from v_oldest_open_critical_needs limit 1))`],
       ['funding', `insert into funding_stage_event (request_id, from_stage, to_stage, occurred_at, amount_cents)
         select id, 'approved', 'disbursed', greatest(stage_entered_at, '2026-06-01T00:00:00Z'), approved_cents from funding_request
         where stage = 'approved' and fiscal_year = 2026 and stage_entered_at < '2026-06-10' order by id limit 1`],
-      ['budget', `insert into budget (fiscal_year, program_area, amount_cents) values (2026, 'education', 123400)`],
+      ['budget', `update budget set amount_cents = amount_cents + 123400 where id = (select id from budget where fiscal_year = 2026 order by id limit 1)`],
       ['needs', `insert into aftercare_need (center_id, title, kind, priority, estimated_cost_cents, created_at)
-        select id, 'Synthetic winter coats', 'basic_needs', 'critical', 50000, '2026-03-03T00:00:00Z' from partner where kind = 'aftercare_center' order by id limit 1`],
+        select id, 'Synthetic laptop', 'equipment', 'critical', 50000, '2026-03-03T00:00:00Z' from partner where kind = 'aftercare_center' order by id limit 1`],
       ['survivors', `insert into survivor_count (center_id, month, served, new_intakes, bed_nights)
         select p.id, '2026-12-01', 40, 5, 100 from partner p where p.kind = 'aftercare_center'
           and not exists (select 1 from survivor_count s where s.center_id = p.id and s.month = '2026-12-01') order by p.id limit 1`],
