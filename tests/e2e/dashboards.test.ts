@@ -156,6 +156,15 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     expect(await page.locator('[data-testid="table-by-category"] tbody tr').count()).toBe(chart.labels.length);
     // Phone width: the page still fits and works.
     await page.setViewportSize({ width: 390, height: 844 });
+    // Charts resize on the next frames (ResizeObserver); then nothing sticks out sideways.
+    const overflowing = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-box, section.panel table'))
+          .slice(0, 5)
+          .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}`)
+      );
+    await expect.poll(overflowing, { timeout: 5_000 }).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
     await page.screenshot({ path: path.join(artifactsDir, 'dashboards-phone.png'), fullPage: true });
   }, 60_000);
@@ -184,4 +193,14 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     await page.screenshot({ path: path.join(artifactsDir, 'dashboards-kiosk-after-restart.png'), fullPage: true });
   }, 180_000);
+
+  it('kiosk rotation moves on to the next dashboard by itself, keeping the filters', async () => {
+    const page = await directorPage();
+    await page.goto(`${server.url}/dashboard?kiosk=1&rotate=10&division=mountain`);
+    await live(page);
+    await page.waitForURL((url) => url.pathname === '/dashboard/funding' && url.search === '?division=mountain&kiosk=1&rotate=10', { timeout: 30_000 });
+    expect(await page.locator('h1').textContent()).toMatch(/^Funding — FY\d{4}$/);
+    expect(await page.locator('header.top').count()).toBe(0);
+    await live(page);
+  }, 60_000);
 });
