@@ -6,11 +6,13 @@ import * as rollups from './2026-11-28-02-rollups.js';
 import * as changeLog from './2026-11-28-03-change-log.js';
 import * as access from './2026-11-28-04-access.js';
 import * as live from './2026-11-28-05-live.js';
+import * as collaboration from './2026-11-28-06-collaboration.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
   '2026-11-28-02-rollups': rollups,
   '2026-11-28-03-change-log': changeLog,
   '2026-11-28-04-access': access,
-  '2026-11-28-05-live': live
+  '2026-11-28-05-live': live,
+  '2026-11-28-06-collaboration': collaboration
 };
