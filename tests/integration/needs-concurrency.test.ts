@@ -48,18 +48,32 @@ for (const target of targets) {
       const applied = new Map<number, number[]>(ids.map((id) => [id, []]));
       let conflicts = 0;
       const started = performance.now();
+      // Each client edits like the board does: from its own copy of the need, refreshed by every
+      // answer (the new row when applied, the current row inside a CONFLICT) and, now and then, by
+      // re-reading it with needs.get (a reload).
       await Promise.all(
         callers.map(async (caller, c) => {
           const rng = createRng(seed + c);
+          const copy = new Map<number, { version: number; quantity: number }>();
           for (let op = 0; op < OPS; op++) {
             const id = rng.pick(ids);
-            const seen = await caller.needs.get({ id });
+            let seen = copy.get(id);
+            if (!seen || rng.chance(0.2)) {
+              const fresh = await caller.needs.get({ id });
+              seen = { version: fresh.version, quantity: fresh.quantity };
+            }
             try {
               const after = await caller.needs.update({ id, version: seen.version, changes: { quantity: seen.quantity + 1 } });
               applied.get(id)!.push(after.version);
+              copy.set(id, { version: after.version, quantity: after.quantity as number });
             } catch (err) {
-              if (!conflictOf(err)) throw err;
+              const conflict = conflictOf(err);
+              if (!conflict) throw err;
               conflicts++;
+              const data = (conflict.cause as { details?: { conflict?: { current: { version: number; quantity: number }; conflictingFields: string[] } } })
+                .details?.conflict;
+              expect(data?.conflictingFields).toEqual(['quantity']);
+              copy.set(id, { version: data!.current.version, quantity: data!.current.quantity });
             }
           }
         })
