@@ -91,19 +91,17 @@ describe.skipIf(!hasBrowser)('the live needs board with two coordinators', () =>
     await priority(b, id).focus(); // B starts editing from the current version…
     await a.locator(`tr[data-need="${id}"] [data-testid="intent"]`).filter({ hasText: `${SECOND.name} is editing priority` }).waitFor({ timeout: 5_000 });
     await a.screenshot({ path: path.join(artifactsDir, 'needs-board-intent.png'), fullPage: true });
-    await priority(a, id).selectOption(theirs); // …A saves first…
-    await b.waitForFunction((sel) => !!document.querySelector(sel), `tr[data-need="${id}"]`);
-    await new Promise((r) => setTimeout(r, 300));
-    console.info('[debug] B active:', await b.evaluate(() => document.activeElement?.outerHTML.slice(0, 120)), 'B value', await priority(b, id).inputValue());
+    const feedTop = await b.locator('[data-testid="activity"] li').first().textContent();
+    await priority(a, id).selectOption(theirs); // …A saves first (B's copy updates live)…
+    await a.locator('h1').click();
+    await b.locator(`tr[data-need="${id}"] [data-testid="intent"]`).filter({ hasText: 'is editing' }).first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+    await b.waitForFunction((top) => document.querySelector('[data-testid="activity"] li')?.textContent !== top, feedTop, { timeout: 5_000 });
     await priority(b, id).selectOption(mine); // …and B's save, based on the old version, conflicts.
     const dialog = b.getByTestId('conflict-dialog');
-    await dialog.waitFor({ timeout: 5_000 }).catch(async (e) => {
-      await b.screenshot({ path: path.join(artifactsDir, 'needs-board-debug.png'), fullPage: true });
-      throw e;
-    });
+    await dialog.waitFor({ timeout: 5_000 });
     expect(await dialog.locator('tr[data-field="priority"] [data-testid="mine"]').textContent()).toBe(mine);
     expect(await dialog.locator('tr[data-field="priority"] [data-testid="theirs"]').textContent()).toBe(theirs);
-    await b.screenshot({ path: path.join(artifactsDir, 'needs-board-conflict.png'), fullPage: true });
+    await b.screenshot({ path: path.join(artifactsDir, 'needs-board-conflict.png') });
     await dialog.getByRole('button', { name: 'Keep mine' }).click();
     await a.waitForFunction(([sel, v]) => (document.querySelector(sel) as HTMLSelectElement | null)?.value === v,
       [`tr[data-need="${id}"] select[aria-label="Priority"]`, mine] as const, { timeout: 5_000 });
