@@ -143,4 +143,24 @@ describe.skipIf(!hasBrowser)('the live needs board with two coordinators', () =>
     await a.screenshot({ path: path.join(artifactsDir, 'needs-board-bad-input.png'), fullPage: true });
     expect(await a.locator('tr[data-need]').count()).toBe(rows);
   });
+
+  it('shows the pipeline by stage with partner vetting, and logs outreach with a clear message for bad input', async () => {
+    await a.goto(`${server.url}/pipeline`);
+    await a.getByTestId('pipeline-board').waitFor();
+    expect(await a.locator('[data-testid="pipeline-board"] section').count()).toBe(7);
+    expect(await a.locator('[data-testid="partners"] tbody tr').count()).toBeGreaterThan(0);
+    await a.screenshot({ path: path.join(artifactsDir, 'pipeline.png') });
+
+    await a.goto(`${server.url}/outreach`);
+    const form = a.getByRole('form', { name: 'Log outreach event' });
+    await form.getByLabel('Date (YYYY-MM-DD)').fill('2026-11-31');
+    await form.getByLabel('Attendees').fill('45');
+    await form.getByRole('button', { name: 'Log event' }).click();
+    await form.getByText('That day does not exist.').waitFor({ timeout: 5_000 });
+    await form.getByLabel('Date (YYYY-MM-DD)').fill('2026-11-20');
+    await form.getByLabel('Title').fill('Synthetic parent evening');
+    await form.getByRole('button', { name: 'Log event' }).click();
+    await a.getByTestId('outreach-events').getByText('Synthetic parent evening').waitFor({ timeout: 5_000 });
+    await a.screenshot({ path: path.join(artifactsDir, 'outreach.png') });
+  });
 });
