@@ -140,7 +140,7 @@ describe.skipIf(!hasBrowser)('the live needs board with two coordinators', () =>
     await form.getByText('Give the need a title').waitFor({ timeout: 5_000 });
     expect(await form.textContent()).toMatch(/Use a date like 2026-12-31/);
     expect(await form.textContent()).toMatch(/Quantity must be at least 1/);
-    await a.screenshot({ path: path.join(artifactsDir, 'needs-board-bad-input.png'), fullPage: true });
+    await a.screenshot({ path: path.join(artifactsDir, 'needs-board-bad-input.png') });
     expect(await a.locator('tr[data-need]').count()).toBe(rows);
   });
 

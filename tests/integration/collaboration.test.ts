@@ -20,7 +20,7 @@ async function refusal(call: Promise<unknown>) {
   const shape = appRouter._def._config.errorFormatter({
     shape: { message: e.message, code: -32600, data: { code: e.code, httpStatus: 400 } } as never,
     error: e, type: 'mutation', path: undefined, input: undefined, ctx: undefined
-  }) as { data: { fieldErrors: Record<string, string[]> | null; conflict: { current: Record<string, unknown>; conflictingFields: string[] } | null } };
+  }) as unknown as { data: { fieldErrors: Record<string, string[]> | null; conflict: { current: Record<string, unknown>; conflictingFields: string[] } | null } };
   return { code: e.code, message: e.message, ...shape.data };
 }
 
