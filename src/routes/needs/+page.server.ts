@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/trpc/caller.js';
-import { divisionCodes, divisionOf, divisions, type DivisionCode, type RegionCode } from '$lib/regions.js';
+import { divisionCodes, divisions } from '$lib/regions.js';
 import { workingDivision } from '$lib/server/auth/working-division.js';
 
 export const load: PageServerLoad = async (event) => {
@@ -21,7 +21,6 @@ export const load: PageServerLoad = async (event) => {
     me: { id: user.id, displayName: user.displayName },
     needs,
     centers,
-    activity,
-    homeDivisions: user.divisions.length ? user.divisions : [...new Set(user.states.map((s) => divisionOf(s as RegionCode)))] as DivisionCode[]
+    activity
   };
 };
