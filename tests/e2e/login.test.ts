@@ -52,7 +52,7 @@ describe.skipIf(!hasBrowser)('sign-in in Chromium', () => {
     const page = await context.newPage();
     await signIn(page, server.url, demoUsers.coordinatorMountain);
     await expect(page.locator('main p.muted').first().textContent()).resolves.toMatch(/your regions: Mountain/);
-    const states = await page.locator('[data-testid="needs"] tbody td:first-child .muted').allTextContents();
+    const states = await page.locator('[data-testid="needs-table"] tbody td:first-child .muted').allTextContents();
     const mountain = ['(AZ)', '(CO)', '(ID)', '(MT)', '(NM)', '(NV)', '(UT)', '(WY)'];
     expect(states.every((s) => mountain.includes(s))).toBe(true);
     await context.close();
