@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview|snapshot|fanout|dashboard-client] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs] [--profiles demo,large] [--engines pglite,postgres]
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -100,4 +100,16 @@ if (only === 'all' || only === 'dashboard-client') {
   const section = dashboardClientSection(await benchDashboardClient({ log }));
   console.log(section);
   replaceSection('dashboard-client', section);
+}
+
+if (only === 'all' || only === 'needs') {
+  const { benchNeedsWrites, needsWritesSection } = await import('./needs-writes.js');
+  const results = [];
+  for (const engine of engines) {
+    log(`needs writes: ${engine}`);
+    results.push(await benchNeedsWrites(engine, serverUrl));
+  }
+  const section = needsWritesSection(results);
+  console.log(section);
+  replaceSection('needs-writes', section);
 }

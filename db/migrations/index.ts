@@ -6,6 +6,7 @@ import * as rollups from './2026-11-28-02-rollups.js';
 import * as changeLog from './2026-11-28-03-change-log.js';
 import * as access from './2026-11-28-04-access.js';
 import * as live from './2026-11-28-05-live.js';
+import * as collaboration from './2026-11-28-06-collaboration.js';
 import * as dashboards from './2026-11-28-07-dashboards.js';
 import * as overviewGrain from './2026-11-28-08-overview-grain.js';
 import * as snapshots from './2026-11-28-09-snapshots.js';
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-03-change-log': changeLog,
   '2026-11-28-04-access': access,
   '2026-11-28-05-live': live,
+  '2026-11-28-06-collaboration': collaboration,
   '2026-11-28-07-dashboards': dashboards,
   '2026-11-28-08-overview-grain': overviewGrain,
   '2026-11-28-09-snapshots': snapshots

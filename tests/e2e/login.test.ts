@@ -8,11 +8,11 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 import { demoUsers, signIn } from '../helpers/auth.js';
 
 const roles = [
-  { email: demoUsers.leadership, home: '/dashboard', nav: ['Dashboard', 'Needs', 'Snapshots'] },
-  { email: demoUsers.coordinatorMountain, home: '/needs', nav: ['Dashboard', 'Needs', 'Snapshots'] },
-  { email: demoUsers.coordinatorPacific, home: '/needs', nav: ['Dashboard', 'Needs', 'Snapshots'] },
+  { email: demoUsers.leadership, home: '/dashboard', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Snapshots'] },
+  { email: demoUsers.coordinatorMountain, home: '/needs', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Snapshots'] },
+  { email: demoUsers.coordinatorPacific, home: '/needs', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Snapshots'] },
   { email: demoUsers.board, home: '/snapshots', nav: ['Snapshots'] },
-  { email: demoUsers.admin, home: '/admin', nav: ['Dashboard', 'Needs', 'Snapshots', 'Admin'] }
+  { email: demoUsers.admin, home: '/admin', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Snapshots', 'Admin'] }
 ];
 
 describe.skipIf(!hasBrowser)('sign-in in Chromium', () => {
@@ -52,7 +52,7 @@ describe.skipIf(!hasBrowser)('sign-in in Chromium', () => {
     const page = await context.newPage();
     await signIn(page, server.url, demoUsers.coordinatorMountain);
     await expect(page.locator('main p.muted').first().textContent()).resolves.toMatch(/your regions: Mountain/);
-    const states = await page.locator('[data-testid="needs"] tbody td:first-child .muted').allTextContents();
+    const states = await page.locator('[data-testid="needs-table"] tbody td:first-child .muted').allTextContents();
     const mountain = ['(AZ)', '(CO)', '(ID)', '(MT)', '(NM)', '(NV)', '(UT)', '(WY)'];
     expect(states.every((s) => mountain.includes(s))).toBe(true);
     await context.close();

@@ -32,8 +32,6 @@ const LEADERSHIP_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORB
 const ADMIN_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORBIDDEN', coordinatorOut: 'FORBIDDEN', leadership: 'FORBIDDEN' };
 /** Making and scheduling snapshots. */
 const LEADERSHIP_OR_ADMIN: Expectation = { ...LEADERSHIP_ONLY, admin: 'ok' };
-// Presets for procedures still to come (needs.update, pipeline, snapshots…).
-void REGION_WRITE;
 
 interface World {
   db: Db;
@@ -44,11 +42,29 @@ interface World {
   newInvitedUser(): Promise<string>;
   /** Two snapshots (made by the admin). */
   snapshots: [number, number];
+  /** Fresh Mountain (CO) rows for the collaboration procedures. */
+  newNeed(): Promise<{ id: number; version: number }>;
+  newRequest(): Promise<number>;
+  newPartner(): Promise<number>;
+  newOutreach(): Promise<{ id: number; version: number }>;
 }
 
 interface Rule {
   expect: Expectation;
   input?: (w: World) => unknown | Promise<unknown>;
+  /** Runs before the call, as the caller (e.g. make a change for undo.last to revert). */
+  before?: (w: World, user: SessionUser | null, h: TestDb) => Promise<void>;
+}
+
+/** A change of the caller's own, in a region it may edit, for undo.last. */
+async function ownRecentChange(w: World, user: SessionUser | null, h: TestDb) {
+  if (!user || user.role === 'board') return;
+  const state = user.role === 'coordinator' ? user.states[0] : 'CO';
+  const center = await h.db.insertInto('partner').values({ name: `Synthetic center ${w.unique()}`, kind: 'aftercare_center', state })
+    .returning('id').executeTakeFirstOrThrow();
+  const caller = createCaller({ db: h.db, dbKind: h.kind, user });
+  const need = await caller.needs.create({ centerId: center.id, title: 'Synthetic undo target', kind: 'equipment' });
+  await caller.needs.update({ id: need.id, version: need.version, changes: { priority: 'critical' } });
 }
 
 const rules: Record<string, Rule> = {
@@ -60,6 +76,29 @@ const rules: Record<string, Rule> = {
   'dashboard.aftercare': { expect: OPERATIONAL_READ, input: () => ({ from: '2026-01-01', to: '2026-03-31', state: 'CO' }) },
   'dashboard.outreach': { expect: OPERATIONAL_READ, input: () => ({ category: 'outreach_program' }) },
   'needs.list': { expect: OPERATIONAL_READ, input: (w) => ({ states: [w.mountain.state] }) },
+  'needs.get': { expect: OPERATIONAL_READ, input: (w) => ({ id: w.mountain.needId }) },
+  'needs.centers': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
+  'needs.create': { expect: REGION_WRITE, input: (w) => ({ centerId: w.mountain.centerId, title: 'Synthetic cots', kind: 'equipment' }) },
+  'needs.update': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), changes: { priority: 'critical' } }) },
+  'needs.move': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), to: 'in_progress' }) },
+  'needs.pledge': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), pledgedBy: 'Synthetic Foundation', amountCents: 10_000 }) },
+  'needs.fulfil': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), quantity: 1 }) },
+  'funding.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
+  'funding.advance': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newRequest(), from: 'intake', to: 'vetting' }) },
+  'partners.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
+  'partners.vet': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newPartner(), status: 'vetted' }) },
+  'comments.list': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
+  'comments.mentionable': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
+  'comments.add': { expect: REGION_WRITE, input: (w) => ({ entity: 'need', id: w.mountain.needId, body: 'Synthetic note' }) },
+  'activity.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
+  'outreach.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
+  'outreach.create': {
+    expect: REGION_WRITE,
+    input: () => ({ occurredOn: '2026-11-20', state: 'CO', format: 'webinar', audience: 'parents', attendees: 12 })
+  },
+  'outreach.update': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newOutreach()), changes: { attendees: 40 } }) },
+  'outreach.delete': { expect: REGION_WRITE, input: (w) => w.newOutreach() },
+  'undo.last': { expect: OPERATIONAL_READ, before: ownRecentChange },
   'sync.since': { expect: OPERATIONAL_READ, input: () => ({ topic: 'dashboard:overview', seq: 0 }) },
   'snapshots.list': { expect: SIGNED_IN, input: () => ({}) },
   'snapshots.get': { expect: SIGNED_IN, input: (w) => ({ id: w.snapshots[0] }) },
@@ -154,7 +193,19 @@ for (const target of targets) {
         mountain: { state: 'CO', centerId: center.id, needId: need.id },
         unique: () => `${Date.now()}.${++n}`,
         newInvitedUser: async () =>
-          (await inviteUser(db, admin, { email: `target.${Date.now()}.${++n}@test.example`, role: 'board', divisions: [], states: [] })).userId
+          (await inviteUser(db, admin, { email: `target.${Date.now()}.${++n}@test.example`, role: 'board', divisions: [], states: [] })).userId,
+        newNeed: async () =>
+          db.insertInto('aftercare_need').values({ center_id: center.id, title: `Synthetic need ${++n}`, kind: 'equipment' })
+            .returning(['id', 'version']).executeTakeFirstOrThrow(),
+        newRequest: async () =>
+          (await db.insertInto('funding_request').values({ partner_id: center.id, title: `Synthetic request ${++n}`, category: 'aftercare_equipment',
+            fiscal_year: 2026, requested_cents: 100_000 }).returning('id').executeTakeFirstOrThrow()).id,
+        newPartner: async () =>
+          (await db.insertInto('partner').values({ name: `Synthetic partner ${++n}`, kind: 'education_partner', state: 'CO' })
+            .returning('id').executeTakeFirstOrThrow()).id,
+        newOutreach: async () =>
+          db.insertInto('outreach_event').values({ occurred_on: '2026-11-01', state: 'CO', format: 'webinar', audience: 'parents', attendees: 5 })
+            .returning(['id', 'version']).executeTakeFirstOrThrow()
       };
     });
     afterAll(() => h?.drop());
@@ -164,6 +215,7 @@ for (const target of targets) {
     it.each(cases)('%s as %s', async (path, actor) => {
       const rule = rules[path];
       const input = rule.input ? await rule.input(world) : undefined;
+      await rule.before?.(world, actors[actor], h);
       expect(await call(actors[actor], h, path, input)).toBe(rule.expect[actor]);
     });
 

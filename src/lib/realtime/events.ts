@@ -56,6 +56,21 @@ export interface Viewer {
   role: 'admin' | 'leadership' | 'coordinator' | 'board';
 }
 
+/** What someone is editing right now (ephemeral: never stored, cleared on blur, leave or disconnect). */
+export interface IntentTarget {
+  entity: string;
+  id: number;
+  field: string;
+}
+
+/** One user's intent in a presence room; `target` null = they stopped editing. */
+export interface IntentChange {
+  room: string;
+  userId: string;
+  displayName: string;
+  target: IntentTarget | null;
+}
+
 /** Server → client pushes. Every data push carries the change_log seq it reflects. */
 export interface ServerToClientEvents {
   /** A complete dashboard view (a room's first push, or when a patch would not be smaller). */
@@ -69,6 +84,8 @@ export interface ServerToClientEvents {
   'presence:joined': (payload: { room: string; viewer: Viewer }) => void;
   /** A user's last tab left the room (closed, navigated away or timed out). */
   'presence:left': (payload: { room: string; userId: string }) => void;
+  /** Someone else in the room started or stopped editing a field. */
+  'intent:changed': (payload: IntentChange) => void;
   /** The session was signed out, deactivated or changed role/regions: the server disconnects next. */
   'session:revoked': (payload: { reason: 'revoked' | 'expired' }) => void;
 }
@@ -94,6 +111,9 @@ export type JoinResult =
 export interface ClientToServerEvents {
   'room:join': (payload: { room: string; since?: number }, ack: (result: JoinResult) => void) => void;
   'room:leave': (payload: { room: string }, ack: (result: { ok: boolean }) => void) => void;
+  /** "I am editing this field" to the others in a presence room the socket has joined. */
+  'intent:editing': (payload: { room: string } & IntentTarget) => void;
+  'intent:cleared': (payload: { room: string }) => void;
 }
 
 /** Reasons a handshake is refused (`connect_error` message). */

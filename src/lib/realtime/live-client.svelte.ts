@@ -8,7 +8,7 @@
 //   showing data that may be stale.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
-  handshakeErrors, type ClientToServerEvents, type DashboardPush, type JoinResult, type RowChange,
+  handshakeErrors, type ClientToServerEvents, type DashboardPush, type IntentTarget, type JoinResult, type RowChange,
   type ServerToClientEvents, type Viewer
 } from './events.js';
 import { applyPatch, type PatchOp } from './view-patch.js';
@@ -58,6 +58,8 @@ export class LiveClient {
   lastSeq = $state<Record<string, number>>({});
   /** Who else is looking, per presence room. */
   viewers = $state<Record<string, Viewer[]>>({});
+  /** What the others in a presence room are editing, per room and user (ephemeral). */
+  intents = $state<Record<string, Record<string, IntentTarget & { displayName: string }>>>({});
   /** Each dashboard room's current view (plain JSON, the base the next patch applies to). */
   readonly #views = new Map<string, DashboardPush['view']>();
   #serverDisconnects: number[] = [];
@@ -88,6 +90,8 @@ export class LiveClient {
     });
     s.on('disconnect', (reason) => {
       this.#connected = false;
+      // Intents are only as current as the connection: the server clears ours, we drop theirs.
+      this.intents = {};
       for (const sub of this.#subs.values()) this.#setStatus(sub.room, 'joining');
       // The server hung up on purpose (sign-out, a changed role): one new handshake decides whether
       // this session may still be live; a refused one ends in 'offline'.
@@ -108,6 +112,13 @@ export class LiveClient {
     });
     s.on('presence:left', ({ room, userId }) => {
       this.viewers[room] = (this.viewers[room] ?? []).filter((v) => v.userId !== userId);
+      if (this.intents[room]) delete this.intents[room][userId];
+    });
+    s.on('intent:changed', ({ room, userId, displayName, target }) => {
+      if (!this.#subs.has(room)) return;
+      const byUser = (this.intents[room] ??= {});
+      if (target) byUser[userId] = { ...target, displayName };
+      else delete byUser[userId];
     });
     if (typeof window !== 'undefined') {
       this.#online = navigator.onLine;
@@ -130,8 +141,16 @@ export class LiveClient {
       this.#views.delete(room);
       delete this.#status[room];
       delete this.viewers[room];
+      delete this.intents[room];
       if (this.#socket.connected) this.#socket.emit('room:leave', { room }, () => undefined);
     };
+  }
+
+  /** Tells the others in `room` which field this tab is editing (null: stopped, e.g. on blur). */
+  setIntent(room: string, target: IntentTarget | null): void {
+    if (!this.#socket.connected || !this.#subs.has(room)) return;
+    if (target) this.#socket.emit('intent:editing', { room, ...target });
+    else this.#socket.emit('intent:cleared', { room });
   }
 
   close(): void {

@@ -12,6 +12,8 @@ export interface AuditEntry {
   entityId: string | number | null;
   before?: unknown;
   after?: unknown;
+  /** The state/province of the row described, for the activity feed per division. */
+  state?: string | null;
 }
 
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -25,7 +27,8 @@ export async function recordAudit(tx: Db, entry: AuditEntry): Promise<void> {
       entity: entry.entity,
       entity_id: entry.entityId === null ? null : String(entry.entityId),
       before: json(entry.before),
-      after: json(entry.after)
+      after: json(entry.after),
+      state: entry.state ?? null
     })
     .execute();
 }

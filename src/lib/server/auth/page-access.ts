@@ -44,6 +44,8 @@ export interface NavLink {
 const NAV: NavLink[] = [
   { href: '/dashboard', label: 'Dashboard' },
   { href: '/needs', label: 'Needs' },
+  { href: '/pipeline', label: 'Pipeline' },
+  { href: '/outreach', label: 'Outreach' },
   { href: '/snapshots', label: 'Snapshots' },
   { href: '/admin', label: 'Admin' }
 ];

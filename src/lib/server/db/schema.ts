@@ -99,11 +99,16 @@ export const tables = {
     basic_need_type: n('basic_need_type'), quantity: g('integer'), estimated_cost_cents: g('bigint'),
     priority: g('need_priority'), status: g('need_status'), needed_by: n('date'), version: g('integer'),
     created_by: n('text'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'),
-    closed_at: gn('timestamp with time zone')
+    closed_at: gn('timestamp with time zone'), pledged_by: n('text'), pledged_cents: n('bigint'), pledge_expected_on: n('date'),
+    fulfilled_quantity: g('integer')
   },
-  need_comment: { id: g('bigint'), need_id: c('bigint'), author_id: c('text'), body: c('text'), created_at: g('timestamp with time zone') },
+  need_comment: {
+    id: g('bigint'), need_id: c('bigint'), author_id: c('text'), body: c('text'), created_at: g('timestamp with time zone'),
+    state: g('character'), mentions: g('jsonb')
+  },
   funding_comment: {
-    id: g('bigint'), request_id: c('bigint'), author_id: c('text'), body: c('text'), created_at: g('timestamp with time zone')
+    id: g('bigint'), request_id: c('bigint'), author_id: c('text'), body: c('text'), created_at: g('timestamp with time zone'),
+    state: g('character'), mentions: g('jsonb')
   },
   survivor_count: {
     id: g('bigint'), center_id: c('bigint'), state: g('character'), month: c('date'), served: c('integer'),
@@ -121,7 +126,7 @@ export const tables = {
   },
   audit_log: {
     id: g('bigint'), actor_id: n('text'), at: g('timestamp with time zone'), action: c('text'), entity: c('text'),
-    entity_id: n('text'), before: n('jsonb'), after: n('jsonb')
+    entity_id: n('text'), before: n('jsonb'), after: n('jsonb'), state: n('character')
   },
   change_log: {
     seq: g('bigint'), topic: c('text'), entity: c('text'), entity_id: c('bigint'), op: c('character'), state: n('character'),

@@ -19,6 +19,8 @@ export interface LiveSocketData {
   /** Kept to re-check the session on joins and sweeps; never sent anywhere. */
   token: string;
   viewer: Viewer;
+  /** Presence rooms where this socket announced an editing intent (cleared when it leaves). */
+  intents: Set<string>;
 }
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -27,6 +29,7 @@ export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Reco
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** Rooms a client may name are the parseable ones; these internal ones never parse. */
+const INTENT_NAME = /^[a-zA-Z][a-zA-Z_]{0,39}$/;
 const isInternalRoom = (room: string) => room.startsWith('user:') || room.startsWith('session:');
 
 export function createSocketServer(httpServer: HttpServer): LiveServer {
@@ -61,7 +64,8 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
           user,
           sessionId: session.id,
           token,
-          viewer: { userId: user.id, displayName: user.displayName, role: user.role }
+          viewer: { userId: user.id, displayName: user.displayName, role: user.role },
+          intents: new Set()
         };
         next();
       },
@@ -86,10 +90,27 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
       });
     });
 
+    // Intents are checked against the rooms this socket has joined (a join already checked role and
+    // region), relayed to the others there, and never stored.
+    socket.on('intent:editing', (payload) => {
+      const room = typeof payload?.room === 'string' ? payload.room : '';
+      if (!hasPresence(room) || !socket.rooms.has(room)) return;
+      const { entity, id, field } = payload;
+      if (typeof entity !== 'string' || !INTENT_NAME.test(entity) || typeof field !== 'string' || !INTENT_NAME.test(field)) return;
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return;
+      socket.data.intents.add(room);
+      socket.to(room).emit('intent:changed', { room, userId: socket.data.user.id, displayName: socket.data.user.displayName, target: { entity, id, field } });
+    });
+    socket.on('intent:cleared', (payload) => {
+      const room = typeof payload?.room === 'string' ? payload.room : '';
+      clearIntent(socket, room);
+    });
+
     socket.on('room:leave', (payload, ack) => {
       const room = typeof payload?.room === 'string' ? payload.room : '';
       const joined = socket.rooms.has(room) && !isInternalRoom(room) && room !== socket.id;
       if (joined) {
+        clearIntent(socket, room);
         void socket.leave(room);
         if (hasPresence(room)) void announceDeparture(io, room, socket.data.user.id).catch(() => undefined);
       }
@@ -97,12 +118,18 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
     });
 
     socket.on('disconnecting', () => {
+      for (const room of [...socket.data.intents]) clearIntent(socket, room);
       const rooms = [...socket.rooms].filter(hasPresence);
       const userId = socket.data.user.id;
       // After the socket has left its rooms, so it no longer counts itself.
       if (rooms.length) setImmediate(() => rooms.forEach((room) => void announceDeparture(io, room, userId).catch(() => undefined)));
     });
   });
+
+  function clearIntent(socket: LiveSocket, room: string) {
+    if (!socket.data.intents.delete(room)) return;
+    io.to(room).except(socket.id).emit('intent:changed', { room, userId: socket.data.user.id, displayName: socket.data.user.displayName, target: null });
+  }
 
   async function join(socket: LiveSocket, room: string, since: number | undefined): Promise<JoinResult> {
     const spec = parseRoom(room);

@@ -1,16 +1,20 @@
-// Aftercare needs, read side (the /needs list).
+// Aftercare needs: reads for the board, and the versioned write every change goes through.
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { NeedStatus } from '../db/schema.js';
+
+const VIEW_COLUMNS = [
+  'n.id', 'n.center_id as centerId', 'p.name as centerName', 'n.state', 'n.title', 'n.kind', 'n.basic_need_type as basicNeedType',
+  'n.quantity', 'n.fulfilled_quantity as fulfilledQuantity', 'n.priority', 'n.status', 'n.needed_by as neededBy',
+  'n.estimated_cost_cents as estimatedCostCents', 'n.pledged_by as pledgedBy', 'n.pledged_cents as pledgedCents',
+  'n.pledge_expected_on as pledgeExpectedOn', 'n.version', 'n.updated_at as updatedAt'
+] as const;
 
 export async function listNeeds(db: Db, filters: { states?: string[]; statuses: NeedStatus[]; limit: number }) {
   let query = db
     .selectFrom('aftercare_need as n')
     .innerJoin('partner as p', 'p.id', 'n.center_id')
-    .select([
-      'n.id', 'p.name as centerName', 'n.state', 'n.title', 'n.kind', 'n.basic_need_type as basicNeedType', 'n.quantity',
-      'n.priority', 'n.status', 'n.needed_by as neededBy', 'n.estimated_cost_cents as estimatedCostCents', 'n.version',
-      'n.updated_at as updatedAt'
-    ])
+    .select(VIEW_COLUMNS)
     .where('n.status', 'in', filters.statuses);
   if (filters.states) query = query.where('n.state', 'in', filters.states);
   return query
@@ -20,4 +24,92 @@ export async function listNeeds(db: Db, filters: { states?: string[]; statuses: 
     .orderBy('n.id')
     .limit(filters.limit)
     .execute();
+}
+
+export async function findNeed(db: Db, id: number) {
+  return db.selectFrom('aftercare_need as n').innerJoin('partner as p', 'p.id', 'n.center_id').select(VIEW_COLUMNS)
+    .where('n.id', '=', id).executeTakeFirst();
+}
+
+export type NeedView = NonNullable<Awaited<ReturnType<typeof findNeed>>>;
+
+export async function findCenter(db: Db, id: number) {
+  return db.selectFrom('partner').select(['id', 'name', 'kind', 'state']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listCenters(db: Db, states: string[] | undefined) {
+  let q = db.selectFrom('partner').select(['id', 'name', 'state']).where('kind', '=', 'aftercare_center');
+  if (states) q = q.where('state', 'in', states);
+  return q.orderBy('name').execute();
+}
+
+export interface NeedInsert {
+  center_id: number;
+  title: string;
+  kind: 'equipment' | 'building' | 'basic_needs';
+  basic_need_type: string | null;
+  quantity: number;
+  priority: string;
+  needed_by: string | null;
+  estimated_cost_cents: number;
+  created_by: string;
+}
+
+export async function insertNeed(db: Db, values: NeedInsert) {
+  return db.insertInto('aftercare_need').values(values as never).returning(['id', 'state', 'version']).executeTakeFirstOrThrow();
+}
+
+/** A column's new value: a plain value, or an expression over the row being updated (alias `n`). */
+export type SetValue = unknown | RawBuilder<unknown>;
+
+export interface VersionedUpdate {
+  id: number;
+  /** Applied when the row is still at this version… */
+  version: number;
+  /** …or, when it moved on, if these columns still hold these values (a field-level merge). */
+  base?: Record<string, unknown>;
+  set: Record<string, SetValue>;
+  /** Where the caller may write (null = everywhere): checked in the same statement. */
+  allowedStates: string[] | null;
+  actorId: string;
+  action: string;
+}
+
+export interface VersionedUpdateResult {
+  /** The row as found (locked) before the write, snake_case; null when it does not exist. */
+  current: Record<string, unknown> | null;
+  /** The row after the write; null when it was not applied. */
+  updated: Record<string, unknown> | null;
+}
+
+/**
+ * One statement, one round trip: lock the row, apply the change only at the expected version (or
+ * when the fields it changes are untouched since), and append the audit row with before → after.
+ * Under READ COMMITTED the lock makes concurrent writers queue and re-read the latest row, so of two
+ * writers at one version exactly one applies.
+ */
+export async function updateNeedVersioned(db: Db, u: VersionedUpdate): Promise<VersionedUpdateResult> {
+  const columns = Object.keys(u.set);
+  const assignments = sql.join(columns.map((c) => sql`${sql.ref(c)} = ${u.set[c]}`));
+  const merge = u.base && Object.keys(u.base).length
+    ? sql` or (${sql.join(Object.entries(u.base).map(([c, v]) => sql`cur.${sql.ref(c)} is not distinct from ${v}`), sql` and `)})`
+    : sql``;
+  const region = u.allowedStates === null ? sql`true` : sql`cur.state::text = any(${u.allowedStates}::text[])`;
+  const pairs = (alias: string) =>
+    sql.join([sql`'version', ${sql.raw(alias)}.version`, ...columns.map((c) => sql`${c}::text, ${sql.raw(alias)}.${sql.ref(c)}`)]);
+  const { rows } = await sql<{ current: Record<string, unknown> | null; updated: Record<string, unknown> | null }>`
+    with cur as (
+      select * from aftercare_need where id = ${u.id} for update
+    ), upd as (
+      update aftercare_need n set ${assignments} from cur
+      where n.id = cur.id and ${region} and (cur.version = ${u.version}${merge})
+      returning n.*
+    ), aud as (
+      insert into audit_log (actor_id, action, entity, entity_id, before, after, state)
+      select ${u.actorId}, ${u.action}, 'aftercare_need', upd.id::text, jsonb_build_object(${pairs('cur')}),
+        jsonb_build_object(${pairs('upd')}), upd.state
+      from upd join cur on cur.id = upd.id
+    )
+    select (select to_jsonb(cur) from cur) as current, (select to_jsonb(upd) from upd) as updated`.execute(db);
+  return rows[0] ?? { current: null, updated: null };
 }

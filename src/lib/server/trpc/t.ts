@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
-import { DomainError } from '../errors.js';
+import { DomainError, type ConflictDetails } from '../errors.js';
 import { canEditState, OPERATIONAL_ROLES, type Role, type SessionUser } from '../auth/access.js';
 
 const t = initTRPC.context<Context>().create({
@@ -10,11 +10,15 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause.flatten() : null;
     const { stack: _stack, ...data } = shape.data as typeof shape.data & { stack?: string };
+    const details = error.cause instanceof DomainError ? error.cause.details : undefined;
+    // One place for a form's per-field messages, whether zod or a service (or the database) refused.
+    const fieldErrors = (zodError?.fieldErrors ?? details?.fieldErrors ?? null) as Record<string, string[] | undefined> | null;
+    const conflict = (details?.conflict ?? null) as ConflictDetails | null;
     return {
       ...shape,
       // Internal errors keep their details in the server log, not in the response.
       message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
-      data: { ...data, zodError }
+      data: { ...data, zodError, fieldErrors, conflict }
     };
   }
 });

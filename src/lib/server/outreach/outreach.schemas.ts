@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { divisionCodes, regionCodes } from '../../regions.js';
+import { enums } from '../db/schema.js';
+import { isoDate } from '../needs/needs.schemas.js';
+
+const count = (what: string) => z.number().int(`${what} is a whole number.`).min(0, `${what} cannot be negative.`).max(1_000_000);
+
+export const outreachFields = {
+  occurredOn: isoDate,
+  state: z.enum(regionCodes, { errorMap: () => ({ message: 'Pick a state or province.' }) }),
+  format: z.enum(enums.outreach_format),
+  audience: z.enum(enums.outreach_audience),
+  title: z.string().trim().min(3, 'A title has at least 3 characters.').max(200).nullable(),
+  attendees: count('Attendees'),
+  partnerProfessionals: count('Partner professionals'),
+  followUpRequests: count('Follow-ups')
+};
+
+export const outreachListInput = z.object({ division: z.enum(divisionCodes), limit: z.number().int().min(1).max(200).default(30) }).strict();
+export const outreachCreateInput = z.object({
+  ...outreachFields,
+  title: outreachFields.title.default(null),
+  partnerProfessionals: outreachFields.partnerProfessionals.default(0),
+  followUpRequests: outreachFields.followUpRequests.default(0)
+}).strict();
+const partial = z.object(outreachFields).partial().strict();
+export const outreachUpdateInput = z.object({
+  id: z.number().int().positive(),
+  version: z.number().int().positive(),
+  changes: partial.refine((c) => Object.keys(c).length > 0, 'Change at least one field.')
+}).strict();
+export const outreachDeleteInput = z.object({ id: z.number().int().positive(), version: z.number().int().positive() }).strict();
+
+export type OutreachCreateInput = z.infer<typeof outreachCreateInput>;
+export type OutreachUpdateInput = z.infer<typeof outreachUpdateInput>;
+export type OutreachChanges = z.infer<typeof partial>;
