@@ -65,22 +65,42 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     // Mark the page objects so a reload would be noticed.
     for (const p of pages) await p.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 
-    // The change a coordinator makes: the oldest open critical need fulfilled, an approved request of this fiscal year disbursed.
+    // The change a Mountain coordinator makes through tRPC (the way the /needs and /pipeline pages
+    // do): a critical need of the division fulfilled, an approved request of this fiscal year disbursed.
+    const coordinator = await signIn(server.url, 'coordinator.mountain@beacon.demo');
+    const trpc = async (procedure: string, input: unknown) => {
+      const res = await fetch(`${server.url}/trpc/${procedure}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: coordinator, origin: server.url },
+        body: JSON.stringify(input)
+      });
+      const body = await res.json();
+      if (!res.ok) throw new Error(`${procedure}: ${res.status} ${JSON.stringify(body)}`);
+      return body;
+    };
+    type NeedRow = { id: number; status: string; version: number; quantity: number; fulfilled_quantity: number };
+    const needRow = async (where: string, params: unknown[] = []) =>
+      ((await server.exec([{
+        sql: `select n.id, n.status, n.version, n.quantity, n.fulfilled_quantity from aftercare_need n join region r on r.code = n.state
+          where r.division_code = 'mountain' and ${where} order by n.status desc, n.id limit 1`, params
+      }])) as Array<NeedRow[]>)[0][0];
     const fy = new Date().getUTCFullYear();
-    const [[need]] = (await server.exec([
-      { sql: `select id, status from aftercare_need where priority = 'critical' and status in ('open', 'in_progress', 'pledged') order by status desc, id limit 1` }
-    ])) as Array<Array<{ id: number; status: string }>>;
-    const [[request]] = (await server.exec([
-      { sql: `select id, approved_cents from funding_request where stage = 'approved' and fiscal_year = $1 and approved_cents > 0 order by id limit 1`, params: [fy] }
-    ])) as Array<Array<{ id: number; approved_cents: number }>>;
+    const [[request]] = (await server.exec([{
+      sql: `select f.id, f.approved_cents from funding_request f join region r on r.code = f.state join partner p on p.id = f.partner_id
+        where r.division_code = 'mountain' and f.stage = 'approved' and f.fiscal_year = $1 and f.approved_cents > 0
+          and p.vetting_status = 'vetted' order by f.id limit 1`,
+      params: [fy]
+    }])) as Array<Array<{ id: number; approved_cents: number }>>;
+    let need = await needRow(`n.priority = 'critical' and n.status in ('open', 'in_progress', 'pledged')`);
     expect(need && request).toBeTruthy();
-    // Needs move open → in progress → pledged → fulfilled; the last step is the change under test.
-    const steps = ['open', 'in_progress', 'pledged'].slice(['open', 'in_progress', 'pledged'].indexOf(need.status) + 1);
-    for (const status of steps) await server.exec([{ sql: `update aftercare_need set status = $2 where id = $1`, params: [need.id, status] }]);
-    await server.exec([
-      { sql: `update aftercare_need set status = 'fulfilled' where id = $1`, params: [need.id] },
-      { sql: `insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents) values ($1, 'approved', 'disbursed', $2)`, params: [request.id, request.approved_cents] }
-    ]);
+    // Needs move open → in progress → pledged → fulfilled; the fulfilment is the change under test.
+    while (need.status !== 'pledged') {
+      await trpc('needs.move', { id: need.id, version: need.version, to: need.status === 'open' ? 'in_progress' : 'pledged' });
+      need = await needRow('n.id = $1', [need.id]);
+    }
+    await trpc('needs.fulfil', { id: need.id, version: need.version, quantity: need.quantity - need.fulfilled_quantity });
+    await trpc('funding.advance', { id: request.id, from: 'approved', to: 'disbursed', amountCents: request.approved_cents });
+    expect((await needRow('n.id = $1', [need.id])).status).toBe('fulfilled');
 
     for (const [i, page] of pages.entries()) {
       await expect.poll(() => page.getByTestId('kpi-disbursed').textContent(), { timeout: 10_000 }).not.toBe(before[i].disbursed);
