@@ -88,7 +88,7 @@ describe.skipIf(!hasBrowser)('sign-in in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, server.url, demoUsers.board);
-    await expect(page.getByRole('heading', { name: 'No snapshots yet' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { name: 'Impact snapshots' }).isVisible()).resolves.toBe(true);
     const forbidden = await page.goto(`${server.url}/dashboard`);
     expect(forbidden?.status()).toBe(403);
     expect(await page.getByRole('alert').textContent()).toMatch(/board/);

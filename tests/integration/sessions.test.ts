@@ -112,7 +112,9 @@ for (const target of targets) {
       expect(row.expires_at.getTime()).toBe(row.absolute_expires_at.getTime());
       expect(v!.session.expiresAt.getTime()).toBeLessThanOrEqual(row.absolute_expires_at.getTime());
       // Then the lifetime is over, although the session was used a moment ago.
-      await setTimes(session.id, { absolute_expires_at: ago(1000), expires_at: ago(1000), last_active_at: ago(5000) });
+      // One instant for both (two Date.now() calls a millisecond apart broke expires_at ≤ absolute_expires_at).
+      const past = ago(1000);
+      await setTimes(session.id, { absolute_expires_at: past, expires_at: past, last_active_at: ago(5000) });
       expect(await validateSessionToken(h.db, token)).toBeNull();
     });
 
