@@ -65,15 +65,15 @@ for (const target of targets) {
 
     it('refuses bad input with field details and writes nothing', async () => {
       const [needs, audits] = [await count('aftercare_need'), await count('audit_log')];
-      const cases: Array<[Promise<unknown>, string, RegExp]> = [
-        [A.needs.create({ centerId, title: '  ', kind: 'equipment' }), 'title', /title/],
-        [A.needs.create({ centerId, title: 'Synthetic cots', kind: 'equipment', quantity: -2 }), 'quantity', /at least 1/],
-        [A.needs.create({ centerId: 999_999, title: 'Synthetic cots', kind: 'equipment' }), 'centerId', /no center/],
-        [A.needs.create({ centerId, title: 'Synthetic cots', kind: 'equipment', neededBy: '12/31/2026' }), 'neededBy', /2026-12-31/],
-        [A.needs.create({ centerId, title: 'Synthetic cots', kind: 'basic_needs' }), 'basicNeedType', /basic need/]
+      const cases: Array<[() => Promise<unknown>, string, RegExp]> = [
+        [() => A.needs.create({ centerId, title: '  ', kind: 'equipment' }), 'title', /title/],
+        [() => A.needs.create({ centerId, title: 'Synthetic cots', kind: 'equipment', quantity: -2 }), 'quantity', /at least 1/],
+        [() => A.needs.create({ centerId: 999_999, title: 'Synthetic cots', kind: 'equipment' }), 'centerId', /no center/],
+        [() => A.needs.create({ centerId, title: 'Synthetic cots', kind: 'equipment', neededBy: '12/31/2026' }), 'neededBy', /2026-12-31/],
+        [() => A.needs.create({ centerId, title: 'Synthetic cots', kind: 'basic_needs' }), 'basicNeedType', /basic need/]
       ];
       for (const [call, field, message] of cases) {
-        const r = await refusal(call);
+        const r = await refusal(call()); // one at a time: a call made up front would reject unobserved
         expect(r.code).toBe('BAD_REQUEST');
         expect(r.fieldErrors?.[field]?.[0]).toMatch(message);
       }
