@@ -208,6 +208,26 @@ create trigger rollup_partner_support_apply after insert or update or delete on 
   for each row execute function rollup_partner_support_apply();
 `;
 
+/** v_budget (migration 02's columns), its committed side read from `committedFrom`. */
+function budgetView(committedFrom: string): string {
+  return `create or replace view v_budget as
+  select fiscal_year, program_area,
+    sum(budget_cents)::bigint as budget_cents, sum(restricted_cents)::bigint as restricted_cents,
+    sum(committed_cents)::bigint as committed_cents, sum(disbursed_cents)::bigint as disbursed_cents,
+    (sum(budget_cents) - sum(committed_cents))::bigint as remaining_cents
+  from (
+    select fiscal_year, program_area, amount_cents as budget_cents,
+      case when donor_restriction is not null then amount_cents else 0 end as restricted_cents,
+      0::bigint as committed_cents, 0::bigint as disbursed_cents
+    from budget
+    union all
+    select fiscal_year, category_program_area(category), 0, 0,
+      case when stage in ('approved', 'disbursed', 'reported') then approved_cents else 0 end, disbursed_cents
+    from ${committedFrom}
+  ) parts
+  group by fiscal_year, program_area;`;
+}
+
 const VIEWS = String.raw`
 create view v_funding_scope as
   select fiscal_year, scope, stage, category, category_program_area(category) as program_area,
@@ -239,49 +259,19 @@ create view v_survivors_scope as
 
 -- Same columns as before; committed and disbursed now come from the all-scope rollup (a few dozen
 -- rows a year) instead of one row per state.
-create or replace view v_budget as
-  select fiscal_year, program_area,
-    sum(budget_cents)::bigint as budget_cents, sum(restricted_cents)::bigint as restricted_cents,
-    sum(committed_cents)::bigint as committed_cents, sum(disbursed_cents)::bigint as disbursed_cents,
-    (sum(budget_cents) - sum(committed_cents))::bigint as remaining_cents
-  from (
-    select fiscal_year, program_area, amount_cents as budget_cents,
-      case when donor_restriction is not null then amount_cents else 0 end as restricted_cents,
-      0::bigint as committed_cents, 0::bigint as disbursed_cents
-    from budget
-    union all
-    select fiscal_year, category_program_area(category), 0, 0,
-      case when stage in ('approved', 'disbursed', 'reported') then approved_cents else 0 end, disbursed_cents
-    from rollup_funding_scope where scope = '*' and request_count <> 0
-  ) parts
-  group by fiscal_year, program_area;
+${budgetView(`rollup_funding_scope where scope = '*' and request_count <> 0`)}
 `;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await runScript(db, TABLES);
   for (const r of rollups) await runScript(db, rollupSql(r));
   await runScript(db, VIEWS);
-  await runScript(db, 'analyze rollup_throughput_scope; analyze rollup_need_flow_scope; analyze rollup_funding_scope; analyze rollup_partner_scope; analyze rollup_partner_support; analyze rollup_need_scope; analyze rollup_outreach_scope; analyze rollup_survivors_scope');
+  await runScript(db, [...rollups.map((r) => r.name), 'rollup_partner_support'].map((t) => `analyze ${t};`).join('\n'));
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await runScript(db, String.raw`
-create or replace view v_budget as
-  select fiscal_year, program_area,
-    sum(budget_cents)::bigint as budget_cents, sum(restricted_cents)::bigint as restricted_cents,
-    sum(committed_cents)::bigint as committed_cents, sum(disbursed_cents)::bigint as disbursed_cents,
-    (sum(budget_cents) - sum(committed_cents))::bigint as remaining_cents
-  from (
-    select fiscal_year, program_area, amount_cents as budget_cents,
-      case when donor_restriction is not null then amount_cents else 0 end as restricted_cents,
-      0::bigint as committed_cents, 0::bigint as disbursed_cents
-    from budget
-    union all
-    select fiscal_year, category_program_area(category), 0, 0,
-      case when stage in ('approved', 'disbursed', 'reported') then approved_cents else 0 end, disbursed_cents
-    from rollup_pipeline where request_count <> 0
-  ) parts
-  group by fiscal_year, program_area;
+${budgetView('rollup_pipeline where request_count <> 0')}
 drop view if exists v_survivors_scope, v_outreach_scope, v_needs_scope, v_need_flow_scope, v_throughput_scope, v_partner_support, v_partner_scope, v_funding_scope;`);
   for (const r of [...rollups].reverse()) {
     await runScript(db, `drop function if exists ${r.name}_apply() cascade; drop table if exists ${r.name}`);
