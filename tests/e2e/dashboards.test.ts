@@ -134,6 +134,7 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'dashboards-funding.png'), fullPage: true });
 
     await page.goto(`${server.url}/dashboard/aftercare?fiscalYear=${fy}&division=mountain`);
+    await live(page); // hydrated: the charts exist before they are read
     const aftercare = await trpc('aftercare');
     expect(await page.getByTestId('kpi-open-needs').textContent()).toBe(aftercare.openTotals.needs.toLocaleString('en-US'));
     const survivors = await chartData(page, 'survivors');
@@ -141,12 +142,14 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'dashboards-aftercare.png'), fullPage: true });
 
     await page.goto(`${server.url}/dashboard/outreach?fiscalYear=${fy}&division=mountain`);
+    await live(page); // hydrated: the charts exist before they are read
     const outreach = await trpc('outreach');
     expect(await page.getByTestId('kpi-outreach-people').textContent()).toBe(outreach.totals.peopleReached.toLocaleString('en-US'));
     expect((await chartData(page, 'reach-goal')).datasets[0].data).toEqual(outreach.monthly.map((m: { peopleReached: number }) => m.peopleReached));
     await page.screenshot({ path: path.join(artifactsDir, 'dashboards-outreach.png'), fullPage: true });
 
     await page.goto(`${server.url}/dashboard?fiscalYear=${fy}&division=mountain`);
+    await live(page);
     const overview = await trpc('overview');
     expect(await page.getByTestId('kpi-requested').textContent()).toBe(`$${Math.round(overview.funding.requestedCents / 100).toLocaleString('en-US')}`);
     // Clicking a state on the tile map filters the page to it.
