@@ -15,6 +15,8 @@ export interface Config {
   fiscalYearStartMonth: number;
   /** How often the snapshot scheduler looks for due runs (ms); 0 turns it off. */
   snapshotSchedulerIntervalMs: number;
+  /** How often a dirty dashboard room may be re-read and pushed to its viewers (ms). */
+  liveTickMs: number;
   production: boolean;
 }
 
@@ -39,6 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.BEACON_DEMO_PASSWORD || 'beacon-demo',
     fiscalYearStartMonth: intSetting('BEACON_FY_START_MONTH', env.BEACON_FY_START_MONTH, 1, 1, 12),
     snapshotSchedulerIntervalMs: intSetting('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', env.BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS, 60_000, 0, 86_400_000),
+    liveTickMs: intSetting('BEACON_LIVE_TICK_MS', env.BEACON_LIVE_TICK_MS, 50, 10, 100),
     production: env.NODE_ENV === 'production'
   };
 }

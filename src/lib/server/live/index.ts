@@ -30,9 +30,6 @@ declare global {
   var __beaconLive: Promise<LiveEngine | null> | undefined;
 }
 
-/** How often a dirty dashboard room may be re-read and pushed (ms). */
-const TICK_MS = 100;
-
 export function startLive(): Promise<LiveEngine | null> {
   globalThis.__beaconLive ??= boot().catch((err) => {
     globalThis.__beaconLive = undefined;
@@ -61,7 +58,7 @@ async function boot(): Promise<LiveEngine | null> {
     );
   }
   const startSeq = await latestChangeSeq(handle.db);
-  const hub = new LiveHub(io, handle.db, { tickMs: TICK_MS, fiscalYearStartMonth: cfg.fiscalYearStartMonth, startSeq });
+  const hub = new LiveHub(io, handle.db, { tickMs: cfg.liveTickMs, fiscalYearStartMonth: cfg.fiscalYearStartMonth, startSeq });
   const listener = startChangeListener({
     handle,
     databaseUrl: cfg.databaseUrl,
