@@ -1,11 +1,17 @@
 // Live fan-out benchmark: the production server (scripts/serve.js, on Postgres) and its clients in
-// separate processes. 1,000 connected dashboard clients (each in `dashboard:overview` and
-// `needs:all`); writes committed by a separate writer at 10/s and 200/s. Reports commit-to-client
-// latency (p50/p99/max) for row changes and for the dashboard topic, the server's RSS and CPU, and —
-// in the same run, to the same 1,000 client processes — a bare `ws` broadcast of a same-sized payload
-// at the same rate. Then 5,000 clients connect and must all receive every change without errors.
+// separate processes. 1,000 connected Socket.IO clients; per phase they are in the rooms one page
+// joins — a needs board (`needs:all`: row changes) or the overview dashboard (`dashboard:overview`:
+// the dashboard topic), and for scale both at once — while a separate writer commits at 10/s and
+// 200/s (after an unmeasured warm-up at that rate). Reports commit-to-client latency (p50/p99/max)
+// for row changes and for the dashboard topic, the server's RSS and CPU, and — in the same run, to
+// the same client processes — a bare `ws` broadcast of a same-sized payload at the same rate. Then
+// 5,000 clients connect and must all receive every change without errors.
 //
-//   npx tsx bench/fanout.ts [--clients 1000] [--big 5000] [--seconds 10] [--rates 10,200]
+//   npx tsx bench/fanout.ts [--clients 1000] [--big 5000] [--seconds 10] [--warmup 3] [--rates 10,200]
+//                           [--audiences rows,dashboard,both]
+// Diagnostics: BENCH_FANOUT_SERIES=1 logs the first arrival of every write; BENCH_SERVER_LOG=file
+// keeps the server's output; BENCH_SERVER_NODE_ARGS / BENCH_CLIENTS_NODE_ARGS / BENCH_WS_SERVER_NODE_ARGS
+// pass Node flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to those processes.
 // Exported as benchFanout()/fanoutSection() for bench/run.ts.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,14 +26,17 @@ const self = fileURLToPath(import.meta.url);
 const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------------------------------------
-// Latency histograms: 0.1 ms buckets up to 10 s (mergeable across processes).
-const BUCKET_MS = 0.1;
-const BUCKETS = 100_000;
+// Latency histograms: 0.1 ms buckets up to 1 s, then 1 ms buckets up to 120 s (mergeable across processes).
+const FINE_MS = 1000;
+const FINE = FINE_MS * 10;
+const BUCKETS = FINE + 119_000;
 type Histogram = { counts: Uint32Array; max: number; n: number };
 const histogram = (): Histogram => ({ counts: new Uint32Array(BUCKETS + 1), max: 0, n: 0 });
+const bucketOf = (ms: number) => (ms < FINE_MS ? Math.floor(ms * 10) : Math.min(BUCKETS, FINE + Math.floor(ms - FINE_MS)));
+const bucketMid = (i: number) => (i < FINE ? (i + 0.5) / 10 : FINE_MS + (i - FINE) + 0.5);
 function record(h: Histogram, ms: number) {
   const v = Math.max(0, ms);
-  h.counts[Math.min(BUCKETS, Math.floor(v / BUCKET_MS))]++;
+  h.counts[bucketOf(v)]++;
   h.max = Math.max(h.max, v);
   h.n++;
 }
@@ -42,7 +51,7 @@ function percentile(h: Histogram, p: number): number {
   let seen = 0;
   for (let i = 0; i <= BUCKETS; i++) {
     seen += h.counts[i];
-    if (seen >= rank) return (i + 0.5) * BUCKET_MS;
+    if (seen >= rank) return Math.min(bucketMid(i), h.max);
   }
   return h.max;
 }
@@ -53,17 +62,19 @@ export type LatencySummary = ReturnType<typeof summary>;
 // Role: clients (a child process holding `count` socket.io connections and `count` bare ws ones).
 type ToClients =
   | { type: 'connect'; url: string; wsUrl?: string; cookie: string; count: number }
+  | { type: 'rooms'; join: string[]; leave: string[] }
   | { type: 'reset' }
-  | { type: 'report'; commits: Array<[number, number]> }
+  | { type: 'report'; commits: Array<[number, number]>; rows: boolean; dashboard: boolean }
   | { type: 'close' };
 
 async function clientsRole() {
   const { io } = await import('socket.io-client');
   const { WebSocket } = await import('ws');
-  type Conn = { rowsBySeq: Map<number, number>; dashboard: Array<[number, number]> };
+  type Conn = { socket: import('socket.io-client').Socket; rowsBySeq: Map<number, number>; dashboard: Array<[number, number]> };
   const conns: Conn[] = [];
   const sockets: Array<{ close(): void }> = [];
   let wsHist = histogram();
+  let wsSpreadHist = histogram();
   let rowBytes = 0;
   let rowMessages = 0;
   let errors: string[] = [];
@@ -77,9 +88,9 @@ async function clientsRole() {
       for (let i = 0; i < m.count; i += batch) {
         await Promise.all(
           Array.from({ length: Math.min(batch, m.count - i) }, async () => {
-            const conn: Conn = { rowsBySeq: new Map(), dashboard: [] };
             // Like a browser: a handshake that times out under a connection storm is retried (counted).
             const s = io(m.url, { transports: ['websocket'], extraHeaders: { cookie: m.cookie, origin: m.url }, reconnectionAttempts: 5, forceNew: true });
+            const conn: Conn = { socket: s, rowsBySeq: new Map(), dashboard: [] };
             s.io.on('reconnect_attempt', () => retries++);
             sockets.push(s);
             s.on('rows:changed', (p: { changes: Array<{ seq: number }> }) => {
@@ -99,10 +110,6 @@ async function clientsRole() {
               });
               // From here on a disconnect is an error, not something to retry quietly.
               s.io.reconnection(false);
-              for (const room of (process.env.BENCH_ROOMS ?? 'dashboard:overview,needs:all').split(',')) {
-                const r = (await s.timeout(60_000).emitWithAck('room:join', { room })) as { ok: boolean; error?: string };
-                if (!r.ok) throw new Error(`join ${room}: ${r.error}`);
-              }
               conns.push(conn);
             } catch (err) {
               errors.push((err as Error).message);
@@ -112,8 +119,9 @@ async function clientsRole() {
               sockets.push({ close: () => ws.close() });
               ws.on('message', (data) => {
                 const t = now();
-                const sent = JSON.parse(String(data)).t as number;
-                record(wsHist, t - sent);
+                const { due, sent } = JSON.parse(String(data)) as { due: number; sent: number };
+                record(wsHist, t - due);
+                record(wsSpreadHist, t - sent);
               });
               ws.on('error', (err) => errors.push(`ws: ${err.message}`));
               await new Promise((resolve) => ws.once('open', resolve));
@@ -122,12 +130,29 @@ async function clientsRole() {
         );
       }
       send({ type: 'connected', connections: conns.length, errors: errors.slice(0, 5), errorCount: errors.length, retries });
+    } else if (m.type === 'rooms') {
+      // The rooms a page of that kind joins (the needs board: needs:all; the overview: dashboard:overview).
+      const failures: string[] = [];
+      for (let i = 0; i < conns.length; i += 50) {
+        await Promise.all(
+          conns.slice(i, i + 50).map(async ({ socket }) => {
+            for (const room of m.leave) await socket.timeout(60_000).emitWithAck('room:leave', { room });
+            for (const room of m.join) {
+              const r = (await socket.timeout(60_000).emitWithAck('room:join', { room })) as { ok: boolean; error?: string };
+              if (!r.ok) failures.push(`join ${room}: ${r.error}`);
+            }
+          })
+        );
+      }
+      errors.push(...failures);
+      send({ type: 'rooms', failures: failures.length });
     } else if (m.type === 'reset') {
       for (const c of conns) {
         c.rowsBySeq.clear();
         c.dashboard = [];
       }
       wsHist = histogram();
+      wsSpreadHist = histogram();
       rowBytes = 0;
       rowMessages = 0;
       errors = [];
@@ -135,20 +160,40 @@ async function clientsRole() {
     } else if (m.type === 'report') {
       const rows = histogram();
       const dash = histogram();
-      let missing = 0;
+      let rowsMissing = 0;
+      let dashboardsBehind = 0;
+      // Per commit, the first arrival in this process (the server's pipeline without the spread).
+      const first = m.commits.map(() => Infinity);
+      const dashFirst = m.commits.map(() => Infinity);
+      const lastSeq = m.commits.at(-1)?.[0] ?? 0;
       for (const c of conns) {
         let d = 0;
-        for (const [seq, committed] of m.commits) {
-          const got = c.rowsBySeq.get(seq);
-          if (got === undefined) missing++;
-          else record(rows, got - committed);
-          // The first dashboard push that reflects this commit.
-          while (d < c.dashboard.length && c.dashboard[d][0] < seq) d++;
-          if (d < c.dashboard.length) record(dash, c.dashboard[d][1] - committed);
-        }
+        m.commits.forEach(([seq, committed], i) => {
+          if (m.rows) {
+            const got = c.rowsBySeq.get(seq);
+            if (got === undefined) rowsMissing++;
+            else {
+              record(rows, got - committed);
+              first[i] = Math.min(first[i], got);
+            }
+          }
+          if (m.dashboard) {
+            // The first dashboard push that reflects this commit.
+            while (d < c.dashboard.length && c.dashboard[d][0] < seq) d++;
+            if (d < c.dashboard.length) {
+              record(dash, c.dashboard[d][1] - committed);
+              dashFirst[i] = Math.min(dashFirst[i], c.dashboard[d][1]);
+            }
+          }
+        });
+        // A dashboard client must end up with a view at least as new as the last write.
+        if (m.dashboard && lastSeq && (c.dashboard.at(-1)?.[0] ?? -1) < lastSeq) dashboardsBehind++;
       }
       const sampled = Math.max(1, Math.ceil(rowMessages / 97));
-      send({ type: 'report', rows, dash, ws: wsHist, missing, rowPayloadBytes: rowBytes / sampled, errors: errors.slice(0, 5), errorCount: errors.length });
+      send({
+        type: 'report', rows, dash, ws: wsHist, wsSpread: wsSpreadHist, first, dashFirst, rowsMissing, dashboardsBehind,
+        rowPayloadBytes: rowBytes / sampled, errors: errors.slice(0, 5), errorCount: errors.length
+      });
     } else if (m.type === 'close') {
       sockets.forEach((s) => s.close());
       setTimeout(() => process.exit(0), 200);
@@ -171,12 +216,14 @@ async function wsServerRole() {
       const due = started + (i * 1000) / m.rate;
       const wait = due - now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const head = JSON.stringify({ i, t: now(), pad: '' });
+      // `due` is when the message was to go out (like a commit: it happens whether or not the
+      // broadcaster keeps up); `sent` is when this broadcast actually began.
+      const head = JSON.stringify({ i, due, sent: now(), pad: '' });
       // Same size as the row-change frame the Socket.IO clients received.
-      const payload = JSON.stringify({ i, t: now(), pad: 'x'.repeat(Math.max(0, m.bytes - head.length)) });
+      const payload = JSON.stringify({ i, due, sent: now(), pad: 'x'.repeat(Math.max(0, m.bytes - head.length)) });
       for (const client of wss.clients) client.send(payload);
     }
-    process.send!({ type: 'done' });
+    process.send!({ type: 'done', seconds: (now() - started) / 1000, sent: total });
   });
   process.send!({ type: 'ready', port: (wss.address() as { port: number }).port });
 }
@@ -184,7 +231,7 @@ async function wsServerRole() {
 // ---------------------------------------------------------------------------------------------
 // Orchestration.
 function child(role: string): ChildProcess {
-  return fork(self, [`--role=${role}`], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(self, [`--role=${role}`], { execArgv: ['--import', 'tsx', ...(process.env[`BENCH_${role.toUpperCase().replace('-', '_')}_NODE_ARGS`]?.split(' ').filter(Boolean) ?? [])], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 function reply<T>(c: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve) => {
@@ -215,7 +262,7 @@ function machineJiffies() {
 
 async function startApp(databaseUrl: string) {
   const env = { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, BEACON_DEMO: '1' };
-  const proc = spawn(process.execPath, [path.join(root, 'scripts', 'serve.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(root, 'scripts', 'serve.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -258,12 +305,15 @@ async function writeAt(pool: pg.Pool, ids: number[], rate: number, seconds: numb
     const id = ids[i % ids.length];
     inFlight.push(
       (async () => {
+        // One round trip (simple protocol, several statements, one transaction), so the writer and
+        // Postgres spend as little of the shared CPU as a write can; `id` is an integer from the database.
         const c = await pool.connect();
         try {
-          await c.query('begin');
-          await c.query('update aftercare_need set estimated_cost_cents = estimated_cost_cents + 1 where id = $1', [id]);
-          const { rows } = await c.query(`select currval(pg_get_serial_sequence('change_log', 'seq'))::int as seq`);
-          await c.query('commit');
+          const results = (await c.query(
+            `begin; update aftercare_need set estimated_cost_cents = estimated_cost_cents + 1 where id = ${Number(id)}; ` +
+              `select currval(pg_get_serial_sequence('change_log', 'seq'))::int as seq; commit`
+          )) as unknown as pg.QueryResult<{ seq: number }>[];
+          const rows = results[2].rows;
           commits.push([rows[0].seq, now()]);
         } finally {
           c.release();
@@ -275,15 +325,37 @@ async function writeAt(pool: pg.Pool, ids: number[], rate: number, seconds: numb
   return commits.sort((a, b) => a[0] - b[0]);
 }
 
+const ROWS_ROOM = 'needs:all';
+const DASHBOARD_ROOM = 'dashboard:overview';
+/** Who the 1,000 clients are in a phase: the rooms that page joins. */
+const AUDIENCES = {
+  /** A needs board (org-wide): row changes only. */
+  rows: [ROWS_ROOM],
+  /** The overview dashboard (a wall screen): the dashboard topic only. */
+  dashboard: [DASHBOARD_ROOM],
+  /** No Beacon page joins both; every write then costs each client two frames. Reported, for scale. */
+  both: [ROWS_ROOM, DASHBOARD_ROOM]
+} as const;
+export type Audience = keyof typeof AUDIENCES;
+
 export interface FanoutPhase {
+  audience: Audience;
+  rooms: string[];
   rate: number;
   clients: number;
   writes: number;
-  rows: LatencySummary;
-  dashboard: LatencySummary;
-  bareWs: LatencySummary;
+  rows?: LatencySummary;
+  /** Per write, the first client to get it: the server's pipeline without the spread over the sockets. */
+  rowsFirst?: LatencySummary;
+  dashboard?: LatencySummary;
+  /** Per write, the first client whose dashboard reflects it. */
+  dashboardFirst?: LatencySummary;
   rowPayloadBytes: number;
-  missing: number;
+  /** (client, write) pairs whose row change never arrived. */
+  rowsMissing: number;
+  /** Dashboard clients whose last view is older than the last write. */
+  dashboardsBehind: number;
+  errors: number;
   serverRssMb: number;
   serverCpuPercent: number;
   /** Client processes together, in % of one core. */
@@ -291,18 +363,37 @@ export interface FanoutPhase {
   /** The whole machine busy, in % of all cores (server, clients, writer, Postgres and anything else). */
   machineBusyPercent: number;
 }
+export interface BareWsPhase {
+  rate: number;
+  bytes: number;
+  /** From each message's scheduled time (like a commit, it happens whether or not the broadcaster keeps up). */
+  latency: LatencySummary;
+  /** From the moment its broadcast began: the spread over the sockets alone. */
+  spread: LatencySummary;
+  /** Messages per second the bare ws server actually sent (one frame per message per client). */
+  achievedRate: number;
+  errors: number;
+}
 export interface FanoutResult {
   machine: string;
+  warmupSeconds: number;
+  seconds: number;
   phases: FanoutPhase[];
-  big: { clients: number; connected: number; retries: number; writes: number; missing: number; errors: number; rssMb: number; rows: LatencySummary; dashboard: LatencySummary };
+  bareWs: BareWsPhase[];
+  big: { clients: number; connected: number; retries: number; writes: number; missing: number; dashboardsBehind: number; errors: number; rssMb: number; rows: LatencySummary; dashboard: LatencySummary };
   idleRssMb: number;
+  /** os.loadavg() when the benchmark started: was anything else running? */
+  loadBefore: number[];
 }
 
-export async function benchFanout(options: { serverUrl: string; clients?: number; big?: number; seconds?: number; rates?: number[]; log?: (s: string) => void }): Promise<FanoutResult> {
+export async function benchFanout(options: { serverUrl: string; clients?: number; big?: number; seconds?: number; warmup?: number; rates?: number[]; audiences?: Audience[]; log?: (s: string) => void }): Promise<FanoutResult> {
   const log = options.log ?? ((s: string) => console.error(s));
   const clients = options.clients ?? 1000;
   const big = options.big ?? 5000;
   const seconds = options.seconds ?? 10;
+  const warmup = options.warmup ?? 3;
+  const audiences = options.audiences ?? (Object.keys(AUDIENCES) as Audience[]);
+  const loadBefore = os.loadavg();
   const rates = options.rates ?? [10, 200];
   const { ensureBuild } = await import('../scripts/build-if-stale.js');
   ensureBuild();
@@ -353,61 +444,115 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
       return { group, connected, errors, retries };
     };
 
-    const collect = async (group: ChildProcess[], commits: Array<[number, number]>) => {
+    type Report = { rows: Histogram; dash: Histogram; ws: Histogram; wsSpread: Histogram; first: number[]; dashFirst: number[]; rowsMissing: number; dashboardsBehind: number; rowPayloadBytes: number; errors: string[]; errorCount: number };
+    const collect = async (group: ChildProcess[], commits: Array<[number, number]>, expect: { rows: boolean; dashboard: boolean }) => {
       const reports = await Promise.all(
         group.map((c) => {
-          const r = reply<{ rows: Histogram; dash: Histogram; ws: Histogram; missing: number; rowPayloadBytes: number; errorCount: number }>(c, 'report');
-          c.send({ type: 'report', commits } satisfies ToClients);
+          const r = reply<Report>(c, 'report');
+          c.send({ type: 'report', commits, ...expect } satisfies ToClients);
           return r;
         })
       );
-      const rows = histogram(), dash = histogram(), ws = histogram();
-      const errorSample = reports.flatMap((r) => (r as unknown as { errors: string[] }).errors ?? []);
+      const rows = histogram(), dash = histogram(), ws = histogram(), wsSpread = histogram();
+      const errorSample = reports.flatMap((r) => r.errors);
       if (errorSample.length) log(`fanout: client errors: ${errorSample.slice(0, 3).join('; ')}`);
       for (const r of reports) {
         merge(rows, r.rows);
         merge(dash, r.dash);
         merge(ws, r.ws);
+        merge(wsSpread, r.wsSpread);
       }
+      // Per write, the first of all clients to get it: the server's own pipeline, without the spread.
+      const firstOf = (key: 'first' | 'dashFirst') => {
+        const h = histogram();
+        const series: number[] = [];
+        commits.forEach(([, committed], i) => {
+          const t = Math.min(...reports.map((r) => r[key][i]));
+          if (Number.isFinite(t)) record(h, t - committed);
+          series.push(Math.round(t - committed));
+        });
+        if (process.env.BENCH_FANOUT_SERIES && h.n) log(`fanout: ${key} arrival per write (ms): ${series.join(' ')}`);
+        return h;
+      };
       const bytes = reports.map((r) => r.rowPayloadBytes).filter((b) => b > 0);
-      return { rows, dash, ws, missing: reports.reduce((s, r) => s + r.missing, 0), errors: reports.reduce((s, r) => s + r.errorCount, 0), rowPayloadBytes: bytes.length ? bytes.reduce((a, b) => a + b) / bytes.length : 200 };
+      return {
+        rows, dash, ws, wsSpread, first: firstOf('first'), dashFirst: firstOf('dashFirst'),
+        rowsMissing: reports.reduce((s, r) => s + r.rowsMissing, 0), dashboardsBehind: reports.reduce((s, r) => s + r.dashboardsBehind, 0),
+        errors: reports.reduce((s, r) => s + r.errorCount, 0), rowPayloadBytes: bytes.length ? bytes.reduce((a, b) => a + b) / bytes.length : NaN
+      };
     };
     const reset = (group: ChildProcess[]) => Promise.all(group.map((c) => { const r = reply(c, 'reset'); c.send({ type: 'reset' } satisfies ToClients); return r; }));
+
+    const setRooms = async (group: ChildProcess[], join: readonly string[], leave: readonly string[]) => {
+      const results = await Promise.all(
+        group.map((c) => {
+          const r = reply<{ failures: number }>(c, 'rooms');
+          c.send({ type: 'rooms', join: [...join], leave: [...leave] } satisfies ToClients);
+          return r;
+        })
+      );
+      const failures = results.reduce((n, r) => n + r.failures, 0);
+      if (failures) throw new Error(`${failures} room joins refused`);
+    };
 
     log(`fanout: connecting ${clients} clients (Socket.IO + bare ws) in ${Math.ceil(clients / 250)} processes…`);
     const main = await spawnClients(clients, 250, true);
     log(`fanout: ${main.connected} connected`);
     const phases: FanoutPhase[] = [];
+    const bareWs: BareWsPhase[] = [];
+    let joined: readonly string[] = [];
     for (const rate of rates) {
-      await reset(main.group);
-      await new Promise((r) => setTimeout(r, 1000));
-      const before = procStats(app.proc.pid!);
-      const clientsBefore = main.group.reduce((sum, c) => sum + procStats(c.pid!).cpuSeconds, 0);
-      const machineBefore = machineJiffies();
-      const t0 = now();
-      log(`fanout: ${rate} writes/s for ${seconds} s…`);
-      const commits = await writeAt(pool, ids, rate, seconds);
-      await new Promise((r) => setTimeout(r, 2000));
-      const after = procStats(app.proc.pid!);
-      const wall = (now() - t0) / 1000;
-      const cpu = ((after.cpuSeconds - before.cpuSeconds) / wall) * 100;
-      const clientsCpu = ((main.group.reduce((sum, c) => sum + procStats(c.pid!).cpuSeconds, 0) - clientsBefore) / wall) * 100;
-      const machineAfter = machineJiffies();
-      const machineBusy = ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100;
-      const live = await collect(main.group, commits);
-      log(`fanout: bare ws broadcast of ${Math.round(live.rowPayloadBytes)} B at ${rate}/s for ${seconds} s…`);
-      await reset(main.group);
-      const done = reply(wsServer, 'done');
-      wsServer.send({ type: 'broadcast', rate, seconds, bytes: Math.round(live.rowPayloadBytes) });
-      await done;
-      await new Promise((r) => setTimeout(r, 1000));
-      const bare = await collect(main.group, []);
-      phases.push({
-        rate, clients: main.connected, writes: commits.length, rows: summary(live.rows), dashboard: summary(live.dash), bareWs: summary(bare.ws),
-        rowPayloadBytes: Math.round(live.rowPayloadBytes), missing: live.missing, serverRssMb: after.rssMb, serverCpuPercent: cpu,
-        clientsCpuPercent: clientsCpu, machineBusyPercent: machineBusy
-      });
-      log(`fanout: ${JSON.stringify(phases.at(-1))}`);
+      for (const audience of audiences) {
+        const rooms: readonly string[] = AUDIENCES[audience];
+        await setRooms(main.group, rooms, joined.filter((r) => !rooms.includes(r)));
+        joined = rooms;
+        const expect = { rows: rooms.includes(ROWS_ROOM), dashboard: rooms.includes(DASHBOARD_ROOM) };
+        // Warm-up at the phase's rate, not measured: JIT, query plans, first dashboard reads and the
+        // clients' first messages happen here, for the hub and for the bare ws server alike.
+        log(`fanout: ${audience} clients, warm-up ${rate} writes/s for ${warmup} s…`);
+        await writeAt(pool, ids, rate, warmup);
+        await new Promise((r) => setTimeout(r, 1000));
+        await reset(main.group);
+        const before = procStats(app.proc.pid!);
+        const clientsBefore = main.group.reduce((sum, c) => sum + procStats(c.pid!).cpuSeconds, 0);
+        const machineBefore = machineJiffies();
+        const t0 = now();
+        log(`fanout: ${audience} clients, ${rate} writes/s for ${seconds} s…`);
+        const commits = await writeAt(pool, ids, rate, seconds);
+        await new Promise((r) => setTimeout(r, 2000));
+        const after = procStats(app.proc.pid!);
+        const wall = (now() - t0) / 1000;
+        const clientsCpu = ((main.group.reduce((sum, c) => sum + procStats(c.pid!).cpuSeconds, 0) - clientsBefore) / wall) * 100;
+        const machineAfter = machineJiffies();
+        const live = await collect(main.group, commits, expect);
+        phases.push({
+          audience, rooms: [...rooms], rate, clients: main.connected, writes: commits.length,
+          rows: expect.rows ? summary(live.rows) : undefined, rowsFirst: expect.rows ? summary(live.first) : undefined,
+          dashboard: expect.dashboard ? summary(live.dash) : undefined, dashboardFirst: expect.dashboard ? summary(live.dashFirst) : undefined,
+          rowPayloadBytes: Math.round(live.rowPayloadBytes), rowsMissing: live.rowsMissing, dashboardsBehind: live.dashboardsBehind, errors: live.errors,
+          serverRssMb: after.rssMb, serverCpuPercent: ((after.cpuSeconds - before.cpuSeconds) / wall) * 100, clientsCpuPercent: clientsCpu,
+          machineBusyPercent: ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100
+        });
+        log(`fanout: ${JSON.stringify(phases.at(-1))}`);
+        if (audience !== 'rows') continue;
+
+        // The baseline, to the same clients at the same rate: one bare ws frame of the row push's size per write.
+        const bytes = Math.round(live.rowPayloadBytes);
+        const broadcast = async (secs: number) => {
+          const done = reply<{ seconds: number; sent: number }>(wsServer, 'done');
+          wsServer.send({ type: 'broadcast', rate, seconds: secs, bytes });
+          const d = await done;
+          await new Promise((r) => setTimeout(r, 1000));
+          return d;
+        };
+        log(`fanout: bare ws broadcast of ${bytes} B at ${rate}/s: warm-up ${warmup} s, then ${seconds} s…`);
+        await broadcast(warmup);
+        await reset(main.group);
+        const sent = await broadcast(seconds);
+        const bare = await collect(main.group, [], { rows: false, dashboard: false });
+        bareWs.push({ rate, bytes, latency: summary(bare.ws), spread: summary(bare.wsSpread), achievedRate: sent.sent / sent.seconds, errors: bare.errors });
+        log(`fanout: ${JSON.stringify(bareWs.at(-1))}`);
+      }
     }
     for (const c of main.group) c.send({ type: 'close' } satisfies ToClients);
     await new Promise((r) => setTimeout(r, 2000));
@@ -415,21 +560,23 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
     log(`fanout: connecting ${big} clients (Socket.IO only) in ${Math.ceil(big / 1000)} processes…`);
     const large = await spawnClients(big, 1000, false);
     log(`fanout: ${large.connected} connected, ${large.errors} errors, ${large.retries} handshake retries`);
+    await setRooms(large.group, AUDIENCES.both, []);
     await reset(large.group);
     const commits = await writeAt(pool, ids, 10, 5);
     await new Promise((r) => setTimeout(r, 3000));
-    const got = await collect(large.group, commits);
+    const got = await collect(large.group, commits, { rows: true, dashboard: true });
     const bigResult = {
-      clients: big, connected: large.connected, retries: large.retries, writes: commits.length, missing: got.missing, errors: large.errors + got.errors,
-      rssMb: procStats(app.proc.pid!).rssMb, rows: summary(got.rows), dashboard: summary(got.dash)
+      clients: big, connected: large.connected, retries: large.retries, writes: commits.length, missing: got.rowsMissing, errors: large.errors + got.errors,
+      rssMb: procStats(app.proc.pid!).rssMb, rows: summary(got.rows), dashboard: summary(got.dash), dashboardsBehind: got.dashboardsBehind
     };
     log(`fanout: ${JSON.stringify(bigResult)}`);
     for (const c of large.group) c.send({ type: 'close' } satisfies ToClients);
-    return { machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, phases, big: bigResult, idleRssMb };
+    return { machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, phases, bareWs, big: bigResult, idleRssMb, warmupSeconds: warmup, seconds, loadBefore };
   } finally {
     for (const c of children) if (c.connected) c.send({ type: 'close' });
     await new Promise((r) => setTimeout(r, 500));
     for (const c of children) c.kill();
+    if (process.env.BENCH_SERVER_LOG && app) fs.writeFileSync(process.env.BENCH_SERVER_LOG, app.output());
     app?.proc.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
     await pool.end();
@@ -440,27 +587,61 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
 
+const lat = (l?: LatencySummary) => (l ? `${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)}` : '—');
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
 export function fanoutSection(r: FanoutResult): string {
   const rows = r.phases.map(
     (p) =>
-      `| ${p.rate}/s | ${p.clients} | ${ms(p.rows.p50)} / ${ms(p.rows.p99)} / ${ms(p.rows.max)} | ${ms(p.bareWs.p50)} / ${ms(p.bareWs.p99)} | ${ms(p.dashboard.p50)} / ${ms(p.dashboard.p99)} / ${ms(p.dashboard.max)} | ${p.rowPayloadBytes} B | ${p.missing} | ${p.serverRssMb.toFixed(0)} MB | ${p.serverCpuPercent.toFixed(0)}% | ${p.clientsCpuPercent.toFixed(0)}% | ${p.machineBusyPercent.toFixed(0)}% |`
+      `| ${p.rate}/s | ${p.clients} in ${p.rooms.map((x) => `\`${x}\``).join(' + ')} | ${lat(p.rows)} | ${lat(p.dashboard)} | ${p.rowsFirst ? ms(p.rowsFirst.p99) : '—'} / ${p.dashboardFirst ? ms(p.dashboardFirst.p99) : '—'} | ${p.rowsMissing} / ${p.dashboardsBehind} | ${p.serverRssMb.toFixed(0)} MB | ${p.serverCpuPercent.toFixed(0)}% | ${p.clientsCpuPercent.toFixed(0)}% | ${p.machineBusyPercent.toFixed(0)}% |`
   );
-  const checks = r.phases.map((p) => {
-    const ratio = p.rows.p99 / p.bareWs.p99;
-    return `- ${p.rate}/s: row-change p99 ${ms(p.rows.p99)} ms vs bare ws p99 ${ms(p.bareWs.p99)} ms = ${ratio.toFixed(2)}× (≤ 2×: ${ratio <= 2 ? 'met' : 'MISSED'}); dashboard p99 ${ms(p.dashboard.p99)} ms (≤ 150 ms: ${p.dashboard.p99 <= 150 ? 'met' : 'MISSED'}); RSS ${p.serverRssMb.toFixed(0)} MB (≤ 300 MB: ${p.serverRssMb <= 300 ? 'met' : 'MISSED'})`;
-  });
+  const bare = r.bareWs.map(
+    (w) => `| ${w.rate}/s | ${w.bytes} B | ${w.achievedRate.toFixed(1)}/s | ${lat(w.latency)} | ${ms(w.spread.p50)} / ${ms(w.spread.p99)} |`
+  );
+  const checks: string[] = [];
+  for (const rate of [...new Set(r.phases.map((p) => p.rate))]) {
+    const rowsPhase = r.phases.find((p) => p.rate === rate && p.audience === 'rows');
+    const dashPhase = r.phases.find((p) => p.rate === rate && p.audience === 'dashboard');
+    const w = r.bareWs.find((x) => x.rate === rate);
+    const parts: string[] = [];
+    if (rowsPhase?.rows && w) {
+      const ratio = rowsPhase.rows.p99 / w.latency.p99;
+      const behind = w.achievedRate < rate * 0.95 ? `; the bare ws server kept up only ${w.achievedRate.toFixed(0)}/s — against its spread alone, which leaves its backlog out, ${(rowsPhase.rows.p99 / w.spread.p99).toFixed(2)}×` : '';
+      parts.push(`row-change p99 ${ms(rowsPhase.rows.p99)} ms vs bare ws p99 ${ms(w.latency.p99)} ms = ${ratio.toFixed(2)}× (≤ 2×: ${verdict(ratio <= 2)}${behind})`);
+    }
+    if (dashPhase?.dashboard) parts.push(`dashboard p99 ${ms(dashPhase.dashboard.p99)} ms (≤ 150 ms: ${verdict(dashPhase.dashboard.p99 <= 150)})`);
+    const rss = Math.max(...r.phases.filter((p) => p.rate === rate).map((p) => p.serverRssMb));
+    parts.push(`RSS ≤ ${rss.toFixed(0)} MB (≤ 300 MB: ${verdict(rss <= 300)})`);
+    const lost = r.phases.filter((p) => p.rate === rate).reduce((n, p) => n + p.rowsMissing + p.dashboardsBehind + p.errors, 0);
+    parts.push(`${lost} row changes missed, dashboards left behind or client errors`);
+    checks.push(`- ${rate}/s: ${parts.join('; ')}`);
+  }
   const b = r.big;
   return `## Live fan-out (Socket.IO hub vs bare ws)
 
-${new Date().toISOString().slice(0, 10)} · ${r.machine} · server, writer and client processes on the same machine
+${new Date().toISOString().slice(0, 10)} · ${r.machine} · load average ${r.loadBefore.map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) before the run · server, writer, Postgres and client processes on the same machine · each phase: ${r.warmupSeconds} s warm-up at its rate (not measured), then ${r.seconds} s of writes
 
-| writes | clients | row change p50 / p99 / max ms | bare ws p50 / p99 ms | dashboard p50 / p99 / max ms | row payload | missed | server RSS | server CPU | client procs CPU | machine busy |
-|---|---|---|---|---|---|---|---|---|---|---|
+The same 1,000 Socket.IO clients (real \`socket.io-client\`, 4 processes of 250) join, per phase, the rooms one page joins: a needs
+board (\`needs:all\`, row changes) or the overview dashboard (\`dashboard:overview\`, the dashboard topic). Latency is from the
+writer's commit to the client's handler. "First client" is the first of the 1,000 to get each write (the server's own pipeline,
+without the spread over sockets). Missed = (client, write) row changes never received / dashboard clients whose last view is older
+than the last write.
+
+| writes | clients | row change p50 / p99 / max ms | dashboard p50 / p99 / max ms | first client p99 row / dashboard | missed | server RSS | server CPU | client procs CPU | machine busy |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+Bare \`ws\` broadcast to the same clients (a child process; one frame of the row push's size per write, to every client). Latency
+is from each message's scheduled time, as a commit happens whether or not the broadcaster keeps up; "spread" is from the start of
+its own broadcast, so it leaves out any backlog.
+
+| rate | frame | achieved | p50 / p99 / max ms | spread p50 / p99 ms |
+|---|---|---|---|---|
+${bare.join('\n')}
 
 Idle server RSS before clients: ${r.idleRssMb.toFixed(0)} MB.
 ${checks.join('\n')}
-- ${b.clients} clients: ${b.connected} connected (${b.retries} handshake retries), ${b.errors} errors, ${b.missing} row changes missed of ${b.writes * b.connected}; row p99 ${ms(b.rows.p99)} ms, dashboard p99 ${ms(b.dashboard.p99)} ms; server RSS ${b.rssMb.toFixed(0)} MB → ${b.connected === b.clients && b.errors === 0 && b.missing === 0 ? 'met' : 'MISSED'}`;
+- ${b.clients} clients in both rooms: ${b.connected} connected (${b.retries} handshake retries), ${b.errors} errors, ${b.missing} row changes missed of ${b.writes * b.connected}, ${b.dashboardsBehind} dashboards behind; row p99 ${ms(b.rows.p99)} ms, dashboard p99 ${ms(b.dashboard.p99)} ms; server RSS ${b.rssMb.toFixed(0)} MB → ${verdict(b.connected === b.clients && b.errors === 0 && b.missing === 0 && b.dashboardsBehind === 0)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,6 +659,8 @@ else if (process.argv[1] && path.resolve(process.argv[1]) === self) {
     clients: Number(arg('clients', '1000')),
     big: Number(arg('big', '5000')),
     seconds: Number(arg('seconds', '10')),
+    warmup: Number(arg('warmup', '3')),
+    audiences: arg('audiences', 'rows,dashboard,both').split(',') as Audience[],
     rates: arg('rates', '10,200').split(',').map(Number)
   });
   fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
