@@ -376,6 +376,8 @@ export interface BareWsPhase {
 }
 export interface FanoutResult {
   machine: string;
+  /** Socket.IO clients asked for in the measured phases. */
+  clients: number;
   warmupSeconds: number;
   seconds: number;
   phases: FanoutPhase[];
@@ -571,7 +573,7 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
     };
     log(`fanout: ${JSON.stringify(bigResult)}`);
     for (const c of large.group) c.send({ type: 'close' } satisfies ToClients);
-    return { machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, phases, bareWs, big: bigResult, idleRssMb, warmupSeconds: warmup, seconds, loadBefore };
+    return { machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, clients, phases, bareWs, big: bigResult, idleRssMb, warmupSeconds: warmup, seconds, loadBefore };
   } finally {
     for (const c of children) if (c.connected) c.send({ type: 'close' });
     await new Promise((r) => setTimeout(r, 500));
@@ -621,9 +623,9 @@ export function fanoutSection(r: FanoutResult): string {
 
 ${new Date().toISOString().slice(0, 10)} · ${r.machine} · load average ${r.loadBefore.map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) before the run · server, writer, Postgres and client processes on the same machine · each phase: ${r.warmupSeconds} s warm-up at its rate (not measured), then ${r.seconds} s of writes
 
-The same 1,000 Socket.IO clients (real \`socket.io-client\`, 4 processes of 250) join, per phase, the rooms one page joins: a needs
+The same ${r.clients} Socket.IO clients (real \`socket.io-client\`, ${Math.ceil(r.clients / 250)} processes of up to 250) join, per phase, the rooms one page joins: a needs
 board (\`needs:all\`, row changes) or the overview dashboard (\`dashboard:overview\`, the dashboard topic). Latency is from the
-writer's commit to the client's handler. "First client" is the first of the 1,000 to get each write (the server's own pipeline,
+writer's commit to the client's handler. "First client" is the first of them to get each write (the server's own pipeline,
 without the spread over sockets). Missed = (client, write) row changes never received / dashboard clients whose last view is older
 than the last write.
 
