@@ -4,8 +4,10 @@
 // the dashboard topic), and for scale both at once — while a separate writer commits at 10/s and
 // 200/s (after an unmeasured warm-up at that rate). Reports commit-to-client latency (p50/p99/max)
 // for row changes and for the dashboard topic, the server's RSS and CPU, and — in the same run, to
-// the same client processes — a bare `ws` broadcast of a same-sized payload at the same rate. Then
-// 5,000 clients connect and must all receive every change without errors.
+// the same client processes — a bare `ws` broadcast of a same-sized payload at the same rate: one
+// frame per write, coalesced as the hub coalesces, and coalesced while the same writes commit (the
+// run the row-change target is checked against). Then 5,000 clients connect and must all receive
+// every change without errors.
 //
 //   npx tsx bench/fanout.ts [--clients 1000] [--big 5000] [--seconds 10] [--warmup 3] [--rates 10,200]
 //                           [--audiences rows,dashboard,both]
@@ -77,6 +79,8 @@ async function clientsRole() {
   let wsSpreadHist = histogram();
   let rowBytes = 0;
   let rowMessages = 0;
+  /** Socket.IO messages (row and dashboard pushes) received by all connections since the last reset. */
+  let frames = 0;
   let errors: string[] = [];
   let retries = 0;
   const send = (m: unknown) => process.send!(m);
@@ -95,12 +99,13 @@ async function clientsRole() {
             sockets.push(s);
             s.on('rows:changed', (p: { changes: Array<{ seq: number }> }) => {
               const t = now();
+              frames++;
               // The size of a one-change push: the bare ws baseline sends one such message per write.
               if (p.changes.length === 1 && rowMessages++ % 97 === 0) rowBytes += JSON.stringify(['rows:changed', p]).length + 2;
               for (const c of p.changes) conn.rowsBySeq.set(c.seq, t);
             });
-            s.on('dashboard:updated', (p: { seq: number }) => conn.dashboard.push([p.seq, now()]));
-            s.on('dashboard:patched', (p: { seq: number }) => conn.dashboard.push([p.seq, now()]));
+            s.on('dashboard:updated', (p: { seq: number }) => (frames++, conn.dashboard.push([p.seq, now()])));
+            s.on('dashboard:patched', (p: { seq: number }) => (frames++, conn.dashboard.push([p.seq, now()])));
             s.on('disconnect', (reason: string) => reason !== 'io client disconnect' && errors.push(`disconnect: ${reason}`));
             try {
               await new Promise<void>((resolve, reject) => {
@@ -119,9 +124,10 @@ async function clientsRole() {
               sockets.push({ close: () => ws.close() });
               ws.on('message', (data) => {
                 const t = now();
-                const { due, sent } = JSON.parse(String(data)) as { due: number; sent: number };
-                record(wsHist, t - due);
-                record(wsSpreadHist, t - sent);
+                // One message per frame, or (coalesced) every message that came due since the last frame.
+                const frame = JSON.parse(String(data)) as { due: number; sent: number } | { sent: number; items: Array<{ due: number }> };
+                for (const { due } of 'items' in frame ? frame.items : [frame]) record(wsHist, t - due);
+                record(wsSpreadHist, t - frame.sent);
               });
               ws.on('error', (err) => errors.push(`ws: ${err.message}`));
               await new Promise((resolve) => ws.once('open', resolve));
@@ -155,6 +161,7 @@ async function clientsRole() {
       wsSpreadHist = histogram();
       rowBytes = 0;
       rowMessages = 0;
+      frames = 0;
       errors = [];
       send({ type: 'reset' });
     } else if (m.type === 'report') {
@@ -192,7 +199,7 @@ async function clientsRole() {
       const sampled = Math.max(1, Math.ceil(rowMessages / 97));
       send({
         type: 'report', rows, dash, ws: wsHist, wsSpread: wsSpreadHist, first, dashFirst, rowsMissing, dashboardsBehind,
-        rowPayloadBytes: rowBytes / sampled, errors: errors.slice(0, 5), errorCount: errors.length
+        rowPayloadBytes: rowBytes / sampled, frames, connections: conns.length, errors: errors.slice(0, 5), errorCount: errors.length
       });
     } else if (m.type === 'close') {
       sockets.forEach((s) => s.close());
@@ -203,27 +210,43 @@ async function clientsRole() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Role: bare ws server (a child process): broadcasts a payload of a given size at a given rate.
+// Role: bare ws server (a child process): broadcasts messages of a given size at a given rate,
+// - `per-write`: one frame per message, every message sent to every client before the next;
+// - `coalesced`: each frame carries every message that came due since the last one began (what the
+//   hub does with row changes: those arriving while it writes to sockets go out together next).
 async function wsServerRole() {
   const { WebSocketServer } = await import('ws');
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => wss.once('listening', resolve));
-  process.on('message', async (m: { type: 'broadcast'; rate: number; seconds: number; bytes: number } | { type: 'close' }) => {
+  type Broadcast = { type: 'broadcast'; rate: number; seconds: number; bytes: number; mode: BareWsMode };
+  process.on('message', async (m: Broadcast | { type: 'close' }) => {
     if (m.type === 'close') return void wss.close(() => process.exit(0));
     const total = Math.round(m.rate * m.seconds);
     const started = now();
-    for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / m.rate;
-      const wait = due - now();
+    const dueOf = (i: number) => started + (i * 1000) / m.rate;
+    // Padding that makes one message as long as a one-change row push the Socket.IO clients received.
+    const pad = 'x'.repeat(Math.max(0, m.bytes - JSON.stringify({ i: 0, due: started, sent: started, pad: '' }).length));
+    let frames = 0;
+    for (let next = 0; next < total; ) {
+      const wait = dueOf(next) - now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      // `due` is when the message was to go out (like a commit: it happens whether or not the
+      // `due` is when a message was to go out (like a commit: it happens whether or not the
       // broadcaster keeps up); `sent` is when this broadcast actually began.
-      const head = JSON.stringify({ i, due, sent: now(), pad: '' });
-      // Same size as the row-change frame the Socket.IO clients received.
-      const payload = JSON.stringify({ i, due, sent: now(), pad: 'x'.repeat(Math.max(0, m.bytes - head.length)) });
+      let payload: string;
+      if (m.mode === 'per-write') {
+        payload = JSON.stringify({ i: next, due: dueOf(next), sent: now(), pad });
+        next++;
+      } else {
+        // The message waited for (a timer may fire a fraction of a millisecond early), and every later one already due.
+        const items = [{ i: next, due: dueOf(next), pad }];
+        const t = now();
+        for (next++; next < total && dueOf(next) <= t; next++) items.push({ i: next, due: dueOf(next), pad });
+        payload = JSON.stringify({ sent: now(), items });
+      }
       for (const client of wss.clients) client.send(payload);
+      frames++;
     }
-    process.send!({ type: 'done', seconds: (now() - started) / 1000, sent: total });
+    process.send!({ type: 'done', seconds: (now() - started) / 1000, sent: total, frames });
   });
   process.send!({ type: 'ready', port: (wss.address() as { port: number }).port });
 }
@@ -362,18 +385,36 @@ export interface FanoutPhase {
   clientsCpuPercent: number;
   /** The whole machine busy, in % of all cores (server, clients, writer, Postgres and anything else). */
   machineBusyPercent: number;
+  /** Socket.IO pushes each client received in the measured part (row pushes coalesce changes). */
+  pushesPerClient: number;
+  /** The server's CPU over the phase divided by those pushes: what one push to every client costs it, all its other work included. */
+  serverCpuMsPerPush: number;
 }
+export type BareWsMode = 'per-write' | 'coalesced';
+const BARE_WS_VARIANTS: Array<{ mode: BareWsMode; writes: boolean }> = [
+  { mode: 'per-write', writes: false },
+  { mode: 'coalesced', writes: false },
+  { mode: 'coalesced', writes: true }
+];
 export interface BareWsPhase {
   rate: number;
+  mode: BareWsMode;
+  /** The phase's writes were committing to Postgres meanwhile (the same load on the machine as the hub's run). */
+  writes: boolean;
   bytes: number;
+  /** Frames sent to each client per second (coalesced: fewer than messages once it falls behind). */
+  framesPerSecond: number;
+  /** The bare ws server's CPU over the measured broadcast divided by its frames: one frame to every client. */
+  serverCpuMsPerFrame: number;
   /** From each message's scheduled time (like a commit, it happens whether or not the broadcaster keeps up). */
   latency: LatencySummary;
   /** From the moment its broadcast began: the spread over the sockets alone. */
   spread: LatencySummary;
-  /** Messages per second the bare ws server actually sent (one frame per message per client). */
+  /** Messages per second the bare ws server actually sent to every client. */
   achievedRate: number;
   errors: number;
 }
+const bareLabel = (w: BareWsPhase) => `${w.mode}${w.writes ? ', writes running' : ''}`;
 export interface FanoutResult {
   machine: string;
   /** Socket.IO clients asked for in the measured phases. */
@@ -446,7 +487,7 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
       return { group, connected, errors, retries };
     };
 
-    type Report = { rows: Histogram; dash: Histogram; ws: Histogram; wsSpread: Histogram; first: number[]; dashFirst: number[]; rowsMissing: number; dashboardsBehind: number; rowPayloadBytes: number; errors: string[]; errorCount: number };
+    type Report = { rows: Histogram; dash: Histogram; ws: Histogram; wsSpread: Histogram; first: number[]; dashFirst: number[]; rowsMissing: number; dashboardsBehind: number; rowPayloadBytes: number; frames: number; connections: number; errors: string[]; errorCount: number };
     const collect = async (group: ChildProcess[], commits: Array<[number, number]>, expect: { rows: boolean; dashboard: boolean }) => {
       const reports = await Promise.all(
         group.map((c) => {
@@ -480,7 +521,9 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
       return {
         rows, dash, ws, wsSpread, first: firstOf('first'), dashFirst: firstOf('dashFirst'),
         rowsMissing: reports.reduce((s, r) => s + r.rowsMissing, 0), dashboardsBehind: reports.reduce((s, r) => s + r.dashboardsBehind, 0),
-        errors: reports.reduce((s, r) => s + r.errorCount, 0), rowPayloadBytes: bytes.length ? bytes.reduce((a, b) => a + b) / bytes.length : NaN
+        errors: reports.reduce((s, r) => s + r.errorCount, 0), rowPayloadBytes: bytes.length ? bytes.reduce((a, b) => a + b) / bytes.length : NaN,
+        /** Pushes each connection received (all of them get every push of their rooms). */
+        framesPerClient: reports.reduce((s, r) => s + r.frames, 0) / Math.max(1, reports.reduce((s, r) => s + r.connections, 0))
       };
     };
     const reset = (group: ChildProcess[]) => Promise.all(group.map((c) => { const r = reply(c, 'reset'); c.send({ type: 'reset' } satisfies ToClients); return r; }));
@@ -533,27 +576,41 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
           dashboard: expect.dashboard ? summary(live.dash) : undefined, dashboardFirst: expect.dashboard ? summary(live.dashFirst) : undefined,
           rowPayloadBytes: Math.round(live.rowPayloadBytes), rowsMissing: live.rowsMissing, dashboardsBehind: live.dashboardsBehind, errors: live.errors,
           serverRssMb: after.rssMb, serverCpuPercent: ((after.cpuSeconds - before.cpuSeconds) / wall) * 100, clientsCpuPercent: clientsCpu,
+          pushesPerClient: live.framesPerClient, serverCpuMsPerPush: ((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(1, live.framesPerClient),
           machineBusyPercent: ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100
         });
         log(`fanout: ${JSON.stringify(phases.at(-1))}`);
         if (audience !== 'rows') continue;
 
-        // The baseline, to the same clients at the same rate: one bare ws frame of the row push's size per write.
+        // The baseline, to the same clients at the same rate: bare ws messages of the row push's size,
+        // one frame per write, coalesced the way the hub coalesces row changes, and coalesced while the
+        // same writes commit to Postgres (the clients then in no room, so the hub pushes nothing).
         const bytes = Math.round(live.rowPayloadBytes);
-        const broadcast = async (secs: number) => {
-          const done = reply<{ seconds: number; sent: number }>(wsServer, 'done');
-          wsServer.send({ type: 'broadcast', rate, seconds: secs, bytes });
-          const d = await done;
-          await new Promise((r) => setTimeout(r, 1000));
-          return d;
-        };
-        log(`fanout: bare ws broadcast of ${bytes} B at ${rate}/s: warm-up ${warmup} s, then ${seconds} s…`);
-        await broadcast(warmup);
-        await reset(main.group);
-        const sent = await broadcast(seconds);
-        const bare = await collect(main.group, [], { rows: false, dashboard: false });
-        bareWs.push({ rate, bytes, latency: summary(bare.ws), spread: summary(bare.wsSpread), achievedRate: sent.sent / sent.seconds, errors: bare.errors });
-        log(`fanout: ${JSON.stringify(bareWs.at(-1))}`);
+        for (const { mode, writes } of BARE_WS_VARIANTS) {
+          if (writes && joined.length) {
+            await setRooms(main.group, [], joined);
+            joined = [];
+          }
+          const broadcast = async (secs: number) => {
+            const done = reply<{ seconds: number; sent: number; frames: number }>(wsServer, 'done');
+            wsServer.send({ type: 'broadcast', rate, seconds: secs, bytes, mode });
+            const [d] = await Promise.all([done, writes ? writeAt(pool, ids, rate, secs) : undefined]);
+            await new Promise((r) => setTimeout(r, 1000));
+            return d;
+          };
+          log(`fanout: bare ws broadcast (${mode}${writes ? ', writes running' : ''}) of ${bytes} B at ${rate}/s: warm-up ${warmup} s, then ${seconds} s…`);
+          await broadcast(warmup);
+          await reset(main.group);
+          const cpuBefore = procStats(wsServer.pid!).cpuSeconds;
+          const sent = await broadcast(seconds);
+          const cpuMs = (procStats(wsServer.pid!).cpuSeconds - cpuBefore) * 1000;
+          const bare = await collect(main.group, [], { rows: false, dashboard: false });
+          bareWs.push({
+            rate, mode, writes, bytes, latency: summary(bare.ws), spread: summary(bare.wsSpread), achievedRate: sent.sent / sent.seconds,
+            framesPerSecond: sent.frames / sent.seconds, serverCpuMsPerFrame: cpuMs / sent.frames, errors: bare.errors
+          });
+          log(`fanout: ${JSON.stringify(bareWs.at(-1))}`);
+        }
       }
     }
     for (const c of main.group) c.send({ type: 'close' } satisfies ToClients);
@@ -595,21 +652,27 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 export function fanoutSection(r: FanoutResult): string {
   const rows = r.phases.map(
     (p) =>
-      `| ${p.rate}/s | ${p.clients} in ${p.rooms.map((x) => `\`${x}\``).join(' + ')} | ${lat(p.rows)} | ${lat(p.dashboard)} | ${p.rowsFirst ? ms(p.rowsFirst.p99) : '—'} / ${p.dashboardFirst ? ms(p.dashboardFirst.p99) : '—'} | ${p.rowsMissing} / ${p.dashboardsBehind} | ${p.serverRssMb.toFixed(0)} MB | ${p.serverCpuPercent.toFixed(0)}% | ${p.clientsCpuPercent.toFixed(0)}% | ${p.machineBusyPercent.toFixed(0)}% |`
+      `| ${p.rate}/s | ${p.clients} in ${p.rooms.map((x) => `\`${x}\``).join(' + ')} | ${lat(p.rows)} | ${lat(p.dashboard)} | ${p.rowsFirst ? ms(p.rowsFirst.p99) : '—'} / ${p.dashboardFirst ? ms(p.dashboardFirst.p99) : '—'} | ${p.rowsMissing} / ${p.dashboardsBehind} | ${p.serverRssMb.toFixed(0)} MB | ${p.serverCpuPercent.toFixed(0)}% | ${p.serverCpuMsPerPush.toFixed(1)} ms (${p.pushesPerClient.toFixed(0)}) | ${p.clientsCpuPercent.toFixed(0)}% | ${p.machineBusyPercent.toFixed(0)}% |`
   );
   const bare = r.bareWs.map(
-    (w) => `| ${w.rate}/s | ${w.bytes} B | ${w.achievedRate.toFixed(1)}/s | ${lat(w.latency)} | ${ms(w.spread.p50)} / ${ms(w.spread.p99)} |`
+    (w) => `| ${w.rate}/s | ${bareLabel(w)} | ${w.bytes} B | ${w.achievedRate.toFixed(1)}/s | ${w.framesPerSecond.toFixed(1)}/s | ${lat(w.latency)} | ${ms(w.spread.p50)} / ${ms(w.spread.p99)} | ${w.serverCpuMsPerFrame.toFixed(1)} ms |`
   );
   const checks: string[] = [];
   for (const rate of [...new Set(r.phases.map((p) => p.rate))]) {
     const rowsPhase = r.phases.find((p) => p.rate === rate && p.audience === 'rows');
     const dashPhase = r.phases.find((p) => p.rate === rate && p.audience === 'dashboard');
-    const w = r.bareWs.find((x) => x.rate === rate);
+    // The target's baseline: the bare ws broadcast that differs from the hub's run only in the hub — the
+    // same clients, rate and message size, coalesced as the hub coalesces, with the same writes committing.
+    const bareAt = r.bareWs.filter((x) => x.rate === rate);
+    const w = bareAt.find((x) => x.mode === 'coalesced' && x.writes);
     const parts: string[] = [];
     if (rowsPhase?.rows && w) {
       const ratio = rowsPhase.rows.p99 / w.latency.p99;
-      const behind = w.achievedRate < rate * 0.95 ? `; the bare ws server kept up only ${w.achievedRate.toFixed(0)}/s — against its spread alone, which leaves its backlog out, ${(rowsPhase.rows.p99 / w.spread.p99).toFixed(2)}×` : '';
-      parts.push(`row-change p99 ${ms(rowsPhase.rows.p99)} ms vs bare ws p99 ${ms(w.latency.p99)} ms = ${ratio.toFixed(2)}× (≤ 2×: ${verdict(ratio <= 2)}${behind})`);
+      const others = bareAt
+        .filter((x) => x !== w)
+        .map((x) => `${bareLabel(x)} ${ms(x.latency.p99)} ms = ${(rowsPhase.rows!.p99 / x.latency.p99).toFixed(2)}×${x.achievedRate < rate * 0.95 ? ` (it kept up only ${x.achievedRate.toFixed(0)}/s)` : ''}`)
+        .join(', ');
+      parts.push(`row-change p99 ${ms(rowsPhase.rows.p99)} ms vs bare ws p99 ${ms(w.latency.p99)} ms (${bareLabel(w)}) = ${ratio.toFixed(2)}× (≤ 2×: ${verdict(ratio <= 2)}; against the other bare ws runs: ${others})`);
     }
     if (dashPhase?.dashboard) parts.push(`dashboard p99 ${ms(dashPhase.dashboard.p99)} ms (≤ 150 ms: ${verdict(dashPhase.dashboard.p99 <= 150)})`);
     const rss = Math.max(...r.phases.filter((p) => p.rate === rate).map((p) => p.serverRssMb));
@@ -627,18 +690,23 @@ The same ${r.clients} Socket.IO clients (real \`socket.io-client\`, ${Math.ceil(
 board (\`needs:all\`, row changes) or the overview dashboard (\`dashboard:overview\`, the dashboard topic). Latency is from the
 writer's commit to the client's handler. "First client" is the first of them to get each write (the server's own pipeline,
 without the spread over sockets). Missed = (client, write) row changes never received / dashboard clients whose last view is older
-than the last write.
+than the last write. Server CPU per push is all the server's CPU in the phase divided by the pushes each client received (row
+pushes coalesce the changes that arrive while the previous push is being written).
 
-| writes | clients | row change p50 / p99 / max ms | dashboard p50 / p99 / max ms | first client p99 row / dashboard | missed | server RSS | server CPU | client procs CPU | machine busy |
-|---|---|---|---|---|---|---|---|---|---|
+| writes | clients | row change p50 / p99 / max ms | dashboard p50 / p99 / max ms | first client p99 row / dashboard | missed | server RSS | server CPU | server CPU per push (pushes per client) | client procs CPU | machine busy |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Bare \`ws\` broadcast to the same clients (a child process; one frame of the row push's size per write, to every client). Latency
-is from each message's scheduled time, as a commit happens whether or not the broadcaster keeps up; "spread" is from the start of
-its own broadcast, so it leaves out any backlog.
+Bare \`ws\` broadcast to the same clients (a child process; messages of a one-change row push's size, at the phase's rate, to
+every client): \`per-write\` sends one frame per message; \`coalesced\` sends in each frame every message that came due since the
+previous frame began, as the hub does with row changes; \`writes running\`: meanwhile the writer commits the phase's writes to
+Postgres as in the hub's run (the clients then in no room, so the hub pushes nothing) — on one machine that load is part of what
+the hub's clients wait for. Latency is from each message's scheduled time, as a commit happens whether or not the broadcaster
+keeps up; "spread" is from the start of its frame's broadcast, so it leaves out any backlog. The row-change target is checked
+against \`coalesced, writes running\`, the run that differs from the hub's only in the hub; the ratios to the others follow it.
 
-| rate | frame | achieved | p50 / p99 / max ms | spread p50 / p99 ms |
-|---|---|---|---|---|
+| rate | mode | message | messages/s sent | frames/s | p50 / p99 / max ms | spread p50 / p99 ms | server CPU per frame |
+|---|---|---|---|---|---|---|---|
 ${bare.join('\n')}
 
 Idle server RSS before clients: ${r.idleRssMb.toFixed(0)} MB.
