@@ -253,8 +253,11 @@ async function wsServerRole() {
 
 // ---------------------------------------------------------------------------------------------
 // Orchestration.
-function child(role: string): ChildProcess {
-  return fork(self, [`--role=${role}`], { execArgv: ['--import', 'tsx', ...(process.env[`BENCH_${role.toUpperCase().replace('-', '_')}_NODE_ARGS`]?.split(' ').filter(Boolean) ?? [])], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** Extra Node flags for a bench process, from BENCH_<PROCESS>_NODE_ARGS (diagnostics: see the header). */
+const nodeArgs = (name: 'server' | 'clients' | 'ws-server') =>
+  process.env[`BENCH_${name.toUpperCase().replace('-', '_')}_NODE_ARGS`]?.split(' ').filter(Boolean) ?? [];
+function child(role: 'clients' | 'ws-server'): ChildProcess {
+  return fork(self, [`--role=${role}`], { execArgv: ['--import', 'tsx', ...nodeArgs(role)], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 function reply<T>(c: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve) => {
@@ -285,7 +288,7 @@ function machineJiffies() {
 
 async function startApp(databaseUrl: string) {
   const env = { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, BEACON_DEMO: '1' };
-  const proc = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(root, 'scripts', 'serve.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs('server'), path.join(root, 'scripts', 'serve.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
