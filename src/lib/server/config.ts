@@ -13,6 +13,8 @@ export interface Config {
   demoPassword: string;
   /** 1 = January. A fiscal year is named after the calendar year it ends in. */
   fiscalYearStartMonth: number;
+  /** The organisation's IANA time zone: days, months, fiscal years, "as of" times and schedules use it. */
+  timeZone: string;
   /** How often the snapshot scheduler looks for due runs (ms); 0 turns it off. */
   snapshotSchedulerIntervalMs: number;
   /** How often a dirty dashboard room may be re-read and pushed to its viewers (ms). */
@@ -29,6 +31,20 @@ function intSetting(name: string, raw: string | undefined, fallback: number, min
   return n;
 }
 
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
+function timeZoneSetting(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return DEFAULT_TIME_ZONE;
+  try {
+    // Intl knows the IANA database; it also gives the canonical spelling ("america/denver" → "America/Denver").
+    const zone = new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+    if (!zone.includes('/') && zone !== 'UTC') throw new RangeError(zone);
+    return zone;
+  } catch {
+    throw new Error(`BEACON_TIME_ZONE must be an IANA time zone name such as "America/New_York" or "America/Los_Angeles", got "${raw}"`);
+  }
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   const demoFlag = env.BEACON_DEMO;
@@ -40,6 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: demoFlag === undefined || demoFlag === '' ? !databaseUrl : demoFlag === '1' || demoFlag === 'true',
     demoPassword: env.BEACON_DEMO_PASSWORD || 'beacon-demo',
     fiscalYearStartMonth: intSetting('BEACON_FY_START_MONTH', env.BEACON_FY_START_MONTH, 1, 1, 12),
+    timeZone: timeZoneSetting(env.BEACON_TIME_ZONE),
     snapshotSchedulerIntervalMs: intSetting('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', env.BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS, 60_000, 0, 86_400_000),
     liveTickMs: intSetting('BEACON_LIVE_TICK_MS', env.BEACON_LIVE_TICK_MS, 50, 10, 100),
     production: env.NODE_ENV === 'production'
