@@ -187,6 +187,18 @@ create view v_move_days as
   select e.occurred_at, local_day(e.occurred_at) as day, e.to_stage, e.category, category_program_area(e.category) as program_area,
     e.state, r.division_code, coalesce(e.amount_cents, 0)::bigint as amount_cents
   from funding_stage_event e join region r on r.code = e.state;
+
+create view v_need_days as
+  select n.created_at, local_day(n.created_at) as created_day, n.closed_at, local_day(n.closed_at) as closed_day,
+    n.status, n.state, r.division_code
+  from aftercare_need n join region r on r.code = n.state;
+
+create view v_outreach_days as
+  select o.occurred_on, o.state, r.division_code, o.format, o.audience, o.attendees, o.follow_up_requests
+  from outreach_event o join region r on r.code = o.state;
+
+create index aftercare_need_created on aftercare_need (created_at);
+create index aftercare_need_closed on aftercare_need (closed_at) where closed_at is not null;
 `;
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -197,7 +209,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await runScript(db, String.raw`
-drop view if exists v_move_days, v_request_days, v_move_month, v_request_month;
+drop view if exists v_outreach_days, v_need_days, v_move_days, v_request_days, v_move_month, v_request_month;
+drop index if exists aftercare_need_closed;
+drop index if exists aftercare_need_created;
 drop function if exists beacon_set_time_zone(text);
 create or replace function month_start(t timestamptz) returns date immutable strict parallel safe language sql
   as $$select month_start((t at time zone 'UTC')::date)$$;

@@ -282,7 +282,16 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
   v_move_days: `
     select e.occurred_at, ${ORG_DAY('e.occurred_at')} as day, e.to_stage, e.category, ${PROGRAM_AREA('e.category')} as program_area,
       e.state, r.division_code, ${MOVED_CENTS('e', 'mf')}::bigint as amount_cents
-    from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state`
+    from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state`,
+
+  v_need_days: `
+    select n.created_at, ${ORG_DAY('n.created_at')} as created_day, n.closed_at, ${ORG_DAY('n.closed_at')} as closed_day,
+      n.status, n.home_state as state, n.division_code
+    from ${NEEDS} n`,
+
+  v_outreach_days: `
+    select o.occurred_on, o.state, r.division_code, o.format, o.audience, o.attendees, o.follow_up_requests
+    from outreach_event o join region r on r.code = o.state`
 };
 
 /** Columns of a view, in the order the schema spec lists them. */

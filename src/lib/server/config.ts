@@ -36,10 +36,10 @@ export const DEFAULT_TIME_ZONE = 'America/New_York';
 function timeZoneSetting(raw: string | undefined): string {
   if (raw === undefined || raw === '') return DEFAULT_TIME_ZONE;
   try {
-    // Intl knows the IANA database; it also gives the canonical spelling ("america/denver" → "America/Denver").
-    const zone = new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
-    if (!zone.includes('/') && zone !== 'UTC') throw new RangeError(zone);
-    return zone;
+    // Intl knows the IANA database; it also gives the canonical spelling.
+    // Area/Location names only (or UTC): abbreviations such as "PST" are ambiguous, and Intl accepts some.
+    if (raw !== 'UTC' && !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(raw)) throw new RangeError(raw);
+    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
   } catch {
     throw new Error(`BEACON_TIME_ZONE must be an IANA time zone name such as "America/New_York" or "America/Los_Angeles", got "${raw}"`);
   }

@@ -333,6 +333,14 @@ export const views = {
   v_move_days: {
     occurred_at: c('timestamp with time zone'), day: c('date'), to_stage: c('funding_stage'), category: c('funding_category'),
     program_area: c('program_area'), state: c('character'), division_code: c('text'), amount_cents: c('bigint')
+  },
+  v_need_days: {
+    created_at: c('timestamp with time zone'), created_day: c('date'), closed_at: n('timestamp with time zone'), closed_day: n('date'),
+    status: c('need_status'), state: c('character'), division_code: c('text')
+  },
+  v_outreach_days: {
+    occurred_on: c('date'), state: c('character'), division_code: c('text'), format: c('outreach_format'),
+    audience: c('outreach_audience'), attendees: c('integer'), follow_up_requests: c('integer')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
