@@ -18,7 +18,7 @@ import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { seedDatabase } from '../../src/lib/server/seed/seed.service.js';
 import { createShareLink, openSharedSnapshot } from '../../src/lib/server/snapshots/snapshots.service.js';
 import { datasetsCsv, describeFilters, sectionsOf, type Table } from '../../src/lib/snapshots/report.js';
-import { divisions, regions, statesIn } from '../../src/lib/regions.js';
+import { divisions, regions, statesIn, type DivisionCode, type RegionCode } from '../../src/lib/regions.js';
 
 const createCaller = createCallerFactory(appRouter);
 const ALL_STATES = regions.map((r) => r.code as string);
@@ -29,7 +29,7 @@ const lastDay = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), 
 
 interface Geo {
   name: string;
-  filters: { division?: string; state?: string };
+  filters: { division?: DivisionCode; state?: RegionCode };
   states: string[];
 }
 const GEOS: Geo[] = [
