@@ -9,6 +9,7 @@ import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
 import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, peopleByState, requestsCreated, type PeriodScope } from './period.repository.js';
+import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
 
 export type Tx = Kysely<Database>;
 
@@ -94,11 +95,6 @@ export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) 
     .limit(limit);
 }
 
-export function survivorsServed(db: Tx, r: MonthRange) {
-  return db.selectFrom('v_survivors_scope').where('scope', '=', scopeOf(r))
-    .where('month', '>=', r.start)
-    .where('month', '<', r.end)
-    .select([sumOf('served').as('served'), sumOf('new_intakes').as('newIntakes'), sumOf('bed_nights').as('bedNights'), sumOf('reports').as('reports')]);
 }
 
 const unitsOf = (category: FundingCategory) =>
@@ -196,8 +192,10 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       jsonArrayFrom(budgetOfYears(db, q.funding.fiscalYear, q.funding.fiscalYearTo ?? q.funding.fiscalYear)).as('budget'),
       jsonArrayFrom(openNeedsByPriority(db, q.region)).as('needs'),
       jsonArrayFrom(oldestOpenCriticalNeeds(db, q.region, 10)).as('oldestCritical'),
-      // Monthly reports: only the months wholly inside the period.
-      jsonObjectFrom(survivorsServed(db, months)).as('survivors'),
+      // Monthly reports, only the months wholly inside the period; exact state-month rows: the service
+      // rounds them (survivor disclosure control) before anything leaves it.
+      jsonArrayFrom(survivorStateMonths(db, months)).as('survivorCells'),
+      eb.selectFrom(reportingCenters(db, months).as('rc')).select('rc.centers').as('survivorCenters'),
       jsonArrayFrom(outreachInPeriod(db, q.exact, 'scope')).as('outreach'),
       jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
       jsonArrayFrom(partnersSupported(db, q.funding)).as('partners'),
@@ -210,7 +208,7 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
   return {
     ...row,
     seq: row.seq ?? 0,
-    survivors: row.survivors!,
+    survivorCenters: row.survivorCenters ?? 0,
     units: row.units!,
     // JSON carries timestamps as text.
     oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))

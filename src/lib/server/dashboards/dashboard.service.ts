@@ -6,6 +6,7 @@ import { resolvePeriod } from './dashboard.period.js';
 import { regionCodes, statesIn } from '$lib/regions.js';
 import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
+import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivor-figures.service.js';
 
 const programAreaOf: Record<string, ProgramArea> = {
   forensic_hardware: 'law_enforcement', extraction_software: 'law_enforcement', detection_k9: 'law_enforcement',
@@ -38,7 +39,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const mapStates: string[] = filters.division ? statesIn(filters.division) : [...regionCodes];
   const budgetArea = filters.category && programAreaOf[filters.category];
 
-  const { seq, requests, moves, orgMoves, budget, needs, oldestCritical, survivors, outreach, units, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
+  const { seq, requests, moves, orgMoves, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
     await repo.overviewFigures(db, { funding, region, months, exact, mapStates });
   const pipeline = enums.funding_stage.map((stage) => {
     const rows = requests.filter((r) => r.stage === stage);
@@ -60,6 +61,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   // Budgets are organisation-wide: no percentage of them beside a regional amount.
   const regional = Boolean(filters.division || filters.state);
   const categories = [...new Set([...requests.map((r) => r.category), ...moves.map((m) => m.category)])].sort();
+  const survivorKey = await survivorRoundingKey(db);
   const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
   const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
 
@@ -122,7 +124,8 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
       })),
       oldestCritical
     },
-    survivors,
+    /** Survivor figures as published outside the operational view (rounded, withheld under 3 centers). */
+    survivors: publishSurvivorTotal(survivorCells, survivorCenters, survivorKey),
     outreach: {
       events: sumBy(outreach, (o) => o.event_count),
       peopleReached: sumBy(outreach, (o) => o.attendees),
