@@ -95,8 +95,6 @@ export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) 
     .limit(limit);
 }
 
-}
-
 const unitsOf = (category: FundingCategory) =>
   sql<number>`coalesce(sum(units) filter (where category = ${category}), 0)::bigint`;
 

@@ -60,7 +60,8 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const budgetDisbursed = moved(inArea, 'disbursed', 'amountCents');
   // Budgets are organisation-wide: no percentage of them beside a regional amount.
   const regional = Boolean(filters.division || filters.state);
-  const categories = [...new Set([...requests.map((r) => r.category), ...moves.map((m) => m.category)])].sort();
+  const categories = [...new Set([...requests.map((r) => r.category), ...moves.filter((m) => m.to_stage === 'approved' || m.to_stage === 'disbursed').map((m) => m.category)])]
+    .sort((a, b) => enums.funding_category.indexOf(a as never) - enums.funding_category.indexOf(b as never));
   const survivorKey = await survivorRoundingKey(db);
   const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
   const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
