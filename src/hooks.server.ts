@@ -110,6 +110,19 @@ function forbiddenPage(message: string, home: string): string {
 <h1>403</h1><p role="alert">${message}</p><p><a href="${home}">Go to your home page</a></p></body></html>`;
 }
 
+/** Calls one tRPC batch may carry: each is a procedure run, so an unbounded batch is a cheap flood. */
+const MAX_TRPC_BATCH = 10;
+
+/** A larger batch is refused before any procedure runs (400, plain words, tRPC's error shape). */
+const boundedBatches: Handle = async ({ event, resolve }) => {
+  const { pathname, searchParams } = event.url;
+  if (!pathname.startsWith('/trpc/') || searchParams.get('batch') !== '1') return resolve(event);
+  const calls = pathname.slice('/trpc/'.length).split(',').length;
+  if (calls <= MAX_TRPC_BATCH) return resolve(event);
+  const message = `One request may carry at most ${MAX_TRPC_BATCH} calls (this one had ${calls}); send them in smaller batches.`;
+  return json({ error: { message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } } }, { status: 400 });
+};
+
 const trpc = createTRPCHandle({
   router: appRouter,
   createContext,
@@ -118,7 +131,7 @@ const trpc = createTRPCHandle({
   }
 });
 
-export const handle: Handle = sequence(securityHeaders, sameOriginWrites, authenticate, guardPages, trpc);
+export const handle: Handle = sequence(securityHeaders, sameOriginWrites, boundedBatches, authenticate, guardPages, trpc);
 
 /** Unexpected errors: the details go to the log, the response gets SvelteKit's generic message. */
 export const handleError: HandleServerError = ({ error: err, status, message }) => {

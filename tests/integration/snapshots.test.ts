@@ -210,7 +210,12 @@ for (const target of targets) {
     it('makes the runs missed while the server was down on the next start, once each, even with two instances', async () => {
       const now = Date.now();
       const missedSince = new Date(now - 75 * 86_400_000);
-      const schedule = await as(admin).snapshots.setSchedule({ title: 'Missed', frequency: 'monthly', nextRunAt: missedSince });
+      // A schedule whose runs fell due while no server was up (setSchedule refuses a first run this far back).
+      const schedule = await h.db
+        .insertInto('snapshot_schedule')
+        .values({ title: 'Missed', frequency: 'monthly', filters: '{}', next_run_at: missedSince, created_by: admin.id })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       // Two instances starting at once: each run is claimed by exactly one of them.
       await Promise.all([runDueSchedules(h.db, OPTIONS), runDueSchedules(h.db, OPTIONS)]);
       const rows = await h.db.selectFrom('snapshot').select(['scheduled_for', 'title']).where('schedule_id', '=', schedule.id).orderBy('scheduled_for').execute();
