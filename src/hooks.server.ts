@@ -11,6 +11,7 @@ import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSe
 import type { Db } from '$lib/server/db/index.js';
 import { canOpenPage, isPublicPage } from '$lib/server/auth/page-access.js';
 import { homeOf } from '$lib/server/auth/access.js';
+import { warnAboutUnreadProxyHeaders } from '$lib/server/auth/proxy-headers.js';
 
 /** Start-up work: open the database, migrate, seed demo data on a first embedded start. */
 export const init: ServerInit = async () => {
@@ -66,6 +67,7 @@ const sameOriginWrites: Handle = async ({ event, resolve }) => {
 
 /** locals.user and locals.session from the session cookie; a dead cookie is cleared. */
 const authenticate: Handle = async ({ event, resolve }) => {
+  warnAboutUnreadProxyHeaders(event.request.headers, config().addressHeader);
   event.locals.user = null;
   event.locals.session = null;
   const token = readSessionToken(event.cookies, event.url);

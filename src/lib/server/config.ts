@@ -8,6 +8,8 @@ export interface Config {
   dataDir: string;
   port: number;
   origin: string | undefined;
+  /** ADDRESS_HEADER (read by adapter-node): the header holding the client address behind a proxy. */
+  addressHeader: string | undefined;
   /** Seed demo data and demo users. Never on by default against a real DATABASE_URL. */
   demo: boolean;
   demoPassword: string;
@@ -37,6 +39,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.BEACON_DATA_DIR || './data'),
     port: intSetting('PORT', env.PORT, 3000, 0, 65535),
     origin: env.ORIGIN || undefined,
+    addressHeader: env.ADDRESS_HEADER || undefined,
     demo: demoFlag === undefined || demoFlag === '' ? !databaseUrl : demoFlag === '1' || demoFlag === 'true',
     demoPassword: env.BEACON_DEMO_PASSWORD || 'beacon-demo',
     fiscalYearStartMonth: intSetting('BEACON_FY_START_MONTH', env.BEACON_FY_START_MONTH, 1, 1, 12),

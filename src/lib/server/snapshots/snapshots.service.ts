@@ -3,7 +3,7 @@
 // refuses it). Opening one re-hashes its data and says whether it still matches.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.js';
-import { assertRole, type Role, type SessionUser } from '../auth/access.js';
+import { assertRole, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { DomainError } from '../errors.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
@@ -135,10 +135,25 @@ function statesOf(filters: SnapshotFilters): string[] | undefined {
 
 const LIST_LIMIT = 200;
 
-/** Two snapshots side by side (older first), metric by metric, and what was closed between them. */
-export async function compareSnapshots(db: Db, _actor: SessionUser, input: { a: number; b: number }) {
+/**
+ * Two snapshots side by side (older first), metric by metric — both read from what the snapshots
+ * hold — and, for the roles that read live operational data, the requests disbursed and needs
+ * fulfilled between them (read from the live tables: titles, partners, centers). The board reads
+ * only what snapshots hold, so gets no `between` (one rule with HTTP and live: mayReadOperational).
+ */
+export async function compareSnapshots(db: Db, actor: SessionUser, input: { a: number; b: number }) {
   const [x, y] = await Promise.all([openSnapshot(db, input.a), openSnapshot(db, input.b)]);
   const [older, newer] = x.createdAt <= y.createdAt ? [x, y] : [y, x];
+  return {
+    a: older,
+    b: newer,
+    sameFilters: JSON.stringify(older.filters) === JSON.stringify(newer.filters),
+    metrics: compareMetrics(older.datasets, newer.datasets),
+    between: mayReadOperational(actor) ? await closedBetween(db, older, newer) : null
+  };
+}
+
+async function closedBetween(db: Db, older: { createdAt: Date }, newer: { createdAt: Date; filters: SnapshotFilters }) {
   // The lists use the newer snapshot's filters; the page says so when the two differ.
   const states = statesOf(newer.filters);
   const category = newer.filters.category;
@@ -149,16 +164,10 @@ export async function compareSnapshots(db: Db, _actor: SessionUser, input: { a: 
     repo.needsFulfilledTotalsBetween(db, older.createdAt, newer.createdAt, states)
   ]);
   return {
-    a: older,
-    b: newer,
-    sameFilters: JSON.stringify(older.filters) === JSON.stringify(newer.filters),
-    metrics: compareMetrics(older.datasets, newer.datasets),
-    between: {
-      from: older.createdAt,
-      to: newer.createdAt,
-      requestsDisbursed: { ...disbursedTotal, items: disbursed, limit: LIST_LIMIT },
-      needsFulfilled: { ...fulfilledTotal, items: fulfilled, limit: LIST_LIMIT }
-    }
+    from: older.createdAt,
+    to: newer.createdAt,
+    requestsDisbursed: { ...disbursedTotal, items: disbursed, limit: LIST_LIMIT },
+    needsFulfilled: { ...fulfilledTotal, items: fulfilled, limit: LIST_LIMIT }
   };
 }
 
