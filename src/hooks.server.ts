@@ -110,6 +110,7 @@ function forbiddenPage(message: string, home: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 — Beacon</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
+${config().demo ? '<p style="display: inline-block; margin: 0; padding: 0.1rem 0.55rem; border-radius: 999px; border: 1px solid #fbbf24; background: #fffbeb; color: #92400e; font-size: 0.75rem; font-weight: 600">Demo data</p>' : ''}
 <h1>403</h1><p role="alert">${message}</p><p><a href="${home}">Go to your home page</a></p></body></html>`;
 }
 
