@@ -4,6 +4,7 @@
 // counts, outreach events and goals) and computes each figure in plain TypeScript for a context:
 // a period (first day, day after the last), the organisation time zone, the fiscal-year start month
 // and the filters. `compareDatasets` then lists every figure where a dataset differs.
+import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../src/lib/server/db/index.js';
 
@@ -21,6 +22,8 @@ export interface Base {
   goals: Array<{ id: number; division: string; start: string; end: string; people: number }>;
   /** Requests whose payment was recorded without an amount (the test knows; the stored row may not say). */
   paidWithoutAmount: Set<number>;
+  /** The database's survivor rounding key (docs/figures.md, "Survivor counts: disclosure control"). */
+  disclosureKey: Buffer;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -29,7 +32,7 @@ const isoDay = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10)
 export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<Base> {
   // Dates are read as text so no driver or session time zone can move them.
   const q = async <T>(text: string) => (await sql.raw<T>(text).execute(db)).rows;
-  const [regions, partners, requests, events, budgets, needs, survivors, outreach, goals] = await Promise.all([
+  const [regions, partners, requests, events, budgets, needs, survivors, outreach, goals, keys] = await Promise.all([
     q<{ code: string; division_code: string }>('select code, division_code from region'),
     q<{ id: string; name: string; kind: string; state: string }>('select id, name, kind::text, state from partner'),
     q<Record<string, unknown>>('select id, partner_id, category::text, stage::text, requested_cents, units, created_at from funding_request'),
@@ -38,7 +41,8 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
     q<Record<string, unknown>>('select id, center_id, title, priority::text, kind::text, status::text, estimated_cost_cents, created_at, closed_at from aftercare_need'),
     q<Record<string, unknown>>("select center_id, to_char(month, 'YYYY-MM-DD') as month, served, new_intakes, bed_nights from survivor_count"),
     q<Record<string, unknown>>("select id, to_char(occurred_on, 'YYYY-MM-DD') as day, state, format::text, audience::text, attendees, follow_up_requests from outreach_event"),
-    q<Record<string, unknown>>("select id, division_code, to_char(period_start, 'YYYY-MM-DD') as s, to_char(period_end, 'YYYY-MM-DD') as e, people_goal from outreach_goal")
+    q<Record<string, unknown>>("select id, division_code, to_char(period_start, 'YYYY-MM-DD') as s, to_char(period_end, 'YYYY-MM-DD') as e, people_goal from outreach_goal"),
+    q<{ key: Uint8Array }>('select key from disclosure_key')
   ]);
   return {
     regions: new Map(regions.map((r) => [r.code.trim(), r.division_code])),
@@ -62,7 +66,8 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
       attendees: num(o.attendees), followUps: num(o.follow_up_requests)
     })),
     goals: goals.map((g) => ({ id: num(g.id), division: String(g.division_code), start: String(g.s), end: String(g.e), people: num(g.people_goal) })),
-    paidWithoutAmount
+    paidWithoutAmount,
+    disclosureKey: Buffer.from(keys[0].key)
   };
 }
 
@@ -239,6 +244,32 @@ function budgetsOfPeriod(base: Base, c: Context) {
   return byArea;
 }
 
+/**
+ * Survivor figures as docs/figures.md ("Survivor counts: disclosure control") says they are
+ * published: each state-month count rounded to base 5 with offset = HMAC-SHA256(key,
+ * "<measure>|<ST>|<YYYY-MM-01>")[0..4] (big-endian) mod 5, the figure the sum of those; "withheld"
+ * when 1 or 2 distinct centers reported; 0 when none did.
+ */
+export function publishedSurvivors(base: Base, reports: Base['survivors']): { served: number | string; newIntakes: number | string } {
+  const centers = new Set(reports.map((s) => s.centerId)).size;
+  if (centers === 0) return { served: 0, newIntakes: 0 };
+  if (centers < 3) return { served: 'withheld', newIntakes: 'withheld' };
+  const cells = new Map<string, { served: number; newIntakes: number }>();
+  for (const s of reports) {
+    const key = `${base.partners.get(s.centerId)!.state}|${s.month}`;
+    const cell = cells.get(key) ?? { served: 0, newIntakes: 0 };
+    cell.served += s.served;
+    cell.newIntakes += s.newIntakes;
+    cells.set(key, cell);
+  }
+  const rounded = (measure: 'served' | 'newIntakes') =>
+    [...cells].reduce((sum, [key, cell]) => {
+      const offset = createHmac('sha256', base.disclosureKey).update(`${measure}|${key}`).digest().readUInt32BE(0) % 5;
+      return sum + 5 * Math.ceil((cell[measure] - offset) / 5);
+    }, 0);
+  return { served: rounded('served'), newIntakes: rounded('newIntakes') };
+}
+
 /** Survivor reports in the period: months wholly inside it (a day range keeps only its whole months). */
 function survivorReports(base: Base, c: Context, f: ReturnType<typeof facts>) {
   return base.survivors.filter((s) => s.month >= c.start && addMonths(s.month, 1) <= c.end && f.stateOk(f.centerState(s.centerId)));
@@ -316,10 +347,9 @@ export function expectOverview(base: Base, c: Context) {
       oldestCritical: oldestCritical(openNeeds)
     },
     survivors: {
-      served: sumBy(reports, (s) => s.served),
-      newIntakes: sumBy(reports, (s) => s.newIntakes),
-      bedNights: sumBy(reports, (s) => s.bedNights),
-      reports: reports.length
+      ...publishedSurvivors(base, reports),
+      reports: reports.length,
+      centersReporting: new Set(reports.map((s) => s.centerId)).size
     },
     outreach: { events: events.length, peopleReached: sumBy(events, (o) => o.attendees), followUpRequests: sumBy(events, (o) => o.followUps) },
     impact: {
@@ -466,7 +496,7 @@ export function expectAftercare(base: Base, c: Context, asOf: Date) {
     })),
     survivorsMonthly: Object.fromEntries(buckets.map((b) => {
       const rs = reports.filter((s) => s.month === b.month);
-      return [b.month, { whole: b.whole, served: sumBy(rs, (s) => s.served), newIntakes: sumBy(rs, (s) => s.newIntakes), centersReporting: rs.length }];
+      return [b.month, { whole: b.whole, ...publishedSurvivors(base, rs), centersReporting: rs.length }];
     }))
   };
 }
@@ -520,7 +550,6 @@ export function expectOutreach(base: Base, c: Context) {
 
 type Json = Record<string, unknown>;
 const asArray = (v: unknown) => (Array.isArray(v) ? (v as Json[]) : []);
-const isSmall = (n: number) => n >= 1 && n <= 10;
 
 /** Collects every figure where a dataset differs from the oracle, as "path: expected X, shown Y". */
 export class Mismatches {
@@ -531,14 +560,11 @@ export class Mismatches {
     if (expected === null ? s !== null : s !== expected) this.list.push(`${this.where} ${path}: expected ${expected}, shown ${JSON.stringify(shown)}`);
   }
   /**
-   * A survivor count: a number shown must be the true count and never 1–10; a suppressed cell
-   * (any text, e.g. "<11") is accepted here — what may be suppressed is the disclosure tests' job.
+   * A survivor figure: exactly what the disclosure rule publishes (a multiple of 5 or "withheld");
+   * that nothing from 1 to 10 can be derived is tests/integration/disclosure.test.ts's job.
    */
-  survivor(path: string, expected: number, shown: unknown) {
-    if (typeof shown === 'string') return;
-    if (typeof shown !== 'number') return this.list.push(`${this.where} ${path}: expected ${expected}, shown ${JSON.stringify(shown)}`);
-    if (isSmall(shown)) this.list.push(`${this.where} ${path}: a survivor count from 1 to 10 is shown (${shown})`);
-    if (shown !== expected) this.list.push(`${this.where} ${path}: expected ${expected}, shown ${shown}`);
+  survivor(path: string, expected: number | string, shown: unknown) {
+    if (shown !== expected) this.list.push(`${this.where} ${path}: expected ${JSON.stringify(expected)}, shown ${JSON.stringify(shown)}`);
   }
   same(path: string, expected: unknown, shown: unknown) {
     if (JSON.stringify(expected) !== JSON.stringify(shown)) this.list.push(`${this.where} ${path}: expected ${JSON.stringify(expected)}, shown ${JSON.stringify(shown)}`);
@@ -567,8 +593,9 @@ export function compareOverview(m: Mismatches, e: ReturnType<typeof expectOvervi
   for (const k of ['openCritical', 'open', 'openEstimatedCostCents'] as const) m.value(`overview.needs.${k}`, e.needs[k], get(o, `needs.${k}`));
   m.table('overview.needs.byPriority', e.needs.byPriority, asArray(get(o, 'needs.byPriority')), (r) => String(r.priority), ['needs', 'estimatedCostCents']);
   m.same('overview.needs.oldestCritical (ids)', e.needs.oldestCritical, asArray(get(o, 'needs.oldestCritical')).map((n) => Number(n.id)));
-  for (const k of ['served', 'newIntakes', 'bedNights'] as const) m.survivor(`overview.survivors.${k}`, e.survivors[k], get(o, `survivors.${k}`));
+  for (const k of ['served', 'newIntakes'] as const) m.survivor(`overview.survivors.${k}`, e.survivors[k], get(o, `survivors.${k}`));
   m.value('overview.survivors.reports', e.survivors.reports, get(o, 'survivors.reports'));
+  m.value('overview.survivors.centersReporting', e.survivors.centersReporting, get(o, 'survivors.centersReporting'));
   for (const [k, v] of Object.entries(e.outreach)) m.value(`overview.outreach.${k}`, v, get(o, `outreach.${k}`));
   for (const [k, v] of Object.entries(e.impact)) m.value(`overview.impact.${k}`, v, get(o, `impact.${k}`));
   m.table('overview.byState', e.byState, asArray(o.byState), (r) => String(r.state).trim(), ['disbursedCents', 'openNeeds', 'peopleReached']);
