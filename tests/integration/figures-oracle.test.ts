@@ -352,11 +352,16 @@ for (const target of targets) {
     });
 
     it('the contexts have data to check (no context passes by being empty)', () => {
+      const survivorFigures = [];
       for (const c of contexts) {
         const o = expectOverview(base, c);
         expect(o.funding.requests + o.funding.disbursedCents, c.name).toBeGreaterThan(0);
         expect(o.outreach.events, c.name).toBeGreaterThan(0);
+        survivorFigures.push(o.survivors.served, ...Object.values(expectAftercare(base, c, new Date()).survivorsMonthly).map((m) => m.served));
       }
+      // Survivor figures both published (rounded, non-zero) and withheld are among the checked ones.
+      expect(survivorFigures.some((v) => typeof v === 'number' && v > 0 && v % 5 === 0)).toBe(true);
+      expect(survivorFigures).toContain('withheld');
     });
 
     for (const c of contexts) {
