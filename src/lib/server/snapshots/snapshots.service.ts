@@ -275,6 +275,33 @@ export async function openSharedSnapshot(db: Db, token: string, now = new Date()
   if (!looksLikeToken(token)) return null;
   const link = await repo.openShareLink(db, hashToken(token), now);
   if (!link) return null;
-  const snapshot = await openSnapshot(db, link.snapshotId);
+  const snapshot = sharedSnapshotView(await openSnapshot(db, link.snapshotId));
   return { snapshot, link: { viewCount: link.viewCount, expiresAt: link.expiresAt } };
 }
+
+/**
+ * What a share link shows a reader outside the organisation: the report and whether it is intact,
+ * and nothing about who made it, which change it reflects or its hash (each dataset's seq dropped too).
+ */
+export function sharedSnapshotView(s: OpenedSnapshot) {
+  const datasets = Object.fromEntries(
+    Object.entries(s.datasets).map(([name, dataset]) => {
+      if (!dataset || typeof dataset !== 'object') return [name, dataset];
+      const { seq: _seq, ...rest } = dataset as Record<string, unknown>;
+      return [name, rest];
+    })
+  ) as OpenedSnapshot['datasets'];
+  return {
+    shared: true as const,
+    title: s.title,
+    notes: s.notes,
+    asOf: s.asOf,
+    periodLabel: s.periodLabel,
+    periodFrom: s.periodFrom,
+    periodLastDay: s.periodLastDay,
+    filters: s.filters,
+    verified: s.verified,
+    datasets
+  };
+}
+export type SharedSnapshotView = ReturnType<typeof sharedSnapshotView>;
