@@ -4,6 +4,7 @@
 // counts, outreach events and goals) and computes each figure in plain TypeScript for a context:
 // a period (first day, day after the last), the organisation time zone, the fiscal-year start month
 // and the filters. `compareDatasets` then lists every figure where a dataset differs.
+import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../src/lib/server/db/index.js';
 
@@ -21,6 +22,8 @@ export interface Base {
   goals: Array<{ id: number; division: string; start: string; end: string; people: number }>;
   /** Requests whose payment was recorded without an amount (the test knows; the stored row may not say). */
   paidWithoutAmount: Set<number>;
+  /** The database's survivor-rounding key (docs/figures.md, "Survivor counts: disclosure control"), if it has one. */
+  disclosureKey: Buffer | null;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -29,6 +32,7 @@ const isoDay = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10)
 export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<Base> {
   // Dates are read as text so no driver or session time zone can move them.
   const q = async <T>(text: string) => (await sql.raw<T>(text).execute(db)).rows;
+  const keyRows = await q<{ key: string }>("select encode(key, 'hex') as key from disclosure_key").catch(() => []);
   const [regions, partners, requests, events, budgets, needs, survivors, outreach, goals] = await Promise.all([
     q<{ code: string; division_code: string }>('select code, division_code from region'),
     q<{ id: string; name: string; kind: string; state: string }>('select id, name, kind::text, state from partner'),
@@ -62,7 +66,8 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
       attendees: num(o.attendees), followUps: num(o.follow_up_requests)
     })),
     goals: goals.map((g) => ({ id: num(g.id), division: String(g.division_code), start: String(g.s), end: String(g.e), people: num(g.people_goal) })),
-    paidWithoutAmount
+    paidWithoutAmount,
+    disclosureKey: keyRows[0] ? Buffer.from(keyRows[0].key, 'hex') : null
   };
 }
 
@@ -239,9 +244,34 @@ function budgetsOfPeriod(base: Base, c: Context) {
   return byArea;
 }
 
+/**
+ * A survivor figure as published (docs/figures.md, "The rule"): each state-month count rounded once
+ * to base 5 with the database's key, the figure the sum of its rounded cells, "withheld" when only
+ * 1 or 2 distinct centers reported, 0 with no report.
+ */
+export function publishedSurvivors(base: Base, reports: Array<Base['survivors'][number] & { state: string }>, measure: 'served' | 'newIntakes'): number | 'withheld' {
+  const centers = new Set(reports.map((r) => r.centerId)).size;
+  if (centers === 0) return 0;
+  if (centers < 3) return 'withheld';
+  const cells = new Map<string, number>();
+  for (const r of reports) {
+    const cell = `${measure}|${r.state}|${r.month}`;
+    cells.set(cell, (cells.get(cell) ?? 0) + r[measure]);
+  }
+  let total = 0;
+  for (const [cell, x] of cells) {
+    if (!base.disclosureKey) throw new Error('no disclosure key in the database');
+    const offset = createHmac('sha256', base.disclosureKey).update(cell).digest().readUInt32BE(0) % 5;
+    total += 5 * Math.ceil((x - offset) / 5);
+  }
+  return total;
+}
+
 /** Survivor reports in the period: months wholly inside it (a day range keeps only its whole months). */
 function survivorReports(base: Base, c: Context, f: ReturnType<typeof facts>) {
-  return base.survivors.filter((s) => s.month >= c.start && addMonths(s.month, 1) <= c.end && f.stateOk(f.centerState(s.centerId)));
+  return base.survivors
+    .filter((s) => s.month >= c.start && addMonths(s.month, 1) <= c.end && f.stateOk(f.centerState(s.centerId)))
+    .map((s) => ({ ...s, state: f.centerState(s.centerId) }));
 }
 
 export function expectOverview(base: Base, c: Context) {
@@ -316,10 +346,10 @@ export function expectOverview(base: Base, c: Context) {
       oldestCritical: oldestCritical(openNeeds)
     },
     survivors: {
-      served: sumBy(reports, (s) => s.served),
-      newIntakes: sumBy(reports, (s) => s.newIntakes),
-      bedNights: sumBy(reports, (s) => s.bedNights),
-      reports: reports.length
+      served: publishedSurvivors(base, reports, 'served'),
+      newIntakes: publishedSurvivors(base, reports, 'newIntakes'),
+      reports: reports.length,
+      centersReporting: new Set(reports.map((r) => r.centerId)).size
     },
     outreach: { events: events.length, peopleReached: sumBy(events, (o) => o.attendees), followUpRequests: sumBy(events, (o) => o.followUps) },
     impact: {
@@ -466,7 +496,7 @@ export function expectAftercare(base: Base, c: Context, asOf: Date) {
     })),
     survivorsMonthly: Object.fromEntries(buckets.map((b) => {
       const rs = reports.filter((s) => s.month === b.month);
-      return [b.month, { whole: b.whole, served: sumBy(rs, (s) => s.served), newIntakes: sumBy(rs, (s) => s.newIntakes), centersReporting: rs.length }];
+      return [b.month, { whole: b.whole, served: publishedSurvivors(base, rs, 'served'), newIntakes: publishedSurvivors(base, rs, 'newIntakes'), centersReporting: rs.length }];
     }))
   };
 }
@@ -530,15 +560,10 @@ export class Mismatches {
     const s = shown === undefined || shown === null ? null : Number(shown);
     if (expected === null ? s !== null : s !== expected) this.list.push(`${this.where} ${path}: expected ${expected}, shown ${JSON.stringify(shown)}`);
   }
-  /**
-   * A survivor count: a number shown must be the true count and never 1–10; a suppressed cell
-   * (any text, e.g. "<11") is accepted here — what may be suppressed is the disclosure tests' job.
-   */
-  survivor(path: string, expected: number, shown: unknown) {
-    if (typeof shown === 'string') return;
-    if (typeof shown !== 'number') return this.list.push(`${this.where} ${path}: expected ${expected}, shown ${JSON.stringify(shown)}`);
-    if (isSmall(shown)) this.list.push(`${this.where} ${path}: a survivor count from 1 to 10 is shown (${shown})`);
-    if (shown !== expected) this.list.push(`${this.where} ${path}: expected ${expected}, shown ${shown}`);
+  /** A published survivor figure: the rounded sum, or "withheld"; a count from 1 to 10 is never shown. */
+  survivor(path: string, expected: number | 'withheld', shown: unknown) {
+    if (typeof shown === 'number' && isSmall(shown)) this.list.push(`${this.where} ${path}: a survivor count from 1 to 10 is shown (${shown})`);
+    if (shown !== expected) this.list.push(`${this.where} ${path}: expected ${JSON.stringify(expected)}, shown ${JSON.stringify(shown)}`);
   }
   same(path: string, expected: unknown, shown: unknown) {
     if (JSON.stringify(expected) !== JSON.stringify(shown)) this.list.push(`${this.where} ${path}: expected ${JSON.stringify(expected)}, shown ${JSON.stringify(shown)}`);
@@ -567,8 +592,10 @@ export function compareOverview(m: Mismatches, e: ReturnType<typeof expectOvervi
   for (const k of ['openCritical', 'open', 'openEstimatedCostCents'] as const) m.value(`overview.needs.${k}`, e.needs[k], get(o, `needs.${k}`));
   m.table('overview.needs.byPriority', e.needs.byPriority, asArray(get(o, 'needs.byPriority')), (r) => String(r.priority), ['needs', 'estimatedCostCents']);
   m.same('overview.needs.oldestCritical (ids)', e.needs.oldestCritical, asArray(get(o, 'needs.oldestCritical')).map((n) => Number(n.id)));
-  for (const k of ['served', 'newIntakes', 'bedNights'] as const) m.survivor(`overview.survivors.${k}`, e.survivors[k], get(o, `survivors.${k}`));
+  for (const k of ['served', 'newIntakes'] as const) m.survivor(`overview.survivors.${k}`, e.survivors[k], get(o, `survivors.${k}`));
   m.value('overview.survivors.reports', e.survivors.reports, get(o, 'survivors.reports'));
+  m.value('overview.survivors.centersReporting', e.survivors.centersReporting, get(o, 'survivors.centersReporting'));
+  if (get(o, 'survivors.bedNights') !== undefined) m.list.push(`${m.where} overview.survivors.bedNights: bed-nights are not published`);
   for (const [k, v] of Object.entries(e.outreach)) m.value(`overview.outreach.${k}`, v, get(o, `outreach.${k}`));
   for (const [k, v] of Object.entries(e.impact)) m.value(`overview.impact.${k}`, v, get(o, `impact.${k}`));
   m.table('overview.byState', e.byState, asArray(o.byState), (r) => String(r.state).trim(), ['disbursedCents', 'openNeeds', 'peopleReached']);
@@ -599,7 +626,7 @@ export function compareAftercare(m: Mismatches, e: ReturnType<typeof expectAfter
   for (const [month, s] of Object.entries(e.survivorsMonthly)) {
     const r = shown.get(month);
     // A month only partly in a day range holds no survivor report (reports are monthly).
-    if (!s.whole && (!r || r.served === null || r.served === 0 || r.served === undefined)) continue;
+    if (!s.whole && (!r || r.served === null || r.served === 0 || r.served === undefined || r.served === 'withheld')) continue;
     m.survivor(`aftercare.survivorsMonthly[${month}].served`, s.served, r?.served);
     m.survivor(`aftercare.survivorsMonthly[${month}].newIntakes`, s.newIntakes, r?.newIntakes);
     if (typeof r?.centersReporting === 'number') m.value(`aftercare.survivorsMonthly[${month}].centersReporting`, s.centersReporting, r.centersReporting);

@@ -5,12 +5,14 @@ import { migrateToLatest } from './db/migrate.js';
 import { applyTimeZone } from './db/time-zone.js';
 import { hasAnyDomainData, seedDatabase } from './seed/seed.service.js';
 import { ensureDemoUsers } from './users/demo-users.js';
-
-let opening: Promise<DbHandle> | undefined;
+import { demoPasswordFor } from './users/demo-password.js';
 
 declare global {
   // Clean-up tasks run by scripts/serve.js on SIGTERM/SIGINT, after the HTTP server has closed.
   var __beaconShutdown: Array<() => Promise<void>> | undefined;
+  // The one handle, on globalThis: `vite dev` may evaluate this module again after an edit, and a
+  // second open of the embedded directory in the same process is refused by its lock.
+  var __beaconDatabase: Promise<DbHandle> | undefined;
 }
 
 export function onShutdown(task: () => Promise<void>): void {
@@ -18,8 +20,8 @@ export function onShutdown(task: () => Promise<void>): void {
 }
 
 export function database(): Promise<DbHandle> {
-  opening ??= openDatabase(config());
-  return opening;
+  globalThis.__beaconDatabase ??= openDatabase(config());
+  return globalThis.__beaconDatabase;
 }
 
 async function openDatabase(cfg: Config): Promise<DbHandle> {
@@ -33,7 +35,10 @@ async function openDatabase(cfg: Config): Promise<DbHandle> {
     await seedDatabase(handle.db, { profile: 'demo', seed: 1, fiscalYearStartMonth: cfg.fiscalYearStartMonth });
     console.info(`[beacon] demo data seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  // Demo sign-ins exist only in demo mode (never against a real DATABASE_URL unless BEACON_DEMO=1).
-  if (cfg.demo) await ensureDemoUsers(handle.db, cfg.demoPassword);
+  // Demo sign-ins exist only in demo mode (config.ts: a local embedded start, or BEACON_DEMO=1).
+  if (cfg.demo) {
+    const password = demoPasswordFor({ configured: cfg.demoPassword, dataDir: cfg.databaseUrl ? undefined : cfg.dataDir });
+    await ensureDemoUsers(handle.db, password);
+  }
   return handle;
 }
