@@ -49,6 +49,8 @@ function timeZoneSetting(raw: string | undefined): string {
   } catch {
     throw new Error(`BEACON_TIME_ZONE must be an IANA time zone name such as "America/New_York" or "America/Los_Angeles", got "${raw}"`);
   }
+}
+
 /** Unset, localhost, 127.0.0.0/8 or ::1: a demo nobody else can reach. Anything else counts as public. */
 export function isLocalOrigin(origin: string | undefined): boolean {
   if (origin === undefined) return true;
