@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import type { DbKind } from '../config.js';
+import { componentLog } from '../log.js';
 
 export type Db = Kysely<Database>;
 
@@ -48,7 +49,7 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
       }
     });
     // A dropped idle client must not crash the process; the pool replaces it.
-    pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+    pool.on('error', (err) => componentLog('db').error({ err }, 'idle client error'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }

@@ -12,6 +12,8 @@ import { rowsRoom, type ChangeTopic, type DashboardPush, type RoomSpec, type Row
 import { diffView } from '$lib/realtime/view-patch.js';
 import { dashboardSources, type DashboardRead } from './dashboard-sources.js';
 import type { LiveServer } from './socket-server.js';
+import { componentLog, type Logger } from '../log.js';
+import { metrics } from '../metrics.js';
 
 type DashboardSpec = Extract<RoomSpec, { kind: 'dashboard' }>;
 
@@ -34,7 +36,7 @@ export interface HubOptions {
   fiscalYearStartMonth: number;
   /** The latest seq when the hub started: `prev` for a room's first push. */
   startSeq: number;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 export interface HubStats {
@@ -53,7 +55,7 @@ export class LiveHub {
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing = false;
   private lastFlushAt = 0;
-  private readonly log: Pick<Console, 'info' | 'warn' | 'error'>;
+  private readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly stats: HubStats = { rowPushes: 0, dashboardReads: 0, dashboardPushes: 0 };
 
   constructor(
@@ -61,7 +63,7 @@ export class LiveHub {
     private readonly db: Db,
     private readonly options: HubOptions
   ) {
-    this.log = options.log ?? console;
+    this.log = options.log ?? componentLog('live');
     // A room nobody here watches any more needs no cache and no refresh.
     io.of('/').adapter.on('delete-room', (room: string) => this.dashboards.delete(room));
   }
@@ -112,6 +114,7 @@ export class LiveHub {
       if (!local.get(room)?.size) continue;
       this.io.local.to(room).emit('rows:changed', { room, prev, seq, changes: list });
       this.stats.rowPushes++;
+      metrics().rowPushes.inc();
     }
     let anyDirty = false;
     for (const d of this.dashboards.values()) {
@@ -181,6 +184,7 @@ export class LiveHub {
     this.flushTimer = null;
     this.flushing = true;
     this.lastFlushAt = Date.now();
+    const readsBefore = this.stats.dashboardReads;
     try {
       const due = [...this.dashboards.values()].filter((d) => d.dirty);
       await Promise.all(
@@ -193,11 +197,12 @@ export class LiveHub {
             this.push(d, next);
           } catch (err) {
             d.dirty = true;
-            this.log.error(`[live] refreshing ${d.room} failed:`, err instanceof Error ? err.message : err);
+            this.log.error({ err, room: d.room }, 'refreshing a dashboard failed');
           }
         })
       );
     } finally {
+      metrics().dashboardReadsPerTick.observe(this.stats.dashboardReads - readsBefore);
       this.flushing = false;
       if ([...this.dashboards.values()].some((d) => d.dirty)) this.scheduleFlush();
     }
@@ -208,6 +213,7 @@ export class LiveHub {
     const prev = d.pushed;
     d.pushed = next;
     this.stats.dashboardPushes++;
+    metrics().dashboardPushes.inc();
     const { room } = d;
     const topic = d.spec.topic;
     if (prev) {

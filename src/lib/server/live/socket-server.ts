@@ -12,6 +12,7 @@ import { mayJoinRoom } from './room-access.js';
 import { catchUpRoom } from './sync.service.js';
 import { announceArrival, announceDeparture } from './presence.js';
 import type { LiveHub } from './live-hub.js';
+import { componentLog, type Logger } from '../log.js';
 
 export interface LiveSocketData {
   user: SessionUser;
@@ -52,11 +53,11 @@ export interface SocketHandlerDeps {
   db: Db;
   hub: LiveHub;
   handshake: HandshakeOptions;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 /** Wires the guard and the commands; returns a stop function for timers and listeners. */
-export function attachSocketHandlers({ io, db, hub, handshake, log = console }: SocketHandlerDeps): () => void {
+export function attachSocketHandlers({ io, db, hub, handshake, log = componentLog('live') }: SocketHandlerDeps): () => void {
   io.use((socket, next) => {
     authenticateHandshake(db, socket.request, handshake).then(
       ({ session, user, token }) => {
@@ -71,7 +72,7 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
       },
       (err) => {
         if (err instanceof HandshakeRefused) return next(new Error(err.reason));
-        log.error('[live] handshake failed:', err instanceof Error ? err.message : err);
+        log.error({ err, socketId: socket.id }, 'handshake failed');
         next(new Error('unauthenticated'));
       }
     );
@@ -79,13 +80,19 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
 
   io.on('connection', (socket: LiveSocket) => {
     void socket.join([userRoom(socket.data.user.id), sessionRoom(socket.data.sessionId)]);
+    // The socket id is this connection's request id in the log.
+    const connectedAt = performance.now();
+    log.info({ socketId: socket.id, userId: socket.data.user.id, transport: socket.conn.transport.name }, 'socket connected');
+    socket.on('disconnect', (reason) =>
+      log.info({ socketId: socket.id, userId: socket.data.user.id, reason, durationMs: Math.round(performance.now() - connectedAt) }, 'socket disconnected')
+    );
 
     socket.on('room:join', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const room = typeof payload?.room === 'string' ? payload.room : '';
       const since = typeof payload?.since === 'number' && Number.isSafeInteger(payload.since) ? payload.since : undefined;
       join(socket, room, since).then(ack, (err) => {
-        log.error(`[live] join ${room} failed:`, err instanceof Error ? err.message : err);
+        log.error({ err, room, socketId: socket.id }, 'join failed');
         ack({ ok: false, room, error: 'bad_room' });
       });
     });

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
+import { metrics } from '../metrics.js';
 import { canEditState, OPERATIONAL_ROLES, type Role, type SessionUser } from '../auth/access.js';
 
 const t = initTRPC.context<Context>().create({
@@ -30,6 +31,16 @@ const domainErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
+  return result;
+});
+
+/** Duration and outcome of every call, by procedure (never its input). */
+const observed = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const outcome = result.ok ? 'ok' : result.error.code;
+  metrics().trpcDuration.observe({ procedure: path, type, outcome }, (performance.now() - started) / 1000);
+  if (!result.ok) metrics().trpcErrors.inc({ procedure: path, code: result.error.code });
   return result;
 });
 
@@ -75,7 +86,7 @@ export const createCallerFactory = t.createCallerFactory;
 
 // Every procedure starts from one of these. `publicProcedure` has no caller yet: anything that is not
 // meant for anonymous visitors must use a guarded one (the authorization matrix test enforces it).
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(observed).use(domainErrors);
 export const signedInProcedure = publicProcedure.use(authed);
 export const procedureFor = (...roles: Role[]) => publicProcedure.use(role(...roles));
 /** Live operational data: leadership, coordinators (all regions, read-only outside theirs) and admins. */

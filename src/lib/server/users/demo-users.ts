@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import * as repo from './users.repository.js';
 import { createUser } from './users.service.js';
+import { logger } from '../log.js';
 
 export const DEMO_USERS: Array<{ email: string; displayName: string; role: Role; divisions?: string[] }> = [
   { email: 'admin@beacon.demo', displayName: 'Avery Admin', role: 'admin' },
@@ -32,8 +33,9 @@ export async function ensureDemoUsers(db: Db, password: string): Promise<void> {
     });
   }
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
-  console.info(
-    [`[beacon] demo sign-ins (password "${password}", from BEACON_DEMO_PASSWORD):`,
-      ...DEMO_USERS.map((u) => `[beacon]   ${u.email.padEnd(width)}  ${u.role}${u.divisions ? ` (${u.divisions.join(', ')})` : ''}`)].join('\n')
+  // The demo password is a published demo credential (shown so the demo can be tried), not a secret.
+  logger().info(
+    { users: DEMO_USERS.map((u) => `${u.email.padEnd(width)}  ${u.role}${u.divisions ? ` (${u.divisions.join(', ')})` : ''}`) },
+    `demo sign-ins: password "${password}" (BEACON_DEMO_PASSWORD)`
   );
 }
