@@ -1,6 +1,7 @@
 // npm run db:migrate [-- --down] — apply pending migrations (or roll back the last one) on
 // DATABASE_URL or the embedded database. Several instances may start at once: Kysely's Migrator
-// serialises them (on Postgres a lock on its kysely_migration_lock table, held in one transaction).
+// serialises them (on Postgres a session advisory lock held for the whole run; PGlite has one
+// connection), and tests/integration/migrations.test.ts checks that each migration runs once.
 import { parseArgs } from 'node:util';
 import { readConfig } from '../src/lib/server/config.js';
 import { createDb } from '../src/lib/server/db/index.js';

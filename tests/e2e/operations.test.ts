@@ -209,6 +209,7 @@ describe.skipIf(!postgresUrl)('metrics and readiness on Postgres', () => {
     expect(moved('beacon_http_request_duration_seconds_count', { route: '/login' })).toBeGreaterThanOrEqual(1);
     expect(moved('beacon_live_changes_delivered_total')).toBeGreaterThanOrEqual(1);
     expect(moved('beacon_live_row_pushes_total')).toBeGreaterThanOrEqual(1);
+    expect(moved('beacon_live_commit_to_push_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(moved('beacon_change_log_seq')).toBeGreaterThanOrEqual(1);
     expect(sample(after.text, 'beacon_live_sockets')).toBe(1);
     expect(sample(after.text, 'beacon_live_rooms')).toBeGreaterThanOrEqual(1);

@@ -40,6 +40,12 @@ function createMetrics() {
       buckets: [0, 1, 2, 4, 8, 16, 32, 64],
       registers: [registry]
     }),
+    commitToPush: new client.Histogram({
+      name: 'beacon_live_commit_to_push_seconds',
+      help: 'from the statement that wrote a change (database clock, just before its commit) to its rows:changed push here',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry]
+    }),
     changesDelivered: new client.Counter({ name: 'beacon_live_changes_delivered_total', help: 'change_log rows delivered by the LISTEN connection to the hub', registers: [registry] }),
     deliveredSeq: new client.Gauge({ name: 'beacon_live_delivered_seq', help: 'the last change_log seq the listener delivered', registers: [registry] }),
     changeLogSeq: new client.Gauge({ name: 'beacon_change_log_seq', help: 'the latest change_log seq in the database (read at scrape time)', registers: [registry] }),

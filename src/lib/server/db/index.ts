@@ -20,7 +20,8 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export type DbTarget = { url: string } | { dataDir: string } | { memory: true };
+/** `restoreFrom`: a tarball from dumpDataDir to create the (empty) data directory from (db:restore). */
+export type DbTarget = { url: string } | { dataDir: string; restoreFrom?: Blob } | { memory: true };
 
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
 
@@ -55,11 +56,19 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
   }
   const dataDir = 'dataDir' in target ? target.dataDir : undefined;
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const restoreFrom = 'restoreFrom' in target ? target.restoreFrom : undefined;
   const pglite = await PGlite.create(dataDir ?? 'memory://', {
-    parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate }
+    parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate },
+    ...(restoreFrom ? { loadDataDir: restoreFrom } : {})
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  // Kysely's driver closes PGlite only if a query ever ran: close it ourselves too, or a handle opened
+  // and closed unused keeps the data directory (and the process) alive.
+  const close = async () => {
+    await db.destroy();
+    if (!pglite.closed) await pglite.close();
+  };
+  return { db, kind: 'pglite', pglite, close };
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -13,9 +13,10 @@ import { metrics } from '../metrics.js';
 export const CHANGE_CHANNEL = 'beacon_change';
 const CATCH_UP_PAGE = 2000;
 
+// `at`: when the statement wrote (ms since the epoch, database clock; migration 2026-12-03-04).
 type Notification =
-  | { seq: number; topic: ChangeTopic; entity: string; id: number; op: RowChange['op']; state: string | null }
-  | { fromSeq: number; seq: number; topic: ChangeTopic; entity: string; count: number };
+  | { seq: number; topic: ChangeTopic; entity: string; id: number; op: RowChange['op']; state: string | null; at?: number }
+  | { fromSeq: number; seq: number; topic: ChangeTopic; entity: string; count: number; at?: number };
 
 export interface ChangeListenerOptions {
   handle: DbHandle;
@@ -23,7 +24,8 @@ export interface ChangeListenerOptions {
   databaseUrl?: string;
   /** Deliver changes after this seq (the latest seq at start-up). */
   afterSeq: number;
-  onChanges(changes: RowChange[]): void;
+  /** `writtenAt`: when the changes were written (ms), when the notification said; not for catch-up reads. */
+  onChanges(changes: RowChange[], writtenAt?: number): void;
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Health check of the LISTEN connection (ms); a silently dead TCP connection is replaced. */
   healthCheckMs?: number;
@@ -51,14 +53,14 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
   let broken = false;
   let repairTimer: NodeJS.Timeout | undefined;
 
-  const deliver = (changes: RowChange[]) => {
+  const deliver = (changes: RowChange[], writtenAt?: number) => {
     if (broken) return;
     const fresh = changes.filter((c) => c.seq > lastSeq);
     if (!fresh.length) return;
     lastSeq = fresh[fresh.length - 1].seq;
     metrics().changesDelivered.inc(fresh.length);
     try {
-      options.onChanges(fresh);
+      options.onChanges(fresh, writtenAt);
     } catch (err) {
       log.error({ err }, 'change handler failed');
     }
@@ -81,13 +83,13 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     }
     if ('fromSeq' in n) {
       enqueue(async () => {
-        if (!broken) deliver(await changeLog.changesInRange(handle.db, Math.max(n.fromSeq, lastSeq + 1), n.seq));
+        if (!broken) deliver(await changeLog.changesInRange(handle.db, Math.max(n.fromSeq, lastSeq + 1), n.seq), n.at);
       }).catch((err) => {
         log.error({ err }, 'reading a bulk change range failed');
         breakAndRepair();
       });
     } else {
-      enqueue(() => deliver([{ seq: n.seq, topic: n.topic, entity: n.entity, id: n.id, op: n.op, state: n.state }]));
+      enqueue(() => deliver([{ seq: n.seq, topic: n.topic, entity: n.entity, id: n.id, op: n.op, state: n.state }], n.at));
     }
   };
 

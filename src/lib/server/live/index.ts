@@ -67,7 +67,7 @@ async function boot(): Promise<LiveEngine | null> {
     handle,
     databaseUrl: cfg.databaseUrl,
     afterSeq: startSeq,
-    onChanges: (changes) => hub.onChanges(changes)
+    onChanges: (changes, writtenAt) => hub.onChanges(changes, writtenAt)
   });
   const stopSockets = attachSocketHandlers({ io, db: handle.db, hub, handshake: { origin: cfg.origin } });
   const stopPruning = schedulePruning(handle.db);

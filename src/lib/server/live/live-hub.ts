@@ -50,6 +50,8 @@ const knownStates = new Set<string>(regionCodes);
 export class LiveHub {
   private readonly roomLast = new Map<string, number>();
   private pendingRows: RowChange[] = [];
+  /** Write times of the pending changes that carried one (for the commit-to-push histogram). */
+  private pendingWrittenAt: number[] = [];
   private rowFlushScheduled = false;
   private readonly dashboards = new Map<string, DashboardRoom>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -83,8 +85,9 @@ export class LiveHub {
    * the same event-loop turn go out as one push per room (setImmediate adds no delay when idle); under
    * load the batches grow by themselves, so a burst costs fewer socket writes instead of a backlog.
    */
-  onChanges(changes: RowChange[]): void {
+  onChanges(changes: RowChange[], writtenAt?: number): void {
     this.pendingRows.push(...changes);
+    if (typeof writtenAt === 'number' && Number.isFinite(writtenAt)) for (let i = 0; i < changes.length; i++) this.pendingWrittenAt.push(writtenAt);
     if (!this.rowFlushScheduled) {
       this.rowFlushScheduled = true;
       setImmediate(() => this.flushRows());
@@ -94,8 +97,11 @@ export class LiveHub {
   private flushRows(): void {
     this.rowFlushScheduled = false;
     const changes = this.pendingRows;
+    const writtenAt = this.pendingWrittenAt;
     this.pendingRows = [];
+    this.pendingWrittenAt = [];
     if (!changes.length) return;
+    let pushed = false;
     const byRoom = new Map<string, RowChange[]>();
     const topics = new Set<ChangeTopic>();
     for (const change of changes) {
@@ -115,6 +121,12 @@ export class LiveHub {
       this.io.local.to(room).emit('rows:changed', { room, prev, seq, changes: list });
       this.stats.rowPushes++;
       metrics().rowPushes.inc();
+      pushed = true;
+    }
+    if (pushed) {
+      // Once per change (not per room): its write on the database clock to its push here.
+      const now = Date.now();
+      for (const at of writtenAt) metrics().commitToPush.observe(Math.max(0, now - at) / 1000);
     }
     let anyDirty = false;
     for (const d of this.dashboards.values()) {
