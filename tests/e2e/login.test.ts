@@ -30,7 +30,8 @@ describe.skipIf(!hasBrowser)('sign-in in Chromium', () => {
   });
 
   it('prints the demo sign-ins at start-up', () => {
-    expect(server.output()).toMatch(/demo sign-ins \(password "beacon-demo"/);
+    // A JSON log line: the quotes are escaped.
+    expect(server.output()).toMatch(/demo sign-ins \(password \\"beacon-demo\\"/);
     for (const email of Object.values(demoUsers)) expect(server.output()).toContain(email);
   });
 

@@ -54,6 +54,7 @@ describe('embedded database: db:backup → db:restore', () => {
     }
     expect(Object.keys(before.views).length).toBeGreaterThan(5);
     expect(before.snapshots).toHaveLength(2);
+    expect(Object.values(before.views).flat().length).toBeGreaterThan(100);
 
     const file = path.join(work, 'embedded.tar.gz');
     const backup = npmRun('db:backup', [file], { BEACON_DATA_DIR: source });
@@ -74,7 +75,7 @@ describe('embedded database: db:backup → db:restore', () => {
     const forced = npmRun('db:restore', [file, '--force'], { BEACON_DATA_DIR: source });
     expect(forced.status, forced.stderr).toBe(0);
     expect(fs.readdirSync(work).some((f) => f.startsWith('source.replaced-'))).toBe(true);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe.skipIf(!postgresUrl)('Postgres: db:backup → db:restore', () => {
@@ -111,5 +112,5 @@ describe.skipIf(!postgresUrl)('Postgres: db:backup → db:restore', () => {
     expect(refused.stderr.trim()).toMatch(/^db:restore: the database in DATABASE_URL is not empty/);
     const wrongKind = npmRun('db:restore', [path.join(work, 'postgres.dump')], { BEACON_DATA_DIR: path.join(work, 'elsewhere') });
     expect(wrongKind.stderr.trim()).toMatch(/is not an embedded-database backup/);
-  }, 300_000);
+  }, 600_000);
 });

@@ -90,7 +90,7 @@ describe('npm run db:migrate -- --down on the embedded database', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 240_000);
+  }, 400_000);
 });
 
 describe.skipIf(!postgresUrl)('two instances starting at once on an empty Postgres database', () => {

@@ -36,6 +36,6 @@ export async function ensureDemoUsers(db: Db, password: string): Promise<void> {
   // The demo password is a published demo credential (shown so the demo can be tried), not a secret.
   logger().info(
     { users: DEMO_USERS.map((u) => `${u.email.padEnd(width)}  ${u.role}${u.divisions ? ` (${u.divisions.join(', ')})` : ''}`) },
-    `demo sign-ins: password "${password}" (BEACON_DEMO_PASSWORD)`
+    `demo sign-ins (password "${password}", from BEACON_DEMO_PASSWORD)`
   );
 }
