@@ -10,6 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { securityHeaders } from '../src/lib/server/http/security-headers.js';
 
 // A production server unless told otherwise (the build is a production build).
 process.env.NODE_ENV ??= 'production';
@@ -22,13 +23,14 @@ const { readConfig, ConfigError } = await tsImport('../src/lib/server/config.ts'
 /** @type {typeof import('../src/lib/server/log.ts')} */
 const { logger } = await tsImport('../src/lib/server/log.ts', import.meta.url);
 
-/** A bad setting: one line naming the variable, exit 1, no stack. */
+/**
+ * Start-up refused — a bad setting (one line naming the variable), the data directory held by
+ * another process… —: one clear line on stderr, exit 1, no stack.
+ */
 function refuse(/** @type {unknown} */ err) {
-  if (err instanceof Error && (err.name === 'ConfigError' || err instanceof ConfigError)) {
-    process.stderr.write(`beacon: ${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
+  const setting = err instanceof Error && (err.name === 'ConfigError' || err instanceof ConfigError);
+  process.stderr.write(setting ? `beacon: ${/** @type {Error} */ (err).message}\n` : `[beacon] cannot start: ${err instanceof Error ? err.message : err}\n`);
+  process.exit(1);
 }
 
 /** @type {ReturnType<typeof readConfig>} */
@@ -52,10 +54,22 @@ const SCHEME_HEADER = 'x-beacon-scheme';
 const markPlainHttp = !cfg.origin && !cfg.protocolHeader;
 if (markPlainHttp) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 
+// Every response starts with the security headers, whoever answers it: the app (which may set a
+// stricter CSP or Referrer-Policy of its own), the static files, Socket.IO (it takes over the
+// server's request listeners, so a listener could not reach its answers) and adapter-node's errors.
+const defaultHeaders = Object.entries(securityHeaders(cfg.origin));
+class SecureResponse extends http.ServerResponse {
+  /** @param {http.IncomingMessage} req */
+  constructor(req) {
+    super(req);
+    for (const [name, value] of defaultHeaders) this.setHeader(name, value);
+  }
+}
+
 let inFlight = 0;
 /** @type {(() => void) | undefined} */
 let onIdle;
-const server = http.createServer((req, res) => {
+const server = http.createServer({ ServerResponse: SecureResponse }, (req, res) => {
   if (markPlainHttp) req.headers[SCHEME_HEADER] = 'http';
   inFlight++;
   res.once('close', () => {

@@ -18,6 +18,26 @@ describe('readConfig: BEACON_LIVE_TICK_MS', () => {
   });
 });
 
+describe('readConfig: demo mode', () => {
+  it('is on by default only for the embedded database at a local origin', () => {
+    for (const origin of [undefined, 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://127.8.9.10', 'http://[::1]:3000']) {
+      expect({ origin, demo: readConfig({ ORIGIN: origin }).demo }).toEqual({ origin, demo: true });
+    }
+    for (const origin of ['https://beacon.example.org', 'http://10.0.0.5:3000', 'http://128.0.0.1', 'http://localhost.example.org']) {
+      expect({ origin, demo: readConfig({ ORIGIN: origin }).demo }).toEqual({ origin, demo: false });
+    }
+    expect(readConfig({ DATABASE_URL: 'postgres://db/beacon' }).demo).toBe(false);
+  });
+
+  it('follows BEACON_DEMO when it is set, and has no password unless BEACON_DEMO_PASSWORD gives one', () => {
+    expect(readConfig({ ORIGIN: 'https://beacon.example.org', BEACON_DEMO: '1' }).demo).toBe(true);
+    expect(readConfig({ DATABASE_URL: 'postgres://db/beacon', BEACON_DEMO: '1' }).demo).toBe(true);
+    expect(readConfig({ BEACON_DEMO: '0' }).demo).toBe(false);
+    expect(readConfig({}).demoPassword).toBeUndefined();
+    expect(readConfig({ BEACON_DEMO_PASSWORD: 'chosen' }).demoPassword).toBe('chosen');
+  });
+});
+
 describe('every setting: validated, named when refused, listed in .env.example', () => {
   it('.env.example lists every setting with its default, after a line saying what it is', () => {
     const lines = fs.readFileSync(path.resolve(import.meta.dirname, '../../.env.example'), 'utf8').split('\n');
@@ -32,7 +52,7 @@ describe('every setting: validated, named when refused, listed in .env.example',
 
   it('defaults: the embedded database in ./data on port 3000, demo on without DATABASE_URL and off with it', () => {
     const c = readConfig({});
-    expect(c).toMatchObject({ databaseUrl: undefined, dataDir: path.resolve('data'), port: 3000, host: '0.0.0.0', demo: true, logLevel: 'info', metricsToken: undefined });
+    expect(c).toMatchObject({ databaseUrl: undefined, dataDir: path.resolve('data'), port: 3000, host: '0.0.0.0', demo: true, logLevel: 'info', metricsToken: undefined, timeZone: 'UTC' });
     expect(readConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).demo).toBe(false);
     expect(readConfig({ DATABASE_URL: 'postgres://u@h:5432/db', BEACON_DEMO: '1' }).demo).toBe(true);
   });
@@ -48,6 +68,7 @@ describe('every setting: validated, named when refused, listed in .env.example',
       [{ BEACON_DEMO: 'yes' }, 'BEACON_DEMO must be one of 1, true, 0, false, got "yes"'],
       [{ DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL, got "mysql://h/db"'],
       [{ ORIGIN: 'https://beacon.example.org/app' }, 'ORIGIN must be an http(s) origin without a path, got "https://beacon.example.org/app"'],
+      [{ ORIGIN: 'not a url' }, 'ORIGIN must be an http(s) origin without a path, got "not a url"'],
       [{ BEACON_METRICS_TOKEN: 'short' }, 'BEACON_METRICS_TOKEN must be at least 16 characters, got "short"'],
       [{ XFF_DEPTH: '0' }, 'XFF_DEPTH must be an integer from 1 to 100, got "0"'],
       [{ BODY_SIZE_LIMIT: 'lots' }, 'BODY_SIZE_LIMIT must be a byte count with an optional K, M or G suffix, or Infinity, got "lots"']

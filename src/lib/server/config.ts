@@ -106,6 +106,19 @@ const isTimeZone = (v: string) => {
 const isSize = (v: string) => (/^(\d+[KMG]?|Infinity)$/.test(v) ? null : 'must be a byte count with an optional K, M or G suffix, or Infinity');
 const isHeader = (v: string) => (/^[A-Za-z0-9-]+$/.test(v) ? null : 'must be an HTTP header name');
 
+/** Unset, localhost, 127.0.0.0/8 or ::1: a demo nobody else can reach. Anything else counts as public. */
+export function isLocalOrigin(origin: string | undefined): boolean {
+  if (origin === undefined) return true;
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return false;
+  }
+  // URL normalises IPv4 spellings (127.1, 0x7f.0.0.1) to dotted decimal.
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** Every setting. Adding one is one entry here (and its line in .env.example, which a test checks). */
 const SETTINGS = {
   databaseUrl: text('DATABASE_URL', undefined, 'a Postgres server (postgres://user@host:5432/db); unset = embedded PGlite on disk', isUrl(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL')),
@@ -120,8 +133,18 @@ const SETTINGS = {
   addressHeader: text('ADDRESS_HEADER', undefined, 'adapter-node: header holding the client address behind a proxy (x-forwarded-for); never trusted unless set', isHeader),
   xffDepth: int('XFF_DEPTH', 1, 1, 100, 'adapter-node: with ADDRESS_HEADER=x-forwarded-for, how many trusted proxies sit in front'),
   bodySizeLimit: text('BODY_SIZE_LIMIT', '512K', 'adapter-node: largest request body (K, M, G suffixes, or Infinity)', isSize),
-  demo: flag('BEACON_DEMO', '1 seeds demo data and demo users into an empty database; never on by default against a real server', (env) => !given(env.DATABASE_URL), '(1 when DATABASE_URL is unset, else 0)'),
-  demoPassword: text('BEACON_DEMO_PASSWORD', 'beacon-demo', 'password of the demo users'),
+  /**
+   * Seed demo data and demo users: BEACON_DEMO=1, or by default on the embedded database at a local
+   * origin only — never by default against a real DATABASE_URL or a public ORIGIN.
+   */
+  demo: flag(
+    'BEACON_DEMO',
+    '1 seeds demo data and demo users into an empty database; never on by default against a real server or a public ORIGIN',
+    (env) => !given(env.DATABASE_URL) && isLocalOrigin(given(env.ORIGIN) ? env.ORIGIN : undefined),
+    '(1 for the embedded database at a local origin, else 0)'
+  ),
+  /** Unset → random per data directory (src/lib/server/users/demo-password.ts). */
+  demoPassword: text('BEACON_DEMO_PASSWORD', undefined, 'password of the demo users; unset = random per data directory, printed at start-up'),
   fiscalYearStartMonth: int('BEACON_FY_START_MONTH', 1, 1, 12, 'first month of the fiscal year (1 = January); a fiscal year is named after the calendar year it ends in'),
   timeZone: text('BEACON_TIME_ZONE', 'UTC', "IANA time zone the organisation's days and months are counted in", isTimeZone),
   snapshotSchedulerIntervalMs: int('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', 60_000, 0, 86_400_000, 'how often the server looks for due snapshot schedules (ms); 0 turns the scheduler off'),

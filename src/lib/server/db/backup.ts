@@ -86,6 +86,7 @@ function requireTool(tool: 'pg_dump' | 'pg_restore'): void {
 
 function run(tool: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
+    // The environment passes through unread (PATH, PG* settings), plus PGPASSWORD from DATABASE_URL.
     const child = spawn(tool, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));

@@ -6,6 +6,9 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import type { DbKind } from '../config.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+
+export { DataDirLockedError } from './data-dir-lock.js';
 import { componentLog } from '../log.js';
 
 export type Db = Kysely<Database>;
@@ -55,18 +58,32 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   const dataDir = 'dataDir' in target ? target.dataDir : undefined;
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const restoreFrom = 'restoreFrom' in target ? target.restoreFrom : undefined;
-  const pglite = await PGlite.create(dataDir ?? 'memory://', {
-    parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate },
-    ...(restoreFrom ? { loadDataDir: restoreFrom } : {})
-  });
+  // Held from open to close: a second process (server or script) on this directory is refused at once.
+  let lock: DataDirLock | undefined;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    lock = lockDataDir(dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir ?? 'memory://', {
+      parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate },
+      ...('restoreFrom' in target && target.restoreFrom ? { loadDataDir: target.restoreFrom } : {})
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   // Kysely's driver closes PGlite only if a query ever ran: close it ourselves too, or a handle opened
   // and closed unused keeps the data directory (and the process) alive.
   const close = async () => {
-    await db.destroy();
-    if (!pglite.closed) await pglite.close();
+    try {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    } finally {
+      lock?.release();
+    }
   };
   return { db, kind: 'pglite', pglite, close };
 }
