@@ -7,8 +7,6 @@ import { ensureDemoUsers } from './users/demo-users.js';
 import { demoPasswordFor } from './users/demo-password.js';
 import { logger } from './log.js';
 
-let opening: Promise<DbHandle> | undefined;
-
 /**
  * Stopping runs in phases (scripts/serve.js calls them in order): 'sockets' closes the live
  * connections so clients reconnect to another instance; then, once in-flight requests are done,
@@ -22,6 +20,9 @@ declare global {
   var __beaconStop: ((part: 'sockets' | 'rest') => Promise<void>) | undefined;
   /** Set by scripts/serve.js once stopping: /readyz answers 503 from then on. */
   var __beaconDraining: boolean | undefined;
+  // The one handle, on globalThis: `vite dev` may evaluate this module again after an edit, and a
+  // second open of the embedded directory in the same process is refused by its lock.
+  var __beaconDatabase: Promise<DbHandle> | undefined;
 }
 
 export function onShutdown(task: () => Promise<void>, phase: ShutdownPhase = 'work'): void {
@@ -41,8 +42,8 @@ globalThis.__beaconStop = async (part) => {
 };
 
 export function database(): Promise<DbHandle> {
-  opening ??= openDatabase(config());
-  return opening;
+  globalThis.__beaconDatabase ??= openDatabase(config());
+  return globalThis.__beaconDatabase;
 }
 
 async function openDatabase(cfg: Config): Promise<DbHandle> {
