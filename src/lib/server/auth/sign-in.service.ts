@@ -5,7 +5,7 @@ import type { Role } from './access.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { findUserForSignIn } from '../users/users.repository.js';
 import { verifyAgainstDummy, verifyPassword, PASSWORD_MAX_LENGTH } from './password.js';
-import { createSession, invalidateSession, type CreatedSession } from './session.js';
+import { createSession, invalidateSession, type CreatedSession, type SessionOrigin } from './session.js';
 import { announceSessionsRevoked } from './revocations.js';
 import { LoginThrottle, TokenBucket } from './rate-limit.js';
 
@@ -22,6 +22,8 @@ export const signInLimits: SignInLimits = {
 
 export type SignInResult =
   | { ok: true; userId: string; role: Role; created: CreatedSession }
+  /** Password right, second factor owed: no session yet, only the id for the code step. */
+  | { ok: false; reason: 'second-factor'; userId: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -30,9 +32,9 @@ export function normaliseEmail(email: string): string {
 }
 
 /** A new session for a user whose identity is already proven, audited with it. */
-export async function startSession(db: Db, userId: string): Promise<CreatedSession> {
+export async function startSession(db: Db, userId: string, origin?: SessionOrigin): Promise<CreatedSession> {
   return db.transaction().execute(async (tx) => {
-    const created = await createSession(tx, userId);
+    const created = await createSession(tx, userId, origin);
     await recordAudit(tx, { actorId: userId, action: 'auth.signIn', entity: 'app_user', entityId: userId });
     return created;
   });
@@ -40,7 +42,7 @@ export async function startSession(db: Db, userId: string): Promise<CreatedSessi
 
 export async function signIn(
   db: Db,
-  input: { email: string; password: string; clientAddress: string },
+  input: { email: string; password: string; clientAddress: string; userAgent?: string | null },
   limits: SignInLimits = signInLimits
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
@@ -59,7 +61,9 @@ export async function signIn(
   }
   limits.accounts.succeed(email);
   limits.addresses.refund(input.clientAddress);
-  return { ok: true, userId: user.id, role: user.role, created: await startSession(db, user.id) };
+  if (user.hasTotp) return { ok: false, reason: 'second-factor', userId: user.id };
+  const origin = { userAgent: input.userAgent ?? null, address: input.clientAddress };
+  return { ok: true, userId: user.id, role: user.role, created: await startSession(db, user.id, origin) };
 }
 
 export async function signOut(db: Db, session: { id: string; userId: string }): Promise<void> {
