@@ -50,5 +50,7 @@ export async function authenticateHandshake(db: Db, req: IncomingMessage, option
   const token = base ? sessionTokenFromCookieHeader(req.headers.cookie, base) : undefined;
   const validated = token ? await validateSessionToken(db, token) : null;
   if (!token || !validated) throw new HandshakeRefused('unauthenticated');
+  // BEACON_REQUIRE_2FA: nothing live before the second factor is enrolled.
+  if (validated.user.mustEnrolSecondFactor) throw new HandshakeRefused('unauthenticated');
   return { ...validated, token };
 }

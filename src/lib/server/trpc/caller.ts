@@ -2,6 +2,7 @@ import { fail, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { createCallerFactory } from './t.js';
+import { DomainError } from '../errors.js';
 import { appRouter } from './router.js';
 import { createContext } from './context.js';
 
@@ -32,7 +33,11 @@ export interface Refusal {
  */
 export function describeRefusal(err: unknown): Refusal | null {
   if (!(err instanceof TRPCError) || !STATUS[err.code]) return null;
-  if (!(err.cause instanceof ZodError)) return { status: STATUS[err.code]!, message: err.message, fieldErrors: {} };
+  if (!(err.cause instanceof ZodError)) {
+    // A service's refusal may name its field (fieldError in errors.ts): the message goes beside it.
+    const fieldErrors = err.cause instanceof DomainError ? (err.cause.details?.fieldErrors as Record<string, string[] | undefined> | undefined) : undefined;
+    return { status: STATUS[err.code]!, message: err.message, fieldErrors: fieldErrors ?? {} };
+  }
   const { formErrors, fieldErrors } = err.cause.flatten() as { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
   const fields = Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages?.[0]}`);
   return { status: STATUS[err.code]!, message: [...formErrors, ...fields].join(' · ') || 'Check the form.', fieldErrors };
