@@ -100,7 +100,7 @@ export const tables = {
   },
   funding_stage_event: {
     id: g('bigint'), request_id: c('bigint'), from_stage: n('funding_stage'), to_stage: c('funding_stage'),
-    amount_cents: n('bigint'), actor_id: gn('text'), occurred_at: g('timestamp with time zone'),
+    amount_cents: gn('bigint'), actor_id: gn('text'), occurred_at: g('timestamp with time zone'),
     category: g('funding_category'), state: g('character'), fiscal_year: g('smallint'), seconds_in_from_stage: gn('bigint')
   },
   budget: {
