@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { connect, connected, join, refusal, seededDataDir, signIn, startLiveServer, waitFor, type LiveServer, type LiveSocket } from '../helpers/live.js';
+import { DEMO_PASSWORD } from '../helpers/auth.js';
 
 let server: LiveServer;
 const sockets: LiveSocket[] = [];
@@ -61,7 +62,7 @@ describe('ending other sessions drops their sockets', () => {
     mySocket.once('disconnect', () => (myDrop = true));
 
     const started = Date.now();
-    const res = await mutation(mine, 'auth.changePassword', { currentPassword: 'beacon-demo', newPassword: 'meadow-lantern-copper-64' });
+    const res = await mutation(mine, 'auth.changePassword', { currentPassword: DEMO_PASSWORD, newPassword: 'meadow-lantern-copper-64' });
     expect(res.status).toBe(200);
     expect(res.body.result.data).toEqual({ otherSessionsEnded: 1 });
     expect(await revoked).toEqual({ reason: 'revoked' });

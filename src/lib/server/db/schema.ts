@@ -162,6 +162,7 @@ export const tables = {
     expires_at: c('timestamp with time zone'), revoked_at: n('timestamp with time zone'), view_count: g('bigint'),
     last_viewed_at: n('timestamp with time zone')
   },
+  disclosure_key: { id: g('boolean'), key: c('bytea'), created_at: g('timestamp with time zone') },
   socket_io_attachments: { id: g('bigint'), created_at: g('timestamp with time zone'), payload: c('bytea') },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),
