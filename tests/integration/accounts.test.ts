@@ -16,9 +16,8 @@ import { appRouter } from '../../src/lib/server/trpc/router.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { createSession, validateSessionToken } from '../../src/lib/server/auth/session.js';
 import { onSessionsRevoked, type SessionsRevoked } from '../../src/lib/server/auth/revocations.js';
-import { signIn, type SignInLimits } from '../../src/lib/server/auth/sign-in.service.js';
-import { LoginThrottle, TokenBucket } from '../../src/lib/server/auth/rate-limit.js';
-import { beginSecondFactor, completeSecondFactor } from '../../src/lib/server/auth/two-factor.service.js';
+import { signIn } from '../../src/lib/server/auth/sign-in.service.js';
+import { beginSecondFactor, completeSecondFactor, secondFactorLimits } from '../../src/lib/server/auth/two-factor.service.js';
 import {
   completePasswordReset, requestPasswordReset, resetForToken, RESET_LINK_LIFETIME_MS
 } from '../../src/lib/server/auth/password-reset.service.js';
@@ -32,7 +31,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const PASSWORD = 'lantern-orchard-quietly-73';
 const NEW_PASSWORD = 'copper-kettle-evening-19';
 
-const freshLimits = (): SignInLimits => ({ accounts: new LoginThrottle(), addresses: new TokenBucket(100, 1) });
+// Throttle state lives in the database: each test signs in from its own documentation address.
+let addressCounter = 0;
+const freshAddress = () => `198.18.0.${++addressCounter}`;
 const HOUR = 60 * 60_000;
 
 /** A user with a real password (testUser's is not checked against the policy). */
@@ -103,9 +104,9 @@ for (const target of targets) {
         expect(heard[0].sessionIds).toHaveLength(2);
         expect(await audits('auth.changePassword', a.user.id)).toBe(1);
 
-        const old = await signIn(h.db, { email: a.email, password: PASSWORD, clientAddress: '192.0.2.1' }, freshLimits());
+        const old = await signIn(h.db, { email: a.email, password: PASSWORD, clientAddress: freshAddress() });
         expect(old).toEqual({ ok: false, reason: 'invalid' });
-        const fresh = await signIn(h.db, { email: a.email, password: NEW_PASSWORD, clientAddress: '192.0.2.1' }, freshLimits());
+        const fresh = await signIn(h.db, { email: a.email, password: NEW_PASSWORD, clientAddress: freshAddress() });
         expect(fresh.ok).toBe(true);
       });
 
@@ -162,7 +163,7 @@ for (const target of targets) {
         const done = await completePasswordReset(h.db, { token: link.token, password: NEW_PASSWORD });
         expect(done).toMatchObject({ userId: a.user.id, sessionsEnded: 1 });
         expect(await validateSessionToken(h.db, a.token, [])).toBeNull();
-        expect((await signIn(h.db, { email: a.email, password: NEW_PASSWORD, clientAddress: '192.0.2.2' }, freshLimits())).ok).toBe(true);
+        expect((await signIn(h.db, { email: a.email, password: NEW_PASSWORD, clientAddress: freshAddress() })).ok).toBe(true);
         expect(await audits('auth.resetPassword', a.user.id)).toBe(1);
 
         expect(await resetForToken(h.db, link.token)).toBeNull();
@@ -230,11 +231,11 @@ for (const target of targets) {
 
         // Sign-in: the password alone creates no session.
         const sessionsBefore = (await me.auth.sessions()).length;
-        const first = await signIn(h.db, { email: a.email, password: PASSWORD, clientAddress: '192.0.2.3' }, freshLimits());
+        const first = await signIn(h.db, { email: a.email, password: PASSWORD, clientAddress: freshAddress() });
         expect(first).toEqual({ ok: false, reason: 'second-factor', userId: a.user.id });
         expect((await me.auth.sessions()).length).toBe(sessionsBefore);
 
-        const limits = freshLimits();
+        const limits = secondFactorLimits;
         const origin = { userAgent: null, address: '192.0.2.3' };
         const challenge = await beginSecondFactor(h.db, a.user.id);
         expect(await completeSecondFactor(h.db, { challengeToken: challenge.token, code: '000000', clientAddress: '192.0.2.3', origin }, new Date(), limits))
@@ -262,7 +263,7 @@ for (const target of targets) {
         const a = await userWithPassword(h.db, admin);
         const { me, secret } = await enrol(a);
         await me.auth.totpConfirm({ code: totp(secret) });
-        const limits = freshLimits();
+        const limits = secondFactorLimits;
         const origin = { userAgent: null, address: '192.0.2.4' };
         const challenge = await beginSecondFactor(h.db, a.user.id);
         const later = new Date(Date.now() + 60_000);
@@ -280,7 +281,7 @@ for (const target of targets) {
         await me.auth.totpConfirm({ code: totp(secret) });
         expect(await caller(admin).users.resetSecondFactor({ userId: a.user.id })).toEqual({ userId: a.user.id, removed: true });
         expect(await audits('users.resetSecondFactor', a.user.id)).toBe(1);
-        expect((await signIn(h.db, { email: a.email, password: PASSWORD, clientAddress: '192.0.2.5' }, freshLimits())).ok).toBe(true);
+        expect((await signIn(h.db, { email: a.email, password: PASSWORD, clientAddress: freshAddress() })).ok).toBe(true);
         expect(await me.auth.secondFactor()).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
       });
 
@@ -331,7 +332,7 @@ for (const target of targets) {
 
       it('forgot password mails a working link; an unknown address gets the same answer and no mail', async () => {
         const a = await userWithPassword(h.db, admin);
-        const limits = { addresses: new TokenBucket(10, 1), emails: new TokenBucket(3, 1) };
+        const limits = { address: { capacity: 10, leakPerSecond: 1 }, email: { capacity: 3, leakPerSecond: 1 } };
         const before = received.length;
 
         const unknown = await requestPasswordReset(h.db, { email: 'nobody.here@test.example', clientAddress: '192.0.2.6', baseUrl: 'https://beacon.test' }, { mail: mail(), limits });
@@ -348,12 +349,12 @@ for (const target of targets) {
         const url = message.text!.match(/https:\/\/beacon\.test\/reset\/([A-Za-z0-9_-]{43})/);
         expect(url).not.toBeNull();
         await completePasswordReset(h.db, { token: url![1], password: NEW_PASSWORD });
-        expect((await signIn(h.db, { email: a.email, password: NEW_PASSWORD, clientAddress: '192.0.2.6' }, freshLimits())).ok).toBe(true);
+        expect((await signIn(h.db, { email: a.email, password: NEW_PASSWORD, clientAddress: freshAddress() })).ok).toBe(true);
         expect(await audits('auth.forgotPassword', a.user.id)).toBe(1);
       });
 
       it('forgot password is throttled per address, and off (saying so) without mail', async () => {
-        const limits = { addresses: new TokenBucket(2, 1 / 60), emails: new TokenBucket(3, 1) };
+        const limits = { address: { capacity: 2, leakPerSecond: 1 / 60 }, email: { capacity: 3, leakPerSecond: 1 } };
         const ask = () => requestPasswordReset(h.db, { email: 'someone@test.example', clientAddress: '192.0.2.7', baseUrl: 'https://beacon.test' }, { mail: mail(), limits });
         expect((await ask()).ok).toBe(true);
         expect((await ask()).ok).toBe(true);

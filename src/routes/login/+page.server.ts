@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/runtime.js';
 import { signIn, signOut } from '$lib/server/auth/sign-in.service.js';
 import { setSessionCookie } from '$lib/server/auth/session.js';
+import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
 import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
 import { beginSecondFactor } from '$lib/server/auth/two-factor.service.js';
 import { setChallengeCookie } from '$lib/server/auth/challenge-cookie.js';
@@ -36,8 +37,9 @@ export const actions: Actions = {
     if (!email || !password) return fail(400, { email, message: 'Enter your email and password.' });
 
     const { db } = await database();
+    const knownBrowserToken = readKnownBrowserToken(event.cookies);
     const result = await signIn(db, {
-      email, password, clientAddress: event.getClientAddress(), userAgent: event.request.headers.get('user-agent')
+      email, password, clientAddress: event.getClientAddress(), knownBrowserToken, userAgent: event.request.headers.get('user-agent')
     });
     if (!result.ok && result.reason === 'throttled') {
       event.setHeaders({ 'Retry-After': String(result.retryAfterSeconds) });
@@ -59,6 +61,7 @@ export const actions: Actions = {
     // A fresh session on every sign-in; whatever session this browser had before ends now.
     if (event.locals.session) await signOut(db, event.locals.session);
     setSessionCookie(event.cookies, event.url, result.created.token, result.created.absoluteExpiresAt);
+    setKnownBrowserCookie(event.cookies, event.url, result.knownBrowserToken);
     redirect(303, landingFor({ role: result.role }, redirectTo));
   }
 };

@@ -9,7 +9,8 @@ import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { invalidateOwnSession, invalidateUserSessions, listUserSessions } from './session.js';
 import { announceSessionsRevoked } from './revocations.js';
 import { describeDevice } from './devices.js';
-import { signInLimits, type SignInLimits } from './sign-in.service.js';
+import { forgiveGuesses, guessBucket, fillBuckets, secondsUntilGuess } from './guess-throttle.js';
+import type { LeakyBucket } from './rate-limit.js';
 import * as repo from './account.repository.js';
 
 export async function changeName(db: Db, user: SessionUser, displayName: string) {
@@ -23,27 +24,29 @@ export async function changeName(db: Db, user: SessionUser, displayName: string)
   return { displayName };
 }
 
+/** Wrong current passwords: 5, then one a minute (as one address against one account at sign-in). */
+export const CURRENT_PASSWORD_GUESSES: LeakyBucket = { capacity: 5, leakPerSecond: 1 / 60 };
+
 /**
  * Current password required (a stolen session alone cannot take the account over); wrong guesses
- * count against the same per-account throttle as sign-in. Every other session ends.
+ * fill a shared leaky bucket like sign-in's. Every other session ends.
  */
 export async function changePassword(
   db: Db,
   user: SessionUser,
   currentSessionId: string | null,
   input: { currentPassword: string; newPassword: string },
-  limits: SignInLimits = signInLimits
+  limit: LeakyBucket = CURRENT_PASSWORD_GUESSES
 ) {
-  const throttle = limits.accounts.check(user.email);
-  if (!throttle.ok) {
-    throw fieldError('currentPassword', `Too many wrong passwords. Try again in ${throttle.retryAfterSeconds} seconds.`);
-  }
+  const buckets = [guessBucket('change-password', limit, user.id)];
+  const wait = await secondsUntilGuess(db, buckets);
+  if (wait > 0) throw fieldError('currentPassword', `Too many wrong passwords. Try again in ${wait} seconds.`);
   const account = await repo.findAccount(db, user.id);
   if (!account?.passwordHash || !(await verifyPassword(account.passwordHash, input.currentPassword))) {
-    limits.accounts.fail(user.email);
+    await fillBuckets(db, buckets);
     throw fieldError('currentPassword', 'Your current password is not right.');
   }
-  limits.accounts.succeed(user.email);
+  await forgiveGuesses(db, buckets);
   const problem = passwordProblem(input.newPassword, { email: account.email, displayName: account.displayName });
   if (problem) throw fieldError('newPassword', problem);
   if (input.newPassword === input.currentPassword) throw fieldError('newPassword', 'Choose a password different from your current one.');

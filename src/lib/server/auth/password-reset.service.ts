@@ -9,7 +9,8 @@ import { hashPassword, passwordProblem } from './password.js';
 import { invalidateUserSessions } from './session.js';
 import { announceSessionsRevoked } from './revocations.js';
 import { generateToken, hashToken, looksLikeToken } from './tokens.js';
-import { TokenBucket } from './rate-limit.js';
+import type { LeakyBucket } from './rate-limit.js';
+import { fillBuckets, guessBucket, secondsUntilGuess } from './guess-throttle.js';
 import { normaliseEmail } from './sign-in.service.js';
 import { mailEnabled, mailSettings, sendMail, type MailSettings } from '../mail/mail.js';
 import * as repo from './account.repository.js';
@@ -40,14 +41,16 @@ export async function issueResetLink(db: Db, actor: SessionUser, userId: string,
 }
 
 export interface ForgotPasswordLimits {
-  addresses: TokenBucket;
-  emails: TokenBucket;
+  /** Requests from one client address. */
+  address: LeakyBucket;
+  /** Requests naming one email address (known or not). */
+  email: LeakyBucket;
 }
 
-/** 5 requests per address at once then one a minute; 3 mails per address book entry, then one per 10 minutes. */
+/** 5 requests per client address, then one a minute; 3 per email address, then one per 10 minutes. */
 export const forgotPasswordLimits: ForgotPasswordLimits = {
-  addresses: new TokenBucket(5, 1 / 60),
-  emails: new TokenBucket(3, 1 / 600)
+  address: { capacity: 5, leakPerSecond: 1 / 60 },
+  email: { capacity: 3, leakPerSecond: 1 / 600 }
 };
 
 export type ForgotPasswordResult =
@@ -69,10 +72,16 @@ export async function requestPasswordReset(
   const limits = options.limits ?? forgotPasswordLimits;
   const now = options.now ?? new Date();
   if (!mailEnabled(mail)) return { ok: false, reason: 'mail-off' };
-  const byAddress = limits.addresses.consume(input.clientAddress);
-  if (!byAddress.ok) return { ok: false, reason: 'throttled', retryAfterSeconds: byAddress.retryAfterSeconds };
+  const byAddress = guessBucket('forgot-password-address', limits.address, input.clientAddress);
+  const wait = await secondsUntilGuess(db, [byAddress]);
+  if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
+  await fillBuckets(db, [byAddress]);
   const email = normaliseEmail(input.email);
-  if (email.length > 254 || !limits.emails.consume(email).ok) return { ok: true, delivery: Promise.resolve() };
+  if (email.length > 254) return { ok: true, delivery: Promise.resolve() };
+  // Known or not, the same count per email: one address cannot be flooded with mail.
+  const byEmail = guessBucket('forgot-password-email', limits.email, email);
+  if ((await secondsUntilGuess(db, [byEmail])) > 0) return { ok: true, delivery: Promise.resolve() };
+  await fillBuckets(db, [byEmail]);
   const user = await repo.findActiveUserByEmail(db, email);
   const account = user && (await repo.findAccount(db, user.id));
   if (!user || !account?.passwordHash) return { ok: true, delivery: Promise.resolve() };

@@ -8,7 +8,10 @@ import { recordAudit } from '../audit/audit.repository.js';
 import { assertRole, type Role, type SessionUser } from './access.js';
 import { createSession, type CreatedSession, type SessionOrigin } from './session.js';
 import { generateToken, hashToken, looksLikeToken } from './tokens.js';
-import { signInLimits, type SignInLimits } from './sign-in.service.js';
+import { rememberBrowser } from './sign-in.service.js';
+import { forgiveGuesses, guessBucket, fillBuckets, secondsUntilGuess } from './guess-throttle.js';
+import type { LeakyBucket } from './rate-limit.js';
+import { findKnownDevice } from './sign-in-throttle.repository.js';
 import * as repo from './account.repository.js';
 import {
   formatTotpKey, generateRecoveryCodes, generateTotpKey, hashRecoveryCode, looksLikeRecoveryCode, matchTotp, totpQrSvg, totpUri
@@ -21,7 +24,20 @@ const WRONG_CODE = 'That code is not right. Type the 6 digits your app shows now
 
 class ChallengeGone extends Error {}
 
-const throttleKey = (userId: string) => `second-factor:${userId}`;
+export interface SecondFactorLimits {
+  /** Wrong codes for one account, from anywhere. */
+  account: LeakyBucket;
+  /** Wrong codes from one address, across accounts. */
+  address: LeakyBucket;
+}
+
+/** Like passwords: 5 wrong codes for an account, then one a minute; 20 from an address, then one every 3 s. */
+export const secondFactorLimits: SecondFactorLimits = {
+  account: { capacity: 5, leakPerSecond: 1 / 60 },
+  address: { capacity: 20, leakPerSecond: 1 / 3 }
+};
+
+const accountBucket = (userId: string, limits: SecondFactorLimits) => guessBucket('second-factor', limits.account, userId);
 
 export async function secondFactorStatus(db: Db, user: SessionUser) {
   const totp = await repo.findTotp(db, user.id);
@@ -43,9 +59,10 @@ export async function totpEnroll(db: Db, user: SessionUser, now = new Date()) {
 }
 
 /** Confirms the pending key with a code from it; returns the ten recovery codes (shown once). */
-export async function totpConfirm(db: Db, user: SessionUser, code: string, now = new Date(), limits: SignInLimits = signInLimits) {
-  const throttle = limits.accounts.check(throttleKey(user.id));
-  if (!throttle.ok) throw fieldError('code', `Too many wrong codes. Try again in ${throttle.retryAfterSeconds} seconds.`);
+export async function totpConfirm(db: Db, user: SessionUser, code: string, now = new Date(), limits: SecondFactorLimits = secondFactorLimits) {
+  const buckets = [accountBucket(user.id, limits)];
+  const wait = await secondsUntilGuess(db, buckets);
+  if (wait > 0) throw fieldError('code', `Too many wrong codes. Try again in ${wait} seconds.`);
   const recoveryCodes = generateRecoveryCodes();
   const confirmed = await db.transaction().execute(async (tx) => {
     const pending = await repo.findTotp(tx, user.id, true);
@@ -59,10 +76,10 @@ export async function totpConfirm(db: Db, user: SessionUser, code: string, now =
     return true;
   });
   if (!confirmed) {
-    limits.accounts.fail(throttleKey(user.id));
+    await fillBuckets(db, buckets);
     throw fieldError('code', 'That code is not right. Type the 6 digits your app shows now.');
   }
-  limits.accounts.succeed(throttleKey(user.id));
+  await forgiveGuesses(db, buckets);
   return { recoveryCodes };
 }
 
@@ -99,7 +116,7 @@ export async function challengeIsOpen(db: Db, token: string | undefined, now = n
 }
 
 export type SecondFactorResult =
-  | { ok: true; userId: string; role: Role; created: CreatedSession; method: 'totp' | 'recovery_code' }
+  | { ok: true; userId: string; role: Role; created: CreatedSession; method: 'totp' | 'recovery_code'; knownBrowserToken: string }
   | { ok: false; reason: 'expired' }
   | { ok: false; reason: 'invalid'; message: string }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
@@ -107,18 +124,19 @@ export type SecondFactorResult =
 /** The code step: a TOTP code or a recovery code; the session is created only here. */
 export async function completeSecondFactor(
   db: Db,
-  input: { challengeToken: string | undefined; code: string; clientAddress: string; origin: SessionOrigin },
+  input: { challengeToken: string | undefined; code: string; clientAddress: string; origin: SessionOrigin; knownBrowserToken?: string },
   now = new Date(),
-  limits: SignInLimits = signInLimits
+  limits: SecondFactorLimits = secondFactorLimits
 ): Promise<SecondFactorResult> {
-  const byAddress = limits.addresses.consume(input.clientAddress);
-  if (!byAddress.ok) return { ok: false, reason: 'throttled', retryAfterSeconds: byAddress.retryAfterSeconds };
+  const addressBucket = guessBucket('second-factor-address', limits.address, input.clientAddress);
+  const addressWait = await secondsUntilGuess(db, [addressBucket]);
+  if (addressWait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: addressWait };
   const token = input.challengeToken;
   const challenge = token && looksLikeToken(token) ? await repo.findChallenge(db, hashToken(token), now) : undefined;
   if (!token || !challenge) return { ok: false, reason: 'expired' };
-  const key = throttleKey(challenge.userId);
-  const byAccount = limits.accounts.check(key);
-  if (!byAccount.ok) return { ok: false, reason: 'throttled', retryAfterSeconds: byAccount.retryAfterSeconds };
+  const buckets = [accountBucket(challenge.userId, limits), addressBucket];
+  const wait = await secondsUntilGuess(db, buckets);
+  if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
 
   const code = input.code.trim();
   let result;
@@ -146,10 +164,15 @@ export async function completeSecondFactor(
     throw err;
   }
   if (!result) {
-    limits.accounts.fail(key);
+    await fillBuckets(db, buckets);
     return { ok: false, reason: 'invalid', message: WRONG_CODE };
   }
-  limits.accounts.succeed(key);
-  limits.addresses.refund(input.clientAddress);
-  return { ok: true, userId: challenge.userId, role: challenge.role, created: result.created, method: result.method };
+  // The owner's guesses are forgiven; the address's bucket drains by itself (others may share it).
+  await forgiveGuesses(db, [buckets[0]]);
+  // Only now, with both factors, does this browser count as known for sign-in throttling.
+  const known = input.knownBrowserToken && looksLikeToken(input.knownBrowserToken)
+    ? await findKnownDevice(db, hashToken(input.knownBrowserToken), challenge.email)
+    : undefined;
+  const knownBrowserToken = await rememberBrowser(db, known ? input.knownBrowserToken : undefined, challenge.userId);
+  return { ok: true, userId: challenge.userId, role: challenge.role, created: result.created, method: result.method, knownBrowserToken };
 }

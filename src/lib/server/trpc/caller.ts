@@ -34,9 +34,9 @@ export interface Refusal {
 export function describeRefusal(err: unknown): Refusal | null {
   if (!(err instanceof TRPCError) || !STATUS[err.code]) return null;
   if (!(err.cause instanceof ZodError)) {
-    // A service's refusal may name its field (fieldError in errors.ts): the message goes beside it.
-    const fieldErrors = err.cause instanceof DomainError ? (err.cause.details?.fieldErrors as Record<string, string[] | undefined> | undefined) : undefined;
-    return { status: STATUS[err.code]!, message: err.message, fieldErrors: fieldErrors ?? {} };
+    // A service's refusal may name its field too (DomainError details), as a zod error does.
+    const named = err.cause instanceof DomainError ? (err.cause.details?.fieldErrors as Record<string, string[] | undefined> | undefined) : undefined;
+    return { status: STATUS[err.code]!, message: err.message, fieldErrors: named ?? {} };
   }
   const { formErrors, fieldErrors } = err.cause.flatten() as { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
   const fields = Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages?.[0]}`);

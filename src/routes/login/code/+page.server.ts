@@ -6,6 +6,7 @@ import { setSessionCookie } from '$lib/server/auth/session.js';
 import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
 import { challengeIsOpen, completeSecondFactor } from '$lib/server/auth/two-factor.service.js';
 import { clearChallengeCookie, readChallengeCookie } from '$lib/server/auth/challenge-cookie.js';
+import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
 
 export const load: PageServerLoad = async ({ cookies, url, locals }) => {
   const redirectTo = url.searchParams.get('redirectTo');
@@ -27,7 +28,8 @@ export const actions: Actions = {
       challengeToken: readChallengeCookie(event.cookies, event.url),
       code,
       clientAddress: event.getClientAddress(),
-      origin: { userAgent: event.request.headers.get('user-agent'), address: event.getClientAddress() }
+      origin: { userAgent: event.request.headers.get('user-agent'), address: event.getClientAddress() },
+      knownBrowserToken: readKnownBrowserToken(event.cookies)
     });
     if (!result.ok && result.reason === 'expired') {
       clearChallengeCookie(event.cookies, event.url);
@@ -41,6 +43,7 @@ export const actions: Actions = {
     clearChallengeCookie(event.cookies, event.url);
     if (event.locals.session) await signOut(db, event.locals.session);
     setSessionCookie(event.cookies, event.url, result.created.token, result.created.absoluteExpiresAt);
+    setKnownBrowserCookie(event.cookies, event.url, result.knownBrowserToken);
     redirect(303, landingFor({ role: result.role }, redirectTo));
   }
 };
