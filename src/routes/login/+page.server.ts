@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/runtime.js';
 import { signIn, signOut } from '$lib/server/auth/sign-in.service.js';
 import { setSessionCookie } from '$lib/server/auth/session.js';
+import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
 import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
 
 // One message for every refusal: it must not tell whether the email has an account.
@@ -28,7 +29,8 @@ export const actions: Actions = {
     if (!email || !password) return fail(400, { email, message: 'Enter your email and password.' });
 
     const { db } = await database();
-    const result = await signIn(db, { email, password, clientAddress: event.getClientAddress() });
+    const knownBrowserToken = readKnownBrowserToken(event.cookies);
+    const result = await signIn(db, { email, password, clientAddress: event.getClientAddress(), knownBrowserToken });
     if (!result.ok && result.reason === 'throttled') {
       event.setHeaders({ 'Retry-After': String(result.retryAfterSeconds) });
       return fail(429, {
@@ -42,6 +44,7 @@ export const actions: Actions = {
     // A fresh session on every sign-in; whatever session this browser had before ends now.
     if (event.locals.session) await signOut(db, event.locals.session);
     setSessionCookie(event.cookies, event.url, result.created.token, result.created.absoluteExpiresAt);
+    setKnownBrowserCookie(event.cookies, event.url, result.knownBrowserToken);
     redirect(303, landingFor({ role: result.role }, redirectTo));
   }
 };

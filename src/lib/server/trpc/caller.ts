@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { createCallerFactory } from './t.js';
 import { appRouter } from './router.js';
 import { createContext } from './context.js';
+import { DomainError } from '../errors.js';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -32,7 +33,11 @@ export interface Refusal {
  */
 export function describeRefusal(err: unknown): Refusal | null {
   if (!(err instanceof TRPCError) || !STATUS[err.code]) return null;
-  if (!(err.cause instanceof ZodError)) return { status: STATUS[err.code]!, message: err.message, fieldErrors: {} };
+  if (!(err.cause instanceof ZodError)) {
+    // A service's refusal may name its field too (DomainError details), as a zod error does.
+    const named = err.cause instanceof DomainError ? (err.cause.details?.fieldErrors as Record<string, string[] | undefined> | undefined) : undefined;
+    return { status: STATUS[err.code]!, message: err.message, fieldErrors: named ?? {} };
+  }
   const { formErrors, fieldErrors } = err.cause.flatten() as { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
   const fields = Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages?.[0]}`);
   return { status: STATUS[err.code]!, message: [...formErrors, ...fields].join(' · ') || 'Check the form.', fieldErrors };
