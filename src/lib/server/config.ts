@@ -4,6 +4,7 @@
 // variable and what it accepts (scripts/serve.js prints it and exits 1).
 import fs from 'node:fs';
 import path from 'node:path';
+import { enums, type UserRole as Role } from './db/schema.js';
 
 export type DbKind = 'pglite' | 'postgres';
 type Env = Record<string, string | undefined>;
@@ -38,8 +39,17 @@ function int(name: string, fallback: number, min: number, max: number, doc: stri
   };
 }
 
-/** A string; unset gives `fallback` (so a setting with a default is never undefined). */
-function text<F extends string | undefined>(name: string, fallback: F, doc: string, check?: (v: string) => string | null): Setting<string | F> {
+/**
+ * A string; unset gives `fallback` (so a setting with a default is never undefined). A `secret`
+ * one (a password, a token, a URL that may hold a password) is never quoted back in an error.
+ */
+function text<F extends string | undefined>(
+  name: string,
+  fallback: F,
+  doc: string,
+  check?: (v: string) => string | null,
+  options: { secret?: boolean } = {}
+): Setting<string | F> {
   return {
     name,
     default: fallback ?? '',
@@ -47,11 +57,36 @@ function text<F extends string | undefined>(name: string, fallback: F, doc: stri
     read(raw) {
       if (!given(raw)) return fallback;
       const problem = check?.(raw);
-      if (problem) throw new ConfigError(`${name} ${problem}, got "${raw}"`);
+      if (problem) throw new ConfigError(options.secret ? `${name} ${problem}` : `${name} ${problem}, got "${raw}"`);
       return raw;
     }
   };
 }
+
+/** A comma-separated list of user roles (duplicates dropped). */
+function roles(name: string, doc: string): Setting<Role[]> {
+  return {
+    name,
+    default: '',
+    doc,
+    read(raw) {
+      const list = (raw ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+      const unknown = list.filter((r) => !(enums.user_role as readonly string[]).includes(r));
+      if (unknown.length) throw new ConfigError(`${name} lists roles from ${enums.user_role.join(', ')}; "${unknown.join(', ')}" is not one`);
+      return [...new Set(list)] as Role[];
+    }
+  };
+}
+
+const isSmtpUrl = (v: string) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return 'must be a URL such as smtps://user:password@mail.example.org:465';
+  }
+  return url.protocol === 'smtp:' || url.protocol === 'smtps:' ? null : `must start with smtp:// or smtps://, got "${url.protocol}//"`;
+};
 
 /** A setting whose validated value is turned into something else (a path made absolute...). */
 function mapped<T, U>(setting: Setting<T>, map: (value: T) => U): Setting<U> {
@@ -121,7 +156,7 @@ export function isLocalOrigin(origin: string | undefined): boolean {
 
 /** Every setting. Adding one is one entry here (and its line in .env.example, which a test checks). */
 const SETTINGS = {
-  databaseUrl: text('DATABASE_URL', undefined, 'a Postgres server (postgres://user@host:5432/db); unset = embedded PGlite on disk', isUrl(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL')),
+  databaseUrl: text('DATABASE_URL', undefined, 'a Postgres server (postgres://user@host:5432/db); unset = embedded PGlite on disk', isUrl(['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL'), { secret: true }),
   dataDir: mapped(text('BEACON_DATA_DIR', './data', 'where the embedded database lives'), (dir) => path.resolve(dir)),
   port: int('PORT', 3000, 0, 65535, 'HTTP port (0 = any free port)'),
   host: text('HOST', '0.0.0.0', 'interface to listen on', (v) => (/^[\w.:[\]-]+$/.test(v) ? null : 'must be a host name or IP address')),
@@ -150,7 +185,12 @@ const SETTINGS = {
   snapshotSchedulerIntervalMs: int('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', 60_000, 0, 86_400_000, 'how often the server looks for due snapshot schedules (ms); 0 turns the scheduler off'),
   liveTickMs: int('BEACON_LIVE_TICK_MS', 50, 10, 100, 'how often a changed dashboard may be re-read and pushed to its viewers (ms)'),
   logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'least severe log level written (JSON lines on stdout)'),
-  metricsToken: text('BEACON_METRICS_TOKEN', undefined, 'bearer token for GET /metrics (at least 16 characters); unset = /metrics answers 404', (v) => (v.length >= 16 ? null : 'must be at least 16 characters')),
+  metricsToken: text('BEACON_METRICS_TOKEN', undefined, 'bearer token for GET /metrics (at least 16 characters); unset = /metrics answers 404', (v) => (v.length >= 16 ? null : 'must be at least 16 characters'), { secret: true }),
+  /** Outgoing mail; absent = mail features are off and say so. */
+  smtpUrl: text('BEACON_SMTP_URL', undefined, 'outgoing mail: smtp:// or smtps:// URL (smtps://user:password@mail.example.org:465); unset = mail features off', isSmtpUrl, { secret: true }),
+  mailFrom: text('BEACON_MAIL_FROM', 'Beacon <beacon@localhost>', "the From address of Beacon's mail"),
+  /** Roles that must enrol a second factor (TOTP) before reaching anything else. */
+  require2faRoles: roles('BEACON_REQUIRE_2FA', 'comma-separated roles that must enrol a second factor (TOTP) before anything else (admin, leadership, coordinator, board)'),
   newUserPassword: text('BEACON_NEW_USER_PASSWORD', undefined, 'npm run user:create only: the new user\'s password (asked for on a terminal when unset)'),
   production: { name: 'NODE_ENV', default: 'production', doc: 'production (npm start and npm run serve set it) or development', read: (raw: string | undefined) => raw === 'production' } satisfies Setting<boolean>
 } satisfies Record<string, Setting<unknown>>;
