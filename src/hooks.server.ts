@@ -91,6 +91,8 @@ const authenticate: Handle = async ({ event, resolve }) => {
  * a page route (route.id is null): every procedure guards itself. Answers are returned, not thrown,
  * so they still pass through secureResponses.
  */
+const ENROLMENT_ROUTES = new Set(['/account/two-factor', '/logout']);
+
 const guardPages: Handle = async ({ event, resolve }) => {
   const routeId = event.route.id;
   if (routeId === null || isPublicPage(routeId)) return resolve(event);
@@ -98,6 +100,11 @@ const guardPages: Handle = async ({ event, resolve }) => {
   if (!user) {
     const location = `/login?redirectTo=${encodeURIComponent(event.url.pathname + event.url.search)}`;
     return new Response(null, { status: 303, headers: { location } });
+  }
+  // BEACON_REQUIRE_2FA: enrolment (and signing out) before any other page.
+  if (user.mustEnrolSecondFactor && !ENROLMENT_ROUTES.has(routeId)) {
+    if (event.isDataRequest) return json({ type: 'redirect', status: 303, location: '/account/two-factor' });
+    return new Response(null, { status: 303, headers: { location: '/account/two-factor' } });
   }
   if (!canOpenPage(user, routeId)) {
     const message = `Your role (${user.role}) cannot open this page.`;

@@ -16,6 +16,31 @@ describe('readConfig: BEACON_LIVE_TICK_MS', () => {
   });
 });
 
+describe('readConfig: mail and second factor settings', () => {
+  it('BEACON_SMTP_URL: unset means mail is off; smtp:// and smtps:// URLs are taken', () => {
+    expect(readConfig({}).smtpUrl).toBeUndefined();
+    expect(readConfig({ BEACON_SMTP_URL: '' }).smtpUrl).toBeUndefined();
+    expect(readConfig({ BEACON_SMTP_URL: 'smtp://mail.example.org:587' }).smtpUrl).toBe('smtp://mail.example.org:587');
+    expect(readConfig({ BEACON_SMTP_URL: 'smtps://u:p@mail.example.org:465' }).smtpUrl).toBe('smtps://u:p@mail.example.org:465');
+  });
+
+  it('BEACON_SMTP_URL: anything else is refused, naming the setting', () => {
+    expect(() => readConfig({ BEACON_SMTP_URL: 'http://mail.example.org' })).toThrow(/BEACON_SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
+    expect(() => readConfig({ BEACON_SMTP_URL: 'mail.example.org' })).toThrow(/BEACON_SMTP_URL must be a URL/);
+  });
+
+  it('BEACON_MAIL_FROM has a default', () => {
+    expect(readConfig({}).mailFrom).toBe('Beacon <beacon@localhost>');
+    expect(readConfig({ BEACON_MAIL_FROM: 'Beacon <no-reply@example.org>' }).mailFrom).toBe('Beacon <no-reply@example.org>');
+  });
+
+  it('BEACON_REQUIRE_2FA: a comma-separated list of roles; an unknown role is refused', () => {
+    expect(readConfig({}).require2faRoles).toEqual([]);
+    expect(readConfig({ BEACON_REQUIRE_2FA: 'admin, leadership,admin' }).require2faRoles).toEqual(['admin', 'leadership']);
+    expect(() => readConfig({ BEACON_REQUIRE_2FA: 'admin,directors' })).toThrow(/BEACON_REQUIRE_2FA .*"directors" is not one/);
+  });
+});
+
 describe('readConfig: demo mode', () => {
   it('is on by default only for the embedded database at a local origin', () => {
     for (const origin of [undefined, 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://127.8.9.10', 'http://[::1]:3000']) {

@@ -1,5 +1,8 @@
 // The only reader of process.env. Every setting has a safe default.
 import path from 'node:path';
+import { enums, type UserRole as Role } from './db/schema.js';
+
+const USER_ROLES = enums.user_role;
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -23,6 +26,12 @@ export interface Config {
   snapshotSchedulerIntervalMs: number;
   /** How often a dirty dashboard room may be re-read and pushed to its viewers (ms). */
   liveTickMs: number;
+  /** Outgoing mail (smtp:// or smtps:// URL); absent = mail features are off and say so. */
+  smtpUrl: string | undefined;
+  /** The From address of Beacon's mail. */
+  mailFrom: string;
+  /** Roles that must enrol a second factor (TOTP) before reaching anything else. */
+  require2faRoles: Role[];
   production: boolean;
 }
 
@@ -33,6 +42,27 @@ function intSetting(name: string, raw: string | undefined, fallback: number, min
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function smtpSetting(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('BEACON_SMTP_URL must be a URL such as smtps://user:password@mail.example.org:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new Error(`BEACON_SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+function rolesSetting(name: string, raw: string | undefined): Role[] {
+  const roles = (raw ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = roles.filter((r) => !(USER_ROLES as readonly string[]).includes(r));
+  if (unknown.length) throw new Error(`${name} lists roles from ${USER_ROLES.join(', ')}; "${unknown.join(', ')}" is not one`);
+  return [...new Set(roles)] as Role[];
 }
 
 /** Unset, localhost, 127.0.0.0/8 or ::1: a demo nobody else can reach. Anything else counts as public. */
@@ -62,6 +92,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fiscalYearStartMonth: intSetting('BEACON_FY_START_MONTH', env.BEACON_FY_START_MONTH, 1, 1, 12),
     snapshotSchedulerIntervalMs: intSetting('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', env.BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS, 60_000, 0, 86_400_000),
     liveTickMs: intSetting('BEACON_LIVE_TICK_MS', env.BEACON_LIVE_TICK_MS, 50, 10, 100),
+    smtpUrl: smtpSetting(env.BEACON_SMTP_URL),
+    mailFrom: env.BEACON_MAIL_FROM || 'Beacon <beacon@localhost>',
+    require2faRoles: rolesSetting('BEACON_REQUIRE_2FA', env.BEACON_REQUIRE_2FA),
     production: env.NODE_ENV === 'production'
   };
 }

@@ -167,7 +167,7 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
     // Re-check the session on every join: a revocation heard by another instance, an expiry, or a
     // role or region change made since the handshake all count from here.
     const current = await validateSessionToken(db, socket.data.token);
-    if (!current) {
+    if (!current || current.user.mustEnrolSecondFactor) {
       socket.emit('session:revoked', { reason: 'expired' });
       socket.disconnect(true);
       return { ok: false, room, error: 'unauthenticated' };
