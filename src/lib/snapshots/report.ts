@@ -1,6 +1,7 @@
 // Client-safe: turns a snapshot's stored datasets (whatever their shape) into titled tables, metrics
 // to compare and CSV. Survivor counts from 1 to 10 become "<11" here, before anything reaches a page,
 // a CSV or a share link (small-cell suppression: a snapshot must never single anyone out).
+import { csvRows } from '../csv.js';
 
 export type Cell = string | number | boolean | null;
 export interface Table {
@@ -153,11 +154,6 @@ export function compareMetrics(a: Record<string, unknown>, b: Record<string, unk
   });
 }
 
-const csvCell = (v: Cell) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 export interface CsvHeader {
   title: string;
   period: string;
@@ -190,7 +186,7 @@ export function datasetsCsv(header: CsvHeader, datasets: Record<string, unknown>
       lines.push([]);
     }
   }
-  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return csvRows(lines);
 }
 
 /** "Mountain division · Utah · Detection k9" or "No filters (all regions and categories)". */
