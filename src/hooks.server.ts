@@ -11,6 +11,7 @@ import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSe
 import type { Db } from '$lib/server/db/index.js';
 import { canOpenPage, isPublicPage } from '$lib/server/auth/page-access.js';
 import { homeOf } from '$lib/server/auth/access.js';
+import { logError } from '$lib/server/error-log.js';
 
 /** Start-up work: open the database, migrate, seed demo data on a first embedded start. */
 export const init: ServerInit = async () => {
@@ -26,7 +27,7 @@ export const init: ServerInit = async () => {
 /** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */
 async function sweepExpiredSessions(db: Db): Promise<void> {
   await deleteExpiredSessions(db);
-  setInterval(() => deleteExpiredSessions(db).catch((err) => console.error('[auth] session sweep failed:', err)), 60 * 60_000).unref();
+  setInterval(() => deleteExpiredSessions(db).catch((err) => logError('auth session sweep', err)), 60 * 60_000).unref();
 }
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -114,7 +115,8 @@ const trpc = createTRPCHandle({
   router: appRouter,
   createContext,
   onError: ({ error, path }) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path}:`, error.cause ?? error);
+    // Never the error object itself: a database error carries the SQL and its parameter values.
+    if (error.code === 'INTERNAL_SERVER_ERROR') logError(`trpc ${path}`, error.cause ?? error);
   }
 });
 
@@ -122,6 +124,6 @@ export const handle: Handle = sequence(securityHeaders, sameOriginWrites, authen
 
 /** Unexpected errors: the details go to the log, the response gets SvelteKit's generic message. */
 export const handleError: HandleServerError = ({ error: err, status, message }) => {
-  if (status >= 500) console.error('[beacon] unexpected error:', err);
+  if (status >= 500) logError('beacon', err);
   return { message };
 };

@@ -4,6 +4,7 @@ import { database } from '$lib/server/runtime.js';
 import { signIn, signOut } from '$lib/server/auth/sign-in.service.js';
 import { setSessionCookie } from '$lib/server/auth/session.js';
 import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
+import { CONTROL_CHARACTERS_MESSAGE, isCleanText } from '$lib/validation.js';
 
 // One message for every refusal: it must not tell whether the email has an account.
 const REFUSED = 'Wrong email or password.';
@@ -26,6 +27,7 @@ export const actions: Actions = {
     const password = text(form, 'password');
     const redirectTo = text(form, 'redirectTo') || event.url.searchParams.get('redirectTo');
     if (!email || !password) return fail(400, { email, message: 'Enter your email and password.' });
+    if (!isCleanText(email)) return fail(400, { email, message: `Email: ${CONTROL_CHARACTERS_MESSAGE}` });
 
     const { db } = await database();
     const result = await signIn(db, { email, password, clientAddress: event.getClientAddress() });

@@ -3,6 +3,7 @@
 // at once; each run is claimed by exactly one (see runDueSchedules).
 import type { Db } from '../db/index.js';
 import { runDueSchedules, type SnapshotOptions } from './snapshots.service.js';
+import { logError } from '../error-log.js';
 
 export interface SnapshotScheduler {
   /** Resolves when the current pass (if any) has finished. */
@@ -19,7 +20,7 @@ export function startSnapshotScheduler(db: Db, intervalMs: number, options: Snap
       .then((made) => {
         if (made.length) console.info(`[snapshots] scheduled snapshots made: ${made.join(', ')}`);
       })
-      .catch((err) => console.error('[snapshots] scheduler pass failed:', err));
+      .catch((err) => logError('snapshots scheduler pass', err));
   };
   pass();
   const timer = setInterval(pass, intervalMs);

@@ -13,6 +13,7 @@ import * as repo from './snapshots.repository.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
 import { addDays, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
 import type { CreateSnapshotInput, SetScheduleInput, SnapshotFilters } from './snapshots.schemas.js';
+import { logError } from '../error-log.js';
 
 export interface SnapshotOptions {
   fiscalYearStartMonth: number;
@@ -219,7 +220,7 @@ export async function runDueSchedules(db: Db, options: SnapshotOptions, now = ne
       if (result) made.push(result.id);
     } catch (err) {
       // Skipped for this pass (the next pass retries), so one failing schedule cannot stall the rest.
-      console.error(`[snapshots] scheduled run of schedule ${due.id} failed:`, err);
+      logError(`snapshots scheduled run of schedule ${due.id}`, err);
       failed.push(due.id);
     }
   }
