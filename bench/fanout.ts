@@ -287,7 +287,7 @@ function machineJiffies() {
 }
 
 async function startApp(databaseUrl: string) {
-  const env = { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, BEACON_DEMO: '1' };
+  const env = { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, BEACON_DEMO: '1', BEACON_DEMO_PASSWORD: 'beacon-demo' };
   const proc = spawn(process.execPath, [...nodeArgs('server'), path.join(root, 'scripts', 'serve.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { securityHeaders } from '../src/lib/server/http/security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,13 +20,31 @@ const SCHEME_HEADER = 'x-beacon-scheme';
 const markPlainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (markPlainHttp) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 
-const server = http.createServer((req, res) => {
+// Every response starts with the security headers, whoever answers it: the app (which may set a
+// stricter CSP or Referrer-Policy of its own), the static files, Socket.IO (it takes over the
+// server's request listeners, so a listener could not reach its answers) and adapter-node's errors.
+const defaultHeaders = Object.entries(securityHeaders(process.env.ORIGIN));
+class SecureResponse extends http.ServerResponse {
+  /** @param {http.IncomingMessage} req */
+  constructor(req) {
+    super(req);
+    for (const [name, value] of defaultHeaders) this.setHeader(name, value);
+  }
+}
+
+const server = http.createServer({ ServerResponse: SecureResponse }, (req, res) => {
   if (markPlainHttp) req.headers[SCHEME_HEADER] = 'http';
   appHandler?.(req, res);
 });
 globalThis.__beaconHttpServer = server;
-const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);
-appHandler = handler;
+try {
+  const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);
+  appHandler = handler;
+} catch (err) {
+  // Start-up refused (the data directory held by another process, a bad setting…): one clear line.
+  console.error(`[beacon] cannot start: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+}
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';

@@ -12,6 +12,7 @@ import type { Db } from '$lib/server/db/index.js';
 import { canOpenPage, isPublicPage } from '$lib/server/auth/page-access.js';
 import { homeOf } from '$lib/server/auth/access.js';
 import { logError } from '$lib/server/error-log.js';
+import { OVERRIDABLE, securityHeaders } from '$lib/server/http/security-headers.js';
 
 /** Start-up work: open the database, migrate, seed demo data on a first embedded start. */
 export const init: ServerInit = async () => {
@@ -30,17 +31,19 @@ async function sweepExpiredSessions(db: Db): Promise<void> {
   setInterval(() => deleteExpiredSessions(db).catch((err) => logError('auth session sweep', err)), 60 * 60_000).unref();
 }
 
-const securityHeaders: Handle = async ({ event, resolve }) => {
+let cachedHeaders: Record<string, string> | undefined;
+const baseHeaders = () => (cachedHeaders ??= securityHeaders(config().origin));
+
+const secureResponses: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
-  response.headers.set('X-Content-Type-Options', 'nosniff');
-  // A page may ask for a stricter policy (a shared snapshot keeps its token out of Referer headers).
-  if (!response.headers.has('Referrer-Policy')) response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  response.headers.set('X-Frame-Options', 'DENY');
-  response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-  response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  // The same headers scripts/serve.js gives every answer; a page may set a stricter CSP or
+  // Referrer-Policy itself (a shared snapshot keeps its token out of Referer headers).
+  for (const [name, value] of Object.entries(baseHeaders())) {
+    if (!OVERRIDABLE.has(name) || !response.headers.has(name)) response.headers.set(name, value);
+  }
   const csp = response.headers.get('Content-Security-Policy');
   // kit.csp cannot know the host at build time; Socket.IO's WebSocket needs ws(s):// of this origin.
-  if (csp) response.headers.set('Content-Security-Policy', csp.replace(/connect-src ([^;]*)/, `connect-src $1 ${socketOrigin(event.url)}`));
+  if (csp?.includes('connect-src')) response.headers.set('Content-Security-Policy', csp.replace(/connect-src ([^;]*)/, `connect-src $1 ${socketOrigin(event.url)}`));
   return response;
 };
 
@@ -85,7 +88,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 /**
  * Pages: anonymous visitors go to sign-in, roles open only their pages (page-access.ts). tRPC is not
  * a page route (route.id is null): every procedure guards itself. Answers are returned, not thrown,
- * so they still pass through securityHeaders.
+ * so they still pass through secureResponses.
  */
 const guardPages: Handle = async ({ event, resolve }) => {
   const routeId = event.route.id;
@@ -108,6 +111,7 @@ function forbiddenPage(message: string, home: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 — Beacon</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
+${config().demo ? '<p style="display: inline-block; margin: 0; padding: 0.1rem 0.55rem; border-radius: 999px; border: 1px solid #fbbf24; background: #fffbeb; color: #92400e; font-size: 0.75rem; font-weight: 600">Demo data</p>' : ''}
 <h1>403</h1><p role="alert">${message}</p><p><a href="${home}">Go to your home page</a></p></body></html>`;
 }
 
@@ -120,7 +124,7 @@ const trpc = createTRPCHandle({
   }
 });
 
-export const handle: Handle = sequence(securityHeaders, sameOriginWrites, authenticate, guardPages, trpc);
+export const handle: Handle = sequence(secureResponses, sameOriginWrites, authenticate, guardPages, trpc);
 
 /** Unexpected errors: the details go to the log, the response gets SvelteKit's generic message. */
 export const handleError: HandleServerError = ({ error: err, status, message }) => {

@@ -10,6 +10,8 @@ import * as collaboration from './2026-11-28-06-collaboration.js';
 import * as dashboards from './2026-11-28-07-dashboards.js';
 import * as overviewGrain from './2026-11-28-08-overview-grain.js';
 import * as snapshots from './2026-11-28-09-snapshots.js';
+import * as disbursedAmounts from './2026-12-03-01-disbursed-amounts.js';
+import * as disclosureKey from './2026-12-03-05-disclosure-key.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -20,5 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-06-collaboration': collaboration,
   '2026-11-28-07-dashboards': dashboards,
   '2026-11-28-08-overview-grain': overviewGrain,
-  '2026-11-28-09-snapshots': snapshots
+  '2026-11-28-09-snapshots': snapshots,
+  '2026-12-03-01-disbursed-amounts': disbursedAmounts,
+  '2026-12-03-05-disclosure-key': disclosureKey
 };

@@ -1,12 +1,16 @@
 import type { LayoutServerLoad } from './$types';
 import { homeOf } from '$lib/server/auth/access.js';
 import { navFor } from '$lib/server/auth/page-access.js';
+import { config } from '$lib/server/config.js';
 
 /** What the header shows: a courtesy; the server guards every page and procedure regardless. */
 export const load: LayoutServerLoad = ({ locals }) => {
   const user = locals.user;
-  if (!user) return { user: null, nav: [], home: '/login' };
+  // Demo mode: every page says so, signed in or not.
+  const demo = config().demo;
+  if (!user) return { user: null, nav: [], home: '/login', demo };
   return {
+    demo,
     user: { displayName: user.displayName, email: user.email, role: user.role },
     nav: navFor(user),
     home: homeOf(user.role)

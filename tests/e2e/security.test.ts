@@ -75,6 +75,54 @@ describe('security over HTTP (embedded database)', () => {
     }
   });
 
+  it('gives every answer the security headers: static files, Socket.IO, a 413, the 403 page', async () => {
+    const coordinator = await signInCookie(base, demoUsers.coordinatorMountain);
+    const answers: Record<string, Response> = {
+      static: await fetch(`${base}/favicon.svg`),
+      socketIo: await fetch(`${base}/socket.io/?EIO=4&transport=polling`),
+      tooLarge: await trpcMutation(base, 'outreach.create', { title: 'x'.repeat(600 * 1024) }, { cookie: coordinator, origin: base }),
+      forbiddenPage: await fetch(`${base}/admin`, { headers: { cookie: coordinator } }),
+      notFound: await fetch(`${base}/no-such-page`)
+    };
+    expect(answers.static.status).toBe(200);
+    expect(answers.socketIo.status).toBe(200);
+    expect(await answers.socketIo.text()).toMatch(/"sid"/);
+    expect(answers.tooLarge.status).toBe(413);
+    expect(answers.forbiddenPage.status).toBe(403);
+    expect(answers.notFound.status).toBe(404);
+    for (const [name, res] of Object.entries(answers)) {
+      const headers = Object.fromEntries(['x-content-type-options', 'referrer-policy', 'x-frame-options'].map((h) => [h, res.headers.get(h)]));
+      expect({ name, ...headers }).toEqual({ name, 'x-content-type-options': 'nosniff', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY' });
+      expect({ name, csp: res.headers.get('content-security-policy') }).toEqual({ name, csp: expect.stringContaining("frame-ancestors 'none'") });
+      // A plain-http origin: no HSTS (it would pin a local demo to https).
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    }
+    // The refusal page runs nothing: no script source at all.
+    expect(answers.forbiddenPage.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(answers.forbiddenPage.headers.get('content-security-policy')).not.toMatch(/script-src/);
+  });
+
+  it('shares a snapshot without its author, change number or hash', async () => {
+    const leadership = await signInCookie(base, demoUsers.leadership);
+    const made = await trpcMutation(base, 'snapshots.create', { title: 'Shared without names', period: { kind: 'fiscal_year', fiscalYear: 2026 }, filters: {} }, { cookie: leadership, origin: base });
+    expect(made.status).toBe(200);
+    const { id } = ((await made.json()) as { result: { data: { id: number } } }).result.data;
+    const full = ((await (await trpcQuery(base, 'snapshots.get', { id }, leadership)).json()) as { result: { data: { authorName: string; seq: number; sha256: string } } }).result.data;
+    const link = await trpcMutation(base, 'snapshots.createShareLink', { snapshotId: id }, { cookie: admin, origin: base });
+    const { path } = ((await link.json()) as { result: { data: { path: string } } }).result.data;
+    const res = await fetch(`${base}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await res.text();
+    expect(html).toContain('Shared without names');
+    expect(html).toMatch(/Verified: this report has not changed since it was made on \w+ \d{1,2}, \d{4}/);
+    expect(html).not.toContain(full.authorName);
+    expect(html).not.toContain(full.sha256);
+    expect(html).not.toMatch(/sha256|SHA-256|authorName|authorId/i);
+    expect(html).not.toMatch(/\bseq\b/);
+    expect(html).not.toContain(`#${full.seq}`);
+  });
+
   it('guards procedures: anonymous → 401, a role without the right → 403', async () => {
     const anonymous = await trpcQuery(base, 'dashboard.overview', {});
     expect(anonymous.status).toBe(401);
@@ -233,4 +281,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('internal errors carry no stack 
     await client.end();
     await expectInternalErrorsMasked(server.url, server.output);
   }, 240_000);
+});
+
+describe('HSTS for an https ORIGIN (embedded database)', () => {
+  let server: RunningServer | undefined;
+  afterAll(() => server?.stop());
+
+  it('sends Strict-Transport-Security on pages, static files and Socket.IO answers', async () => {
+    // A public origin: no demo data is seeded, so this server starts at once.
+    server = await startServer({ env: { ORIGIN: 'https://beacon.example.org' } });
+    for (const p of ['/login', '/favicon.svg', '/socket.io/?EIO=4&transport=polling', '/no-such-page']) {
+      const res = await fetch(`${server.url}${p}`);
+      expect({ p, hsts: res.headers.get('strict-transport-security') }).toEqual({ p, hsts: expect.stringMatching(/^max-age=\d{8,}/) });
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  }, 120_000);
 });

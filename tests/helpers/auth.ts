@@ -5,8 +5,9 @@ import type { Db } from '../../src/lib/server/db/index.js';
 import type { Role, SessionUser } from '../../src/lib/server/auth/access.js';
 import { createSession, validateSessionToken } from '../../src/lib/server/auth/session.js';
 import { createUser } from '../../src/lib/server/users/users.service.js';
+import { TEST_DEMO_PASSWORD } from './demo-password.js';
 
-export const DEMO_PASSWORD = 'beacon-demo';
+export const DEMO_PASSWORD = TEST_DEMO_PASSWORD;
 
 export const demoUsers = {
   admin: 'admin@beacon.demo',

@@ -4,12 +4,25 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type DbHandle } from '../../src/lib/server/db/index.js';
+import { Migrator } from 'kysely/migration';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.js';
+import { migrations } from '../../db/migrations/index.js';
+import type { Db } from '../../src/lib/server/db/index.js';
+
+/** Migrates to the latest, or only up to (and including) the named migration. */
+export async function migrateUpTo(db: Db, upTo?: string): Promise<void> {
+  if (!upTo) {
+    await migrateToLatest(db);
+    return;
+  }
+  const result = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(upTo);
+  if (result.error) throw result.error;
+}
 
 export interface TestTarget {
   name: 'pglite' | 'postgres';
-  /** A fresh, migrated database; call handle.close() (or dropTestDb) when done. */
-  open(): Promise<TestDb>;
+  /** A fresh, migrated database (up to and including `upTo` when given); call handle.close() (or dropTestDb) when done. */
+  open(upTo?: string): Promise<TestDb>;
 }
 
 export interface TestDb extends DbHandle {
@@ -43,19 +56,19 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
-export async function openPglite(): Promise<TestDb> {
+export async function openPglite(upTo?: string): Promise<TestDb> {
   const handle = await createDb({ memory: true });
-  await migrateToLatest(handle.db);
+  await migrateUpTo(handle.db, upTo);
   return { ...handle, drop: () => handle.close() };
 }
 
-export async function openPostgres(): Promise<TestDb> {
+export async function openPostgres(upTo?: string): Promise<TestDb> {
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `beacon_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = withDatabase(serverUrl, name);
   const handle = await createDb({ url });
-  await migrateToLatest(handle.db);
+  await migrateUpTo(handle.db, upTo);
   let dropped = false;
   return {
     ...handle,

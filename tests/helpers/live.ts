@@ -8,12 +8,13 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
 import type { ClientToServerEvents, JoinResult, ServerToClientEvents } from '../../src/lib/realtime/events.js';
+import { TEST_DEMO_PASSWORD } from './demo-password.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const writerPreload = path.join(root, 'tests', 'live', 'fixtures', 'test-writer.mjs');
-export const DEMO_PASSWORD = 'beacon-demo';
+export const DEMO_PASSWORD = TEST_DEMO_PASSWORD;
 
 export interface LiveServer extends RunningServer {
   /** Runs SQL inside the server process (its own database handle): each statement commits alone. */

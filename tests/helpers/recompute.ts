@@ -27,6 +27,16 @@ const PROGRAM_AREA = (col: string) => `(case
 /** Calendar month (UTC) of a timestamptz, computed without the schema's month_start(). */
 const UTC_MONTH = (col: string) => `date_trunc('month', ${col} at time zone 'UTC')::date`;
 
+/**
+ * The money a stage move moved, by its definition: approving moves the amount the approval states and
+ * disbursing the amount paid — the amount stated, or when none is stated the approved amount, which is
+ * what the request records as disbursed (a request is approved once and disbursed once). Other moves
+ * move no money.
+ */
+const MOVED_CENTS = (event: string, request: string) => `(case ${event}.to_stage
+    when 'approved' then coalesce(${event}.amount_cents, ${request}.approved_cents)
+    when 'disbursed' then coalesce(${event}.amount_cents, ${request}.disbursed_cents) else 0 end)`;
+
 /** Requests with their partner's current state and division. */
 const REQUESTS = `(select f.*, p.state as home_state, r.division_code
   from funding_request f join partner p on p.id = f.partner_id join region r on r.code = p.state)`;
@@ -76,8 +86,8 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_stage_throughput: `
     select ${UTC_MONTH('e.occurred_at')} as month, e.to_stage, e.fiscal_year, e.category, e.state, r.division_code,
-      count(*)::bigint as moves, coalesce(sum(e.amount_cents), 0)::bigint as amount_cents
-    from funding_stage_event e join region r on r.code = e.state
+      count(*)::bigint as moves, coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
+    from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state
     group by 1, e.to_stage, e.fiscal_year, e.category, e.state, r.division_code`,
 
   v_budget: `
@@ -195,8 +205,8 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_throughput_scope: `
     select ${UTC_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, c.category, count(*)::bigint as moves,
-      coalesce(sum(e.amount_cents), 0)::bigint as amount_cents
-    from funding_stage_event e join region r on r.code = e.state ${SCOPES('e.state', 'r.division_code')}
+      coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
+    from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state ${SCOPES('e.state', 'r.division_code')}
     cross join lateral (values (e.category::text), ('*')) c(category)
     group by 1, sc.scope, e.to_stage, c.category`,
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TEST_DEMO_PASSWORD } from './demo-password.js';
 
 export interface RunningServer {
   url: string;
@@ -37,6 +38,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     HOST: '127.0.0.1',
     BEACON_DATA_DIR: dataDir,
     DATABASE_URL: '',
+    // The demo password is random per data directory unless chosen; tests sign in with this one.
+    BEACON_DEMO_PASSWORD: TEST_DEMO_PASSWORD,
     ...options.env
   };
   const child = spawn(process.execPath, [path.join(root, 'scripts', 'serve.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -65,7 +68,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     output: () => out,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Already gone (exited, or killed by a signal: then exitCode stays null).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 8000).unref();

@@ -386,7 +386,8 @@ class Simulation {
         if (v === 'predate') {
           at = new Date(new Date(cur.stage_entered_at).getTime() - r.int(1, 86_400_000));
           plan.expect = '23514';
-        } else if (needsVetting && cur.vetting !== 'vetted') plan.expect = 'BC003';
+        } else if (amount !== null && !needsVetting) plan.expect = '23514'; // only approving and disbursing move money
+        else if (needsVetting && cur.vetting !== 'vetted') plan.expect = 'BC003';
         else if (to === 'approved' && newApproved === 0) plan.expect = '23514';
         else if (to === 'disbursed' && newDisbursed === 0) plan.expect = '23514';
         else if (newApproved < 0 || newDisbursed < 0 || newDisbursed > newApproved || (amount !== null && amount < 0)) plan.expect = '23514';
@@ -396,10 +397,12 @@ class Simulation {
         ` amount ${amount} at ${at.toISOString()}${v === 'predate' ? ' (before stage_entered_at)' : ''}`;
       const e = await trx.insertInto('funding_stage_event')
         .values({ request_id: id, from_stage: from, to_stage: to, amount_cents: amount, occurred_at: at })
-        .returning(['category', 'state', 'fiscal_year', 'seconds_in_from_stage']).executeTakeFirstOrThrow();
-      // The event keeps the request's category/state/fiscal year as they were when it was written.
+        .returning(['category', 'state', 'fiscal_year', 'seconds_in_from_stage', 'amount_cents']).executeTakeFirstOrThrow();
+      // The event keeps the request's category/state/fiscal year as they were when it was written, and
+      // the money it moved: the amount stated, or the approved amount when a disbursement states none.
       const seconds = Math.floor((at.getTime() - new Date(cur.stage_entered_at).getTime()) / 1000);
-      expect({ ...e }, plan.label).toEqual({ category: cur.category, state: cur.state, fiscal_year: cur.fiscal_year, seconds_in_from_stage: seconds });
+      const moved = to === 'approved' || to === 'disbursed' ? (amount ?? cur.approved_cents) : null;
+      expect({ ...e }, plan.label).toEqual({ category: cur.category, state: cur.state, fiscal_year: cur.fiscal_year, seconds_in_from_stage: seconds, amount_cents: moved });
     });
   }
 

@@ -15,3 +15,23 @@ describe('readConfig: BEACON_LIVE_TICK_MS', () => {
     }
   });
 });
+
+describe('readConfig: demo mode', () => {
+  it('is on by default only for the embedded database at a local origin', () => {
+    for (const origin of [undefined, 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://127.8.9.10', 'http://[::1]:3000']) {
+      expect({ origin, demo: readConfig({ ORIGIN: origin }).demo }).toEqual({ origin, demo: true });
+    }
+    for (const origin of ['https://beacon.example.org', 'http://10.0.0.5:3000', 'http://128.0.0.1', 'http://localhost.example.org', 'not a url']) {
+      expect({ origin, demo: readConfig({ ORIGIN: origin }).demo }).toEqual({ origin, demo: false });
+    }
+    expect(readConfig({ DATABASE_URL: 'postgres://db/beacon' }).demo).toBe(false);
+  });
+
+  it('follows BEACON_DEMO when it is set, and has no password unless BEACON_DEMO_PASSWORD gives one', () => {
+    expect(readConfig({ ORIGIN: 'https://beacon.example.org', BEACON_DEMO: '1' }).demo).toBe(true);
+    expect(readConfig({ DATABASE_URL: 'postgres://db/beacon', BEACON_DEMO: '1' }).demo).toBe(true);
+    expect(readConfig({ BEACON_DEMO: '0' }).demo).toBe(false);
+    expect(readConfig({}).demoPassword).toBeUndefined();
+    expect(readConfig({ BEACON_DEMO_PASSWORD: 'chosen' }).demoPassword).toBe('chosen');
+  });
+});

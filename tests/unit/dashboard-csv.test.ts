@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildCsv, parseCsvTable, tableRows, humanTime } from '../../src/lib/dashboards/csv.js';
 import { monthLabel, type ChartSpec } from '../../src/lib/dashboards/chart-spec.js';
-import { suppressSmallCount } from '../../src/lib/small-counts.js';
 
 const spec: ChartSpec = {
   type: 'bar', labelHeader: 'Month', format: 'count',
   labels: ['2026-01-01', '2026-02-01', '2026-03-01'].map(monthLabel),
   series: [
-    { label: 'Survivors served', values: [120, '<11', 0] },
+    { label: 'Survivors served', values: [120, 'withheld', 0] },
     { label: 'Cost, "estimated"', values: [1234.5, null, 99], format: 'dollars' }
   ]
 };
@@ -30,7 +29,7 @@ describe('chart CSV', () => {
     expect(parseCsvTable(csv)).toEqual([
       ['Month', 'Survivors served', 'Cost, "estimated" (USD)'],
       ['January 2026', '120', '1234.5'],
-      ['February 2026', '<11', ''],
+      ['February 2026', 'withheld', ''],
       ['March 2026', '0', '99']
     ]);
   });
@@ -46,15 +45,9 @@ describe('chart CSV', () => {
   it('the table view shows the same rows, formatted', () => {
     expect(tableRows(spec)).toEqual([
       ['January 2026', '120', '$1,235'],
-      ['February 2026', '<11', '—'],
+      ['February 2026', 'withheld', '—'],
       ['March 2026', '0', '$99']
     ]);
     expect(humanTime('2026-07-04T18:00:00Z', 'America/Denver')).toBe('July 4, 2026, 12:00:00 America/Denver');
-  });
-});
-
-describe('suppressSmallCount', () => {
-  it('shows 1 to 10 as "<11", keeps 0 and 11+', () => {
-    expect([0, 1, 5, 10, 11, 250].map(suppressSmallCount)).toEqual([0, '<11', '<11', '<11', 11, 250]);
   });
 });

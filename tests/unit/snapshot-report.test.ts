@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetrics, datasetsCsv, sectionsOf, SUPPRESSED } from '../../src/lib/snapshots/report.js';
+import { compareMetrics, datasetsCsv, protectStoredSurvivorFigures, sectionsOf, SUPPRESSED } from '../../src/lib/snapshots/report.js';
+import { SURVIVOR_RULE, WITHHELD } from '../../src/lib/survivor-figures.js';
 import { addDays, nextRunAfter, resolvePeriod, scheduledPeriod } from '../../src/lib/server/snapshots/snapshot-period.js';
 
 const earlier = {
@@ -31,7 +32,20 @@ describe('snapshot report', () => {
     expect(lines.slice(0, 3)).toEqual(['Snapshot,"Q3, ""final"""', 'Period,FY2026 Q3', 'As of,2026-10-01T00:00:00.000Z']);
     expect(lines).toContain('Totals · Disbursed (USD),100');
     expect(lines).toContain('Stage,Requests');
-    expect(lines).toContain('Survivors · Served,<11');
+    expect(lines).toContain('Survivors · Served,withheld');
+  });
+});
+
+describe('stored survivor figures', () => {
+  it('are shown as stored when published under the rule, and withheld in a snapshot made before it', () => {
+    const current = { survivors: { served: 15, newIntakes: 0, reports: 3, rule: SURVIVOR_RULE }, funding: { requests: 3 } };
+    const legacy = { survivors: { served: 7, newIntakes: 0, bedNights: 11, reports: 10 }, funding: { requests: 3 } };
+    const monthly = { survivorsMonthly: [{ month: '2026-01-01', served: 12, centersReporting: 1 }], openTotals: { needs: 4 } };
+    expect(protectStoredSurvivorFigures({ overview: current, legacy, aftercare: monthly })).toEqual({
+      overview: current,
+      legacy: { survivors: { served: WITHHELD, newIntakes: WITHHELD, bedNights: WITHHELD, reports: WITHHELD }, funding: { requests: 3 } },
+      aftercare: { survivorsMonthly: [{ month: '2026-01-01', served: WITHHELD, centersReporting: WITHHELD }], openTotals: { needs: 4 } }
+    });
   });
 });
 

@@ -1,13 +1,13 @@
 // What a chart shows, independent of Chart.js: the same spec feeds the canvas, the "table" view and
 // the CSV download, so the three always show the same data.
-import { SMALL_COUNT_LABEL } from '$lib/small-counts.js';
+import type { PublishedCount } from '$lib/survivor-figures.js';
 
 export type ValueFormat = 'dollars' | 'count' | 'percent' | 'days';
 
 export interface SeriesSpec {
   label: string;
-  /** One value per label; "<11" for a suppressed survivor count (plotted as a gap); null for none. */
-  values: Array<number | typeof SMALL_COUNT_LABEL | null>;
+  /** One value per label; "withheld" for a withheld survivor figure (plotted as a gap); null for none. */
+  values: Array<PublishedCount | null>;
   /** Drawn as a line over bars (e.g. a goal). */
   line?: boolean;
   stack?: string;

@@ -1,6 +1,7 @@
 // CSV of a chart's data: a few lines saying what it is (chart, period, filters, as-of time), a blank
 // line, then one row per label with one column per series — the same values the chart plots.
-// Dates are human-readable; money is in dollars; suppressed counts stay "<11". Cells through $lib/csv.
+// Dates are human-readable; money is in dollars; withheld survivor figures say "withheld". Cells go
+// through $lib/csv (RFC 4180 quoting, formulas neutralised).
 import type { ChartSpec } from './chart-spec.js';
 import { formatValue } from './chart-spec.js';
 import { csvRows, parseCsv } from '$lib/csv.js';

@@ -4,6 +4,7 @@ import { createDb, type DbHandle } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { hasAnyDomainData, seedDatabase } from './seed/seed.service.js';
 import { ensureDemoUsers } from './users/demo-users.js';
+import { demoPasswordFor } from './users/demo-password.js';
 
 let opening: Promise<DbHandle> | undefined;
 
@@ -31,7 +32,10 @@ async function openDatabase(cfg: Config): Promise<DbHandle> {
     await seedDatabase(handle.db, { profile: 'demo', seed: 1, fiscalYearStartMonth: cfg.fiscalYearStartMonth });
     console.info(`[beacon] demo data seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  // Demo sign-ins exist only in demo mode (never against a real DATABASE_URL unless BEACON_DEMO=1).
-  if (cfg.demo) await ensureDemoUsers(handle.db, cfg.demoPassword);
+  // Demo sign-ins exist only in demo mode (config.ts: a local embedded start, or BEACON_DEMO=1).
+  if (cfg.demo) {
+    const password = demoPasswordFor({ configured: cfg.demoPassword, dataDir: cfg.databaseUrl ? undefined : cfg.dataDir });
+    await ensureDemoUsers(handle.db, password);
+  }
   return handle;
 }

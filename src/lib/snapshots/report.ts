@@ -1,6 +1,8 @@
 // Client-safe: turns a snapshot's stored datasets (whatever their shape) into titled tables, metrics
-// to compare and CSV. Survivor counts from 1 to 10 become "<11" here, before anything reaches a page,
-// a CSV or a share link (small-cell suppression: a snapshot must never single anyone out).
+// to compare and CSV. Survivor figures are stored already published (rounded, withheld under 3
+// centers: docs/figures.md, "Survivor counts: disclosure control"); a snapshot made before that rule
+// has its survivor figures withheld here, before anything reaches a page, a CSV or a share link.
+import { SURVIVOR_RULE, WITHHELD } from '../survivor-figures.js';
 import { csvRows } from '../csv.js';
 
 export type Cell = string | number | boolean | null;
@@ -21,25 +23,36 @@ export interface Metric {
   value: Cell;
 }
 
-export const SUPPRESSED = '<11';
+/** Compare treats a withheld figure as missing. */
+export const SUPPRESSED = WITHHELD;
 /** Keys whose integer values count survivors (or could re-identify them when small). */
 const SURVIVOR_KEY = /survivor|served|intake|bed_?nights/i;
 /** Per-dataset fields that describe the read rather than the figures (shown on the title page). */
 const META_KEYS = new Set(['seq', 'asOf', 'filters', 'period', 'fiscalYear']);
 
-/** A copy of `value` with every survivor count from 1 to 10 replaced by "<11". */
-export function suppressSurvivorCounts<T>(value: T, survivorScope = false): T {
-  if (Array.isArray(value)) return value.map((v) => suppressSurvivorCounts(v, survivorScope)) as T;
+const carriesRule = (value: unknown): boolean =>
+  value === SURVIVOR_RULE ||
+  (Array.isArray(value) ? value.some(carriesRule) : !!value && typeof value === 'object' && Object.values(value).some(carriesRule));
+
+function withholdSurvivorFigures<T>(value: T, survivorScope = false): T {
+  if (Array.isArray(value)) return value.map((v) => withholdSurvivorFigures(v, survivorScope)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const scoped = survivorScope || (SURVIVOR_KEY.test(k) && !/cents$/i.test(k));
-      out[k] = suppressSurvivorCounts(v, scoped);
+      out[k] = withholdSurvivorFigures(v, survivorScope || (SURVIVOR_KEY.test(k) && !/cents$/i.test(k)));
     }
     return out as T;
   }
-  if (survivorScope && typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10) return SUPPRESSED as T;
-  return value;
+  return (survivorScope && typeof value === 'number' ? WITHHELD : value) as T;
+}
+
+/**
+ * Stored datasets as pages may show them: a dataset whose survivor figures were published under the
+ * rule (it carries SURVIVOR_RULE) is shown as stored; in an older one every survivor figure is
+ * withheld, since its exact counts could be recovered by subtraction.
+ */
+export function protectStoredSurvivorFigures(datasets: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(datasets).map(([name, data]) => [name, carriesRule(data) ? data : withholdSurvivorFigures(data)]));
 }
 
 /** 'openEstimatedCostCents' → 'Open estimated cost'; 'survivor_basic_needs' → 'Survivor basic needs'. */

@@ -8,3 +8,5 @@ export type SnapshotComparison = inferProcedureOutput<P['compare']>;
 export type SnapshotSummary = inferProcedureOutput<P['list']>[number];
 export type SnapshotSchedule = inferProcedureOutput<P['schedules']>[number];
 export type ShareLink = inferProcedureOutput<P['shareLinks']>[number];
+/** A snapshot as a share link shows it (no author, change number or hash). */
+export type { SharedSnapshotView } from '$lib/server/snapshots/snapshots.service.js';

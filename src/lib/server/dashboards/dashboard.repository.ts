@@ -8,6 +8,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
+import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
 
 export type Tx = Kysely<Database>;
 
@@ -123,13 +124,6 @@ export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) 
     .limit(limit);
 }
 
-export function survivorsServed(db: Tx, r: MonthRange) {
-  return db.selectFrom('v_survivors_scope').where('scope', '=', scopeOf(r))
-    .where('month', '>=', r.start)
-    .where('month', '<', r.end)
-    .select([sumOf('served').as('served'), sumOf('new_intakes').as('newIntakes'), sumOf('bed_nights').as('bedNights'), sumOf('reports').as('reports')]);
-}
-
 export function outreachReach(db: Tx, r: MonthRange) {
   return db.selectFrom('v_outreach_scope').where('scope', '=', scopeOf(r))
     .where('month', '>=', r.start)
@@ -231,7 +225,9 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       jsonObjectFrom(budgetForYear(db, q.funding.fiscalYear, q.budgetArea, q.funding.fiscalYearTo)).as('budget'),
       jsonArrayFrom(openNeedsByPriority(db, q.region)).as('needs'),
       jsonArrayFrom(oldestOpenCriticalNeeds(db, q.region, 10)).as('oldestCritical'),
-      jsonObjectFrom(survivorsServed(db, q.months)).as('survivors'),
+      // Exact state-month rows: the service rounds them (survivor disclosure control) before anything leaves it.
+      jsonArrayFrom(survivorStateMonths(db, q.months)).as('survivorCells'),
+      eb.selectFrom(reportingCenters(db, q.months).as('rc')).select('rc.centers').as('survivorCenters'),
       jsonObjectFrom(outreachReach(db, q.months)).as('outreach'),
       jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
       jsonArrayFrom(partnersSupported(db, q.funding)).as('partners'),
@@ -245,7 +241,7 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
     ...row,
     seq: row.seq ?? 0,
     budget: row.budget!,
-    survivors: row.survivors!,
+    survivorCenters: row.survivorCenters ?? 0,
     outreach: row.outreach!,
     units: row.units!,
     flow: row.flow!,

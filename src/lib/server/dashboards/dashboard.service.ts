@@ -4,6 +4,7 @@ import { enums } from '../db/schema.js';
 import { resolvePeriod } from './dashboard.period.js';
 import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
+import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivor-figures.service.js';
 
 const programAreaOf: Record<string, ProgramArea> = {
   forensic_hardware: 'law_enforcement', extraction_software: 'law_enforcement', detection_k9: 'law_enforcement',
@@ -28,12 +29,13 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const funding = { ...region, fiscalYear, fiscalYearTo: resolved.fiscalYearTo, category: filters.category };
   const months = { ...region, start: period.start, end: period.end };
 
-  const { seq, stages, byCategory, budget, needs, oldestCritical, survivors, outreach, units, partners, flow, mapDisbursed, mapNeeds, mapPeople } = await repo.overviewFigures(db, {
+  const { seq, stages, byCategory, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, partners, flow, mapDisbursed, mapNeeds, mapPeople } = await repo.overviewFigures(db, {
     funding,
     region,
     months,
     budgetArea: filters.category && programAreaOf[filters.category]
   });
+  const survivorKey = await survivorRoundingKey(db);
   const stageRow = (stage: FundingStage) => stages.find((s) => s.stage === stage);
   const pipeline = enums.funding_stage.map((stage) => ({
     stage,
@@ -93,7 +95,8 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
       })),
       oldestCritical
     },
-    survivors,
+    /** Survivor figures as published outside the operational view (rounded, withheld under 3 centers). */
+    survivors: publishSurvivorTotal(survivorCells, survivorCenters, survivorKey),
     outreach,
     /** The tile map's measures per state (every state of the division filter; the state filter is not applied). */
     byState: [...new Set([...mapDisbursed, ...mapNeeds, ...mapPeople].map((r) => r.state.trim()))].sort().map((state) => ({

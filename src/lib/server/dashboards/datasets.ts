@@ -2,13 +2,15 @@
 // Each dataset is read from the v_* views only (over trigger-kept rollups), by ONE statement, so its
 // figures and the change_log seq it carries reflect one moment. `readAllDashboardDatasets` reads all
 // four in one REPEATABLE READ transaction (board snapshots store its result).
-// Output is JSON-safe: dates are ISO strings, money integer cents, survivor counts from 1 to 10 "<11".
+// Output is JSON-safe: dates are ISO strings, money integer cents, survivor counts as published by
+// the survivor disclosure control (src/lib/server/disclosure/).
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../db/index.js';
 import { enums, type FundingCategory, type FundingStage, type ProgramArea } from '../db/schema.js';
 import { divisionOf, type RegionCode } from '$lib/regions.js';
-import { suppressSmallCount } from '$lib/small-counts.js';
+import { SURVIVOR_RULE } from '$lib/survivor-figures.js';
+import { publishSurvivorMonths, survivorRoundingKey, survivorStateMonths } from '../disclosure/survivor-figures.service.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
 import { monthsOf, resolvePeriod, type DashboardPeriod } from './dashboard.period.js';
 import { dashboardOverview } from './dashboard.service.js';
@@ -219,18 +221,13 @@ export async function aftercareDataset(db: Db, filters: DashboardFilterInput, op
           .select(['month', sumOf('created').as('created'), sumOf('fulfilled').as('fulfilled'), sumOf('cancelled').as('cancelled')])
           .groupBy('month')
       ).as('flow'),
-      jsonArrayFrom(
-        whereRegion(db.selectFrom('v_survivors_monthly'), months)
-          .where('month', '>=', months.start)
-          .where('month', '<', months.end)
-          .select(['month', sumOf('served').as('served'), sumOf('new_intakes').as('newIntakes'), sumOf('reports').as('reports')])
-          .groupBy('month')
-      ).as('survivors')
+      // Exact state-month rows: published below only through the survivor disclosure control.
+      jsonArrayFrom(survivorStateMonths(db, months)).as('survivorCells')
     ])
     .executeTakeFirstOrThrow();
 
   const flow = byMonth(row.flow);
-  const survivors = byMonth(row.survivors);
+  const survivorKey = await survivorRoundingKey(db);
   const priorityOrder = (p: string) => (enums.need_priority as readonly string[]).indexOf(p);
   const openNeeds = row.openNeeds.sort((a, b) => priorityOrder(a.priority) - priorityOrder(b.priority));
   return {
@@ -263,11 +260,9 @@ export async function aftercareDataset(db: Db, filters: DashboardFilterInput, op
         ratePercent: closed ? Math.round(((f?.fulfilled ?? 0) / closed) * 1000) / 10 : null
       };
     }),
-    /** Aggregate monthly counts reported by aftercare centers; 1–10 shown as "<11". */
-    survivorsMonthly: monthsOf(months).map((month) => {
-      const s = survivors.get(month);
-      return { month, served: suppressSmallCount(s?.served ?? 0), newIntakes: suppressSmallCount(s?.newIntakes ?? 0), centersReporting: s?.reports ?? 0 };
-    })
+    /** Aggregate monthly counts reported by aftercare centers, rounded and withheld by the survivor rule. */
+    survivorsMonthly: publishSurvivorMonths(row.survivorCells, monthsOf(months), survivorKey),
+    survivorRule: SURVIVOR_RULE
   };
 }
 

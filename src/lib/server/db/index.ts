@@ -6,6 +6,9 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import type { DbKind } from '../config.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+
+export { DataDirLockedError } from './data-dir-lock.js';
 
 export type Db = Kysely<Database>;
 
@@ -53,12 +56,30 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   const dataDir = 'dataDir' in target ? target.dataDir : undefined;
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ?? 'memory://', {
-    parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate }
-  });
+  // Held from open to close: a second process (server or script) on this directory is refused at once.
+  let lock: DataDirLock | undefined;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    lock = lockDataDir(dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir ?? 'memory://', {
+      parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate }
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  const close = async () => {
+    try {
+      await db.destroy();
+    } finally {
+      lock?.release();
+    }
+  };
+  return { db, kind: 'pglite', pglite, close };
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -87,7 +87,7 @@ export const tables = {
   },
   funding_stage_event: {
     id: g('bigint'), request_id: c('bigint'), from_stage: n('funding_stage'), to_stage: c('funding_stage'),
-    amount_cents: n('bigint'), actor_id: gn('text'), occurred_at: g('timestamp with time zone'),
+    amount_cents: gn('bigint'), actor_id: gn('text'), occurred_at: g('timestamp with time zone'),
     category: g('funding_category'), state: g('character'), fiscal_year: g('smallint'), seconds_in_from_stage: gn('bigint')
   },
   budget: {
@@ -149,6 +149,7 @@ export const tables = {
     expires_at: c('timestamp with time zone'), revoked_at: n('timestamp with time zone'), view_count: g('bigint'),
     last_viewed_at: n('timestamp with time zone')
   },
+  disclosure_key: { id: g('boolean'), key: c('bytea'), created_at: g('timestamp with time zone') },
   socket_io_attachments: { id: g('bigint'), created_at: g('timestamp with time zone'), payload: c('bytea') },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),

@@ -98,7 +98,8 @@ function stageMoves(random: Random, cal: SeedCalendar, plan: Omit<RequestPlan, '
     if (atMs >= cal.horizonMs) break;
     let amountCents: number | null = null;
     if (to === 'approved') amountCents = approved = approvedCents(random, plan.category, plan.requestedCents);
-    if (to === 'disbursed' && random.chance(0.08)) amountCents = Math.round(approved * random.float(0.85, 0.99));
+    // Every disbursement states what was paid: usually the approved amount, now and then a little less.
+    if (to === 'disbursed') amountCents = random.chance(0.08) ? Math.round(approved * random.float(0.85, 0.99)) : approved;
     moves.push({ from, to, atMs, amountCents });
   }
   return moves;

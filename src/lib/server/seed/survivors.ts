@@ -1,5 +1,6 @@
 // Monthly survivors-served counts per aftercare center: aggregate numbers only, never anything
-// about a person. Many centers are small, so counts from 1 to 10 (shown as "<11") are common.
+// about a person. Many centers are small, so counts from 1 to 10 are common
+// (docs/figures.md, "Survivor counts: disclosure control", says how they are published).
 import { DAY, HOUR, addMonths, isoDate, monthStartMs, type SeedCalendar } from './calendar.js';
 import type { PartnerPlan } from './partners.js';
 import type { Random } from './random.js';

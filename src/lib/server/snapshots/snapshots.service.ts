@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.repository.js';
 import { DomainError } from '../errors.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
 import { statesIn, type DivisionCode } from '../../regions.js';
-import { suppressSurvivorCounts, compareMetrics } from '../../snapshots/report.js';
+import { protectStoredSurvivorFigures, compareMetrics } from '../../snapshots/report.js';
 import * as repo from './snapshots.repository.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
 import { addDays, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
@@ -87,7 +87,7 @@ export async function listSnapshots(db: Db, _actor: SessionUser, limit: number) 
 
 type StoredData = { fiscalYear: number; fiscalYearStartMonth: number; datasets: Record<string, unknown> };
 
-/** A stored snapshot as pages show it: survivor counts suppressed, and whether its hash still holds. */
+/** A stored snapshot as pages show it (survivor figures as published), and whether its hash still holds. */
 async function openSnapshot(db: Db, id: number) {
   const row = await repo.findSnapshot(db, id);
   if (!row) throw new DomainError('NOT_FOUND', `There is no snapshot ${id}.`);
@@ -102,7 +102,7 @@ async function openSnapshot(db: Db, id: number) {
     sha256,
     verified,
     fiscalYear: stored.fiscalYear,
-    datasets: suppressSurvivorCounts(stored.datasets ?? {})
+    datasets: protectStoredSurvivorFigures(stored.datasets ?? {})
   };
 }
 export type OpenedSnapshot = Awaited<ReturnType<typeof openSnapshot>>;
@@ -276,6 +276,33 @@ export async function openSharedSnapshot(db: Db, token: string, now = new Date()
   if (!looksLikeToken(token)) return null;
   const link = await repo.openShareLink(db, hashToken(token), now);
   if (!link) return null;
-  const snapshot = await openSnapshot(db, link.snapshotId);
+  const snapshot = sharedSnapshotView(await openSnapshot(db, link.snapshotId));
   return { snapshot, link: { viewCount: link.viewCount, expiresAt: link.expiresAt } };
 }
+
+/**
+ * What a share link shows a reader outside the organisation: the report and whether it is intact,
+ * and nothing about who made it, which change it reflects or its hash (each dataset's seq dropped too).
+ */
+export function sharedSnapshotView(s: OpenedSnapshot) {
+  const datasets = Object.fromEntries(
+    Object.entries(s.datasets).map(([name, dataset]) => {
+      if (!dataset || typeof dataset !== 'object') return [name, dataset];
+      const { seq: _seq, ...rest } = dataset as Record<string, unknown>;
+      return [name, rest];
+    })
+  ) as OpenedSnapshot['datasets'];
+  return {
+    shared: true as const,
+    title: s.title,
+    notes: s.notes,
+    asOf: s.asOf,
+    periodLabel: s.periodLabel,
+    periodFrom: s.periodFrom,
+    periodLastDay: s.periodLastDay,
+    filters: s.filters,
+    verified: s.verified,
+    datasets
+  };
+}
+export type SharedSnapshotView = ReturnType<typeof sharedSnapshotView>;

@@ -1,10 +1,10 @@
-// Demo mode only: the five sign-ins DESIGN.md promises, all with BEACON_DEMO_PASSWORD. They are
-// created directly, not through the password policy: the default 'beacon-demo' is shorter than the
-// 12-character minimum, and a demo password printed at start-up protects nothing anyway.
+// Demo mode only: the five sign-ins DESIGN.md promises, all with the demo password (demo-password.ts).
+// They are created directly, not through the password policy: a BEACON_DEMO_PASSWORD chosen for a
+// local demo may be shorter than the 12-character minimum.
 import type { Db } from '../db/index.js';
 import type { Role } from '../auth/access.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
-import { recordAudit } from '../audit/audit.repository.js';
+import { verifyPassword } from '../auth/password.js';
+import type { DemoPassword } from './demo-password.js';
 import * as repo from './users.repository.js';
 import { createUser } from './users.service.js';
 
@@ -16,24 +16,25 @@ export const DEMO_USERS: Array<{ email: string; displayName: string; role: Role;
   { email: 'board@beacon.demo', displayName: 'Blair Board', role: 'board' }
 ];
 
-/** Creates missing demo users; resets a demo user's password if it no longer is the demo password. */
-export async function ensureDemoUsers(db: Db, password: string): Promise<void> {
-  for (const demo of DEMO_USERS) {
-    const existing = await repo.findUserForSignIn(db, demo.email);
+/**
+ * Creates the demo users that are missing, with `password`. Never changes an existing user's
+ * password: one changed since (by its owner, or a demo made with another password) stays changed.
+ * Prints the sign-ins, marking those the printed password no longer opens.
+ */
+export async function ensureDemoUsers(db: Db, demo: DemoPassword): Promise<void> {
+  const changed = new Set<string>();
+  for (const user of DEMO_USERS) {
+    const existing = await repo.findUserForSignIn(db, user.email);
     if (!existing) {
-      await createUser(db, { ...demo, password }, { actorId: null, skipPasswordPolicy: true });
+      await createUser(db, { ...user, password: demo.password }, { actorId: null, skipPasswordPolicy: true });
       continue;
     }
-    if (existing.passwordHash && (await verifyPassword(existing.passwordHash, password))) continue;
-    const passwordHash = await hashPassword(password);
-    await db.transaction().execute(async (tx) => {
-      await repo.updateUser(tx, existing.id, { passwordHash });
-      await recordAudit(tx, { actorId: null, action: 'users.setPassword', entity: 'app_user', entityId: existing.id, after: { reason: 'demo password' } });
-    });
+    if (!existing.passwordHash || !(await verifyPassword(existing.passwordHash, demo.password))) changed.add(user.email);
   }
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
   console.info(
-    [`[beacon] demo sign-ins (password "${password}", from BEACON_DEMO_PASSWORD):`,
-      ...DEMO_USERS.map((u) => `[beacon]   ${u.email.padEnd(width)}  ${u.role}${u.divisions ? ` (${u.divisions.join(', ')})` : ''}`)].join('\n')
+    [`[beacon] demo sign-ins (password "${demo.password}", ${demo.source}):`,
+      ...DEMO_USERS.map((u) => `[beacon]   ${u.email.padEnd(width)}  ${u.role}${u.divisions ? ` (${u.divisions.join(', ')})` : ''}` +
+        (changed.has(u.email) ? '  — has another password (set earlier, never reset)' : ''))].join('\n')
   );
 }
