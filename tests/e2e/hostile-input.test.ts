@@ -57,7 +57,7 @@ describe('hostile input over HTTP, and formula-safe exports', () => {
     } finally {
       await close();
     }
-    server = await startServer({ dataDir, env: { BEACON_DEMO_PASSWORD: 'beacon-demo' } });
+    server = await startServer({ dataDir });
     cookies = {
       leadership: await signIn(server.url, 'director@beacon.demo'),
       coordinator: await signIn(server.url, 'coordinator.mountain@beacon.demo'),
