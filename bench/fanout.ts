@@ -22,8 +22,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { LIVE_LIMITS } from '../src/lib/server/live/socket-limits.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** A session holds at most this many sockets (the server refuses more). */
+const SOCKETS_PER_SESSION = LIVE_LIMITS.socketsPerSession;
 const self = fileURLToPath(import.meta.url);
 const now = () => performance.timeOrigin + performance.now();
 
@@ -63,7 +66,7 @@ export type LatencySummary = ReturnType<typeof summary>;
 // ---------------------------------------------------------------------------------------------
 // Role: clients (a child process holding `count` socket.io connections and `count` bare ws ones).
 type ToClients =
-  | { type: 'connect'; url: string; wsUrl?: string; cookie: string; count: number }
+  | { type: 'connect'; url: string; wsUrl?: string; cookies: string[]; count: number }
   | { type: 'rooms'; join: string[]; leave: string[] }
   | { type: 'reset' }
   | { type: 'report'; commits: Array<[number, number]>; rows: boolean; dashboard: boolean }
@@ -91,9 +94,11 @@ async function clientsRole() {
       const batch = 25;
       for (let i = 0; i < m.count; i += batch) {
         await Promise.all(
-          Array.from({ length: Math.min(batch, m.count - i) }, async () => {
+          Array.from({ length: Math.min(batch, m.count - i) }, async (_, j) => {
             // Like a browser: a handshake that times out under a connection storm is retried (counted).
-            const s = io(m.url, { transports: ['websocket'], extraHeaders: { cookie: m.cookie, origin: m.url }, reconnectionAttempts: 5, forceNew: true });
+            // A session holds at most LIVE_LIMITS.socketsPerSession sockets: one cookie per that many.
+            const cookie = m.cookies[Math.floor((i + j) / SOCKETS_PER_SESSION) % m.cookies.length];
+            const s = io(m.url, { transports: ['websocket'], extraHeaders: { cookie, origin: m.url }, reconnectionAttempts: 5, forceNew: true });
             const conn: Conn = { socket: s, rowsBySeq: new Map(), dashboard: [] };
             s.io.on('reconnect_attempt', () => retries++);
             sockets.push(s);
@@ -306,6 +311,13 @@ async function startApp(databaseUrl: string) {
   return { proc, url, output: () => out };
 }
 
+/** Sessions enough for `sockets` connections (a session may hold SOCKETS_PER_SESSION of them). */
+export async function sessionCookies(url: string, sockets: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < Math.ceil(sockets / SOCKETS_PER_SESSION); i++) cookies.push(await signIn(url));
+  return cookies;
+}
+
 async function signIn(url: string): Promise<string> {
   const res = await fetch(`${url}/login`, {
     method: 'POST',
@@ -459,7 +471,6 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
   try {
     log('fanout: starting the server (Postgres, demo data)…');
     app = await startApp(databaseUrl);
-    const cookie = await signIn(app.url);
     const ids = (await pool.query<{ id: number }>('select id from aftercare_need order by id')).rows.map((r) => Number(r.id));
     const idleRssMb = procStats(app.proc.pid!).rssMb;
 
@@ -476,10 +487,11 @@ export async function benchFanout(options: { serverUrl: string; clients?: number
         await reply(c, 'ready');
       }
       const results = await Promise.all(
-        group.map((c, i) => {
+        group.map(async (c, i) => {
           const count = Math.min(perProcess, total - i * perProcess);
           const done = reply<{ connections: number; errorCount: number; errors: string[]; retries: number }>(c, 'connected');
-          c.send({ type: 'connect', url: app!.url, wsUrl: withWs ? `ws://127.0.0.1:${wsPort}` : undefined, cookie, count } satisfies ToClients);
+          const cookies = await sessionCookies(app!.url, count);
+          c.send({ type: 'connect', url: app!.url, wsUrl: withWs ? `ws://127.0.0.1:${wsPort}` : undefined, cookies, count } satisfies ToClients);
           return done;
         })
       );

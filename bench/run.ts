@@ -1,4 +1,5 @@
-// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs|soak] [--profiles demo,large] [--engines pglite,postgres]
+// The soak bench runs only when asked for (--only soak [--minutes 10] [--warmup 2]): it takes minutes.
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -112,4 +113,22 @@ if (only === 'all' || only === 'needs') {
   const section = needsWritesSection(results);
   console.log(section);
   replaceSection('needs-writes', section);
+}
+
+if (only === 'soak') {
+  // Real server process on Postgres; bounded to 30 minutes (warm-up + --minutes ≤ 28).
+  const { benchSoak, soakSection } = await import('./soak.js');
+  const section = soakSection(
+    await benchSoak({
+      serverUrl,
+      minutes: Number(arg('minutes', '10')),
+      warmupMinutes: Number(arg('warmup', '2')),
+      sockets: Number(arg('sockets', '500')),
+      rate: Number(arg('rate', '20')),
+      sampleSeconds: Number(arg('sample', '30')),
+      log
+    })
+  );
+  console.log(section);
+  replaceSection('soak', section);
 }

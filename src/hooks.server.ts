@@ -13,6 +13,7 @@ import { canOpenPage, isPublicPage } from '$lib/server/auth/page-access.js';
 import { homeOf } from '$lib/server/auth/access.js';
 import { logError } from '$lib/server/error-log.js';
 import { OVERRIDABLE, securityHeaders } from '$lib/server/http/security-headers.js';
+import { warnAboutUnreadProxyHeaders } from '$lib/server/auth/proxy-headers.js';
 
 /** Start-up work: open the database, migrate, seed demo data on a first embedded start. */
 export const init: ServerInit = async () => {
@@ -70,6 +71,7 @@ const sameOriginWrites: Handle = async ({ event, resolve }) => {
 
 /** locals.user and locals.session from the session cookie; a dead cookie is cleared. */
 const authenticate: Handle = async ({ event, resolve }) => {
+  warnAboutUnreadProxyHeaders(event.request.headers, config().addressHeader);
   event.locals.user = null;
   event.locals.session = null;
   const token = readSessionToken(event.cookies, event.url);
@@ -115,6 +117,19 @@ ${config().demo ? '<p style="display: inline-block; margin: 0; padding: 0.1rem 0
 <h1>403</h1><p role="alert">${message}</p><p><a href="${home}">Go to your home page</a></p></body></html>`;
 }
 
+/** Calls one tRPC batch may carry: each is a procedure run, so an unbounded batch is a cheap flood. */
+const MAX_TRPC_BATCH = 10;
+
+/** A larger batch is refused before any procedure runs (400, plain words, tRPC's error shape). */
+const boundedBatches: Handle = async ({ event, resolve }) => {
+  const { pathname, searchParams } = event.url;
+  if (!pathname.startsWith('/trpc/') || searchParams.get('batch') !== '1') return resolve(event);
+  const calls = pathname.slice('/trpc/'.length).split(',').length;
+  if (calls <= MAX_TRPC_BATCH) return resolve(event);
+  const message = `One request may carry at most ${MAX_TRPC_BATCH} calls (this one had ${calls}); send them in smaller batches.`;
+  return json({ error: { message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } } }, { status: 400 });
+};
+
 const trpc = createTRPCHandle({
   router: appRouter,
   createContext,
@@ -124,7 +139,7 @@ const trpc = createTRPCHandle({
   }
 });
 
-export const handle: Handle = sequence(secureResponses, sameOriginWrites, authenticate, guardPages, trpc);
+export const handle: Handle = sequence(secureResponses, sameOriginWrites, boundedBatches, authenticate, guardPages, trpc);
 
 /** Unexpected errors: the details go to the log, the response gets SvelteKit's generic message. */
 export const handleError: HandleServerError = ({ error: err, status, message }) => {

@@ -11,6 +11,7 @@ import * as dashboards from './2026-11-28-07-dashboards.js';
 import * as overviewGrain from './2026-11-28-08-overview-grain.js';
 import * as snapshots from './2026-11-28-09-snapshots.js';
 import * as disbursedAmounts from './2026-12-03-01-disbursed-amounts.js';
+import * as signInThrottle from './2026-12-03-02-sign-in-throttle.js';
 import * as disclosureKey from './2026-12-03-05-disclosure-key.js';
 
 export const migrations: Record<string, Migration> = {
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-08-overview-grain': overviewGrain,
   '2026-11-28-09-snapshots': snapshots,
   '2026-12-03-01-disbursed-amounts': disbursedAmounts,
+  '2026-12-03-02-sign-in-throttle': signInThrottle,
   '2026-12-03-05-disclosure-key': disclosureKey
 };

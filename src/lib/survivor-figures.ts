@@ -15,7 +15,7 @@ export const SURVIVOR_RULE = 'state-month counts randomly rounded to base 5 (key
 export const SURVIVOR_RULE_NOTE =
   'Survivor counts are rounded to a multiple of 5 (each state’s monthly count is rounded once; totals add up the rounded counts) and withheld where fewer than 3 centers reported.';
 
-/** A published count for a tile or a table: "1,235", or "withheld (fewer than 3 centers)". */
+/** A published count for a tile or a table: "1,235", or "Withheld" (fewer than 3 centers reported). */
 export function formatPublishedCount(n: PublishedCount, format: (n: number) => string = String): string {
-  return typeof n === 'number' ? format(n) : 'withheld (fewer than 3 centers)';
+  return typeof n === 'number' ? format(n) : 'Withheld';
 }

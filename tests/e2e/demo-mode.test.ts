@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { seededDataDir } from '../helpers/live.js';
+import { createPostgresDatabase, postgresUrl, seededDataDir } from '../helpers/live.js';
 import { demoUsers } from '../helpers/auth.js';
 import { createDb } from '../../src/lib/server/db/index.js';
 import { hashPassword } from '../../src/lib/server/auth/password.js';
@@ -113,3 +113,33 @@ describe('demo mode', () => {
     expect(await signInStatus(again.url, demoUsers.admin, first.password)).toBe(303);
   }, 300_000);
 });
+
+describe.skipIf(!postgresUrl)('demo mode on Postgres (BEACON_DEMO=1)', () => {
+  it('makes the demo users with a random password printed at that start, and a later start resets nothing', async () => {
+    const database = await createPostgresDatabase(postgresUrl!);
+    try {
+      const env = { DATABASE_URL: database.url, BEACON_DEMO: '1', BEACON_DEMO_PASSWORD: '' };
+      const first = await startServer({ env });
+      servers.push(first);
+      const made = printedPassword(first.output());
+      expect(made.password).not.toBe('beacon-demo');
+      expect(made.password.length).toBeGreaterThanOrEqual(16);
+      expect(await signInStatus(first.url, demoUsers.admin, made.password)).toBe(303);
+      await first.stop();
+
+      const second = await startServer({ env });
+      servers.push(second);
+      const later = printedPassword(second.output());
+      // Nothing stores a server's demo password: this start's is new, and opens nobody already made.
+      expect(later.password).not.toBe(made.password);
+      expect(second.output()).toMatch(/admin@beacon\.demo.*has another password/);
+      expect(await signInStatus(second.url, demoUsers.admin, made.password)).toBe(303);
+      expect(await signInStatus(second.url, demoUsers.admin, later.password)).toBe(400);
+      await second.stop();
+    } finally {
+      await database.drop();
+    }
+  }, 240_000);
+});
+
+if (!postgresUrl) console.info('[tests] TEST_DATABASE_URL is not set: the Postgres variant of the demo-mode test is skipped.');

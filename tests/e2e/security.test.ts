@@ -100,6 +100,8 @@ describe('security over HTTP (embedded database)', () => {
     // The refusal page runs nothing: no script source at all.
     expect(answers.forbiddenPage.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     expect(answers.forbiddenPage.headers.get('content-security-policy')).not.toMatch(/script-src/);
+    // Demo mode (a local test server): even the refusal page says so.
+    expect(await answers.forbiddenPage.text()).toContain('Demo data');
   });
 
   it('shares a snapshot without its author, change number or hash', async () => {

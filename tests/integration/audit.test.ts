@@ -10,7 +10,6 @@ import { appRouter } from '../../src/lib/server/trpc/router.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { acceptInvitation } from '../../src/lib/server/users/users.service.js';
 import { signIn, signOut } from '../../src/lib/server/auth/sign-in.service.js';
-import { LoginThrottle, TokenBucket } from '../../src/lib/server/auth/rate-limit.js';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -50,9 +49,7 @@ for (const target of targets) {
       const password = 'amber-glacier-pencil-47';
       const invited = await caller.users.invite({ email: 'newcomer@test.example', role: 'board' });
       await acceptInvitation(h.db, { token: invited.token, displayName: 'New Comer', password });
-      const result = await signIn(h.db, { email: 'newcomer@test.example', password, clientAddress: '192.0.2.9' }, {
-        accounts: new LoginThrottle(), addresses: new TokenBucket(10, 1)
-      });
+      const result = await signIn(h.db, { email: 'newcomer@test.example', password, clientAddress: '192.0.2.9' });
       if (!result.ok) throw new Error('sign-in failed');
       await signOut(h.db, result.created.session);
       const rows = await auditRows(invited.userId);

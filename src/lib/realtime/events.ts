@@ -105,7 +105,11 @@ export type JoinResult =
         | { kind: 'reset' }
         | { kind: 'none' };
     }
-  | { ok: false; room: string; error: 'forbidden' | 'bad_room' | 'unauthenticated' };
+  | { ok: false; room: string; error: JoinError };
+
+/** Why a join was refused: role/region, an unknown room, no session, or the socket's limits
+ *  (too many dashboard rooms at once; joining too fast — try again in a second). */
+export type JoinError = 'forbidden' | 'bad_room' | 'unauthenticated' | 'too_many_rooms' | 'rate_limited';
 
 /** Client → server commands (`entity:verb` with an ack). Sockets never write domain data. */
 export interface ClientToServerEvents {
@@ -117,7 +121,7 @@ export interface ClientToServerEvents {
 }
 
 /** Reasons a handshake is refused (`connect_error` message). */
-export const handshakeErrors = ['origin_refused', 'unauthenticated', 'no_live_access'] as const;
+export const handshakeErrors = ['origin_refused', 'unauthenticated', 'no_live_access', 'too_many_sockets'] as const;
 export type HandshakeError = (typeof handshakeErrors)[number];
 
 const DIVISION = /^[a-z]+(?:-[a-z]+)*$/;

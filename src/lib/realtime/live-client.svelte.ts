@@ -181,6 +181,11 @@ export class LiveClient {
         setTimeout(() => this.#socket.connected && attempt === sub.attempt && this.#join(sub), 1_000);
         return;
       }
+      if (!result.ok && result.error === 'rate_limited') {
+        // Joining faster than the server allows (many rooms at once): the budget refills in a second.
+        setTimeout(() => this.#socket.connected && attempt === sub.attempt && this.#join(sub), 1_000);
+        return;
+      }
       if (!result.ok) {
         sub.pending = null;
         this.#setStatus(sub.room, 'denied');

@@ -8,6 +8,8 @@ export interface Config {
   dataDir: string;
   port: number;
   origin: string | undefined;
+  /** ADDRESS_HEADER (read by adapter-node): the header holding the client address behind a proxy. */
+  addressHeader: string | undefined;
   /**
    * Seed demo data and demo users: BEACON_DEMO=1, or by default on the embedded database at a local
    * origin only — never by default against a real DATABASE_URL or a public ORIGIN.
@@ -54,6 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.BEACON_DATA_DIR || './data'),
     port: intSetting('PORT', env.PORT, 3000, 0, 65535),
     origin: env.ORIGIN || undefined,
+    addressHeader: env.ADDRESS_HEADER || undefined,
     demo: demoFlag === undefined || demoFlag === '' ? !databaseUrl && isLocalOrigin(env.ORIGIN || undefined) : demoFlag === '1' || demoFlag === 'true',
     demoPassword: env.BEACON_DEMO_PASSWORD || undefined,
     fiscalYearStartMonth: intSetting('BEACON_FY_START_MONTH', env.BEACON_FY_START_MONTH, 1, 1, 12),

@@ -6,11 +6,12 @@ import { hasAnyDomainData, seedDatabase } from './seed/seed.service.js';
 import { ensureDemoUsers } from './users/demo-users.js';
 import { demoPasswordFor } from './users/demo-password.js';
 
-let opening: Promise<DbHandle> | undefined;
-
 declare global {
   // Clean-up tasks run by scripts/serve.js on SIGTERM/SIGINT, after the HTTP server has closed.
   var __beaconShutdown: Array<() => Promise<void>> | undefined;
+  // The one handle, on globalThis: `vite dev` may evaluate this module again after an edit, and a
+  // second open of the embedded directory in the same process is refused by its lock.
+  var __beaconDatabase: Promise<DbHandle> | undefined;
 }
 
 export function onShutdown(task: () => Promise<void>): void {
@@ -18,8 +19,8 @@ export function onShutdown(task: () => Promise<void>): void {
 }
 
 export function database(): Promise<DbHandle> {
-  opening ??= openDatabase(config());
-  return opening;
+  globalThis.__beaconDatabase ??= openDatabase(config());
+  return globalThis.__beaconDatabase;
 }
 
 async function openDatabase(cfg: Config): Promise<DbHandle> {

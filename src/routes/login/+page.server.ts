@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/runtime.js';
 import { signIn, signOut } from '$lib/server/auth/sign-in.service.js';
 import { setSessionCookie } from '$lib/server/auth/session.js';
+import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
 import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
 import { CONTROL_CHARACTERS_MESSAGE, isCleanText } from '$lib/validation.js';
 
@@ -30,7 +31,8 @@ export const actions: Actions = {
     if (!isCleanText(email)) return fail(400, { email, message: `Email: ${CONTROL_CHARACTERS_MESSAGE}` });
 
     const { db } = await database();
-    const result = await signIn(db, { email, password, clientAddress: event.getClientAddress() });
+    const knownBrowserToken = readKnownBrowserToken(event.cookies);
+    const result = await signIn(db, { email, password, clientAddress: event.getClientAddress(), knownBrowserToken });
     if (!result.ok && result.reason === 'throttled') {
       event.setHeaders({ 'Retry-After': String(result.retryAfterSeconds) });
       return fail(429, {
@@ -44,6 +46,7 @@ export const actions: Actions = {
     // A fresh session on every sign-in; whatever session this browser had before ends now.
     if (event.locals.session) await signOut(db, event.locals.session);
     setSessionCookie(event.cookies, event.url, result.created.token, result.created.absoluteExpiresAt);
+    setKnownBrowserCookie(event.cookies, event.url, result.knownBrowserToken);
     redirect(303, landingFor({ role: result.role }, redirectTo));
   }
 };

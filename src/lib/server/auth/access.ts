@@ -25,6 +25,16 @@ export function isOperational(user: Pick<SessionUser, 'role'>): boolean {
   return OPERATIONAL_ROLES.includes(user.role);
 }
 
+/**
+ * The one read rule for live operational data — needs, funding requests, partners, comments,
+ * activity, outreach and the dashboards — over HTTP (operationalProcedure) and live (the socket
+ * handshake and every room, live/room-access.ts): admin, leadership and coordinators read every
+ * region; writing is narrower (canEditState). The board reads snapshots only.
+ */
+export function mayReadOperational(user: Pick<SessionUser, 'role'>): boolean {
+  return isOperational(user);
+}
+
 export function isAdmin(user: Pick<SessionUser, 'role'>): boolean {
   return user.role === 'admin';
 }
@@ -53,6 +63,11 @@ export function homeOf(role: Role): string {
 /** Service-level guard (services check access first, whatever called them). */
 export function assertRole(user: Pick<SessionUser, 'role'>, roles: readonly Role[], message = 'Your role cannot do this.'): void {
   if (!roles.includes(user.role)) throw new DomainError('FORBIDDEN', message);
+}
+
+/** Service-level form of mayReadOperational (services check access first, whatever called them). */
+export function assertMayReadOperational(user: Pick<SessionUser, 'role'>, message: string): void {
+  if (!mayReadOperational(user)) throw new DomainError('FORBIDDEN', message);
 }
 
 export function assertCanEditState(user: Pick<SessionUser, 'role' | 'states'>, state: string): void {

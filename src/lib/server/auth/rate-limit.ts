@@ -1,105 +1,59 @@
-// Sign-in throttles, kept in memory per app instance (documented trade-off: with N instances an
-// attacker gets N times the budget; the account delays still grow quickly). Clocks are injectable.
+// Sign-in throttling that stops attackers, not owners. Failed sign-ins fill leaky buckets (each
+// drains at a steady rate, so a lock fades by itself instead of doubling), kept in the database so
+// every instance shares them (sign-in-throttle.repository.ts):
+// - account × address: what one address may try against one account — an attacker's budget;
+// - address: what one address may try across accounts (spraying);
+// - account: what all unknown browsers together may try against one account (a distributed attack);
+// - known browser: a browser that signed in to this account before has its own budget and skips the
+//   three above, so its owner gets in while someone else hammers the account.
+import { hashToken } from './tokens.js';
 
-export type Clock = () => number;
-
-/** Bounded maps: spraying random keys cannot grow memory without limit (oldest entries go first). */
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value as K);
+export interface LeakyBucket {
+  /** Failures the bucket holds: the attempt that would overflow it is refused. */
+  capacity: number;
+  /** How fast it drains (failures forgiven per second). */
+  leakPerSecond: number;
 }
 
-/**
- * Per-address token bucket: `capacity` attempts at once, refilled at `refillPerSecond`. Only failed
- * sign-ins keep their token (successes refund it), so an office behind one address is not locked out.
- */
-export class TokenBucket {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(
-    private readonly capacity: number,
-    private readonly refillPerSecond: number,
-    private readonly now: Clock = Date.now,
-    private readonly maxKeys = 10_000
-  ) {}
-
-  private current(key: string): { tokens: number; at: number } {
-    const t = this.now();
-    const b = this.buckets.get(key);
-    if (!b) return { tokens: this.capacity, at: t };
-    return { tokens: Math.min(this.capacity, b.tokens + ((t - b.at) / 1000) * this.refillPerSecond), at: t };
-  }
-
-  /** Takes a token; when none is left, returns the seconds until one is. */
-  consume(key: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    const b = this.current(key);
-    if (b.tokens < 1) {
-      remember(this.buckets, key, b, this.maxKeys);
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.refillPerSecond)) };
-    }
-    remember(this.buckets, key, { tokens: b.tokens - 1, at: b.at }, this.maxKeys);
-    return { ok: true };
-  }
-
-  refund(key: string): void {
-    const b = this.current(key);
-    remember(this.buckets, key, { tokens: Math.min(this.capacity, b.tokens + 1), at: b.at }, this.maxKeys);
-  }
+export interface SignInLimits {
+  accountAddress: LeakyBucket;
+  address: LeakyBucket;
+  account: LeakyBucket;
+  knownBrowser: LeakyBucket;
 }
 
-interface AccountState {
-  failures: number[];
-  lockLevel: number;
-  lockedUntil: number;
-  lastFailure: number;
+export const signInLimits: SignInLimits = {
+  // 5 tries, then one a minute from that address for that account.
+  accountAddress: { capacity: 5, leakPerSecond: 1 / 60 },
+  // 20 tries, then one every 3 s across accounts (an office behind one address signs in fine).
+  address: { capacity: 20, leakPerSecond: 1 / 3 },
+  // 50 failures from everywhere, then one every 30 s: no single address comes near (it gets one a
+  // minute), while a botnet is held to two a minute; known browsers are not counted here.
+  account: { capacity: 50, leakPerSecond: 1 / 30 },
+  // A known browser: 10 tries, then one a minute.
+  knownBrowser: { capacity: 10, leakPerSecond: 1 / 60 }
+};
+
+export interface BucketKey extends LeakyBucket {
+  key: string;
 }
 
-/**
- * Per-account escalating delays: after `maxFailures` wrong passwords within `windowMs` the account
- * is locked for `baseDelayMs`; each further failure after a lock doubles it (up to `maxDelayMs`).
- * While locked, no password is checked at all, so a correct one waits too. Quiet for `forgetAfterMs`
- * and the account starts over. Unknown emails are throttled exactly like real ones.
- */
-export class LoginThrottle {
-  private readonly accounts = new Map<string, AccountState>();
+const digest = (kind: string, ...parts: string[]) => `${kind}:${hashToken(parts.join('\u0000'))}`;
 
-  constructor(
-    private readonly options = { maxFailures: 5, windowMs: 60_000, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 },
-    private readonly now: Clock = Date.now,
-    private readonly maxKeys = 10_000
-  ) {}
+/** The buckets one attempt is counted in. */
+export function bucketsFor(limits: SignInLimits, email: string, address: string, knownBrowserHash: string | null): BucketKey[] {
+  if (knownBrowserHash) return [{ key: digest('browser', knownBrowserHash), ...limits.knownBrowser }];
+  return [
+    { key: digest('account-address', email, address), ...limits.accountAddress },
+    { key: digest('address', address), ...limits.address },
+    { key: digest('account', email), ...limits.account }
+  ];
+}
 
-  private state(key: string): AccountState | undefined {
-    const s = this.accounts.get(key);
-    if (s && this.now() - s.lastFailure > this.options.forgetAfterMs && s.lockedUntil <= this.now()) {
-      this.accounts.delete(key);
-      return undefined;
-    }
-    return s;
-  }
-
-  check(key: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    const s = this.state(key);
-    const wait = s ? s.lockedUntil - this.now() : 0;
-    return wait > 0 ? { ok: false, retryAfterSeconds: Math.ceil(wait / 1000) } : { ok: true };
-  }
-
-  fail(key: string): void {
-    const t = this.now();
-    const { maxFailures, windowMs, baseDelayMs, maxDelayMs } = this.options;
-    const s = this.state(key) ?? { failures: [], lockLevel: 0, lockedUntil: 0, lastFailure: t };
-    s.failures = [...s.failures.filter((at) => t - at < windowMs), t];
-    s.lastFailure = t;
-    if (s.lockLevel > 0 || s.failures.length >= maxFailures) {
-      s.lockedUntil = t + Math.min(maxDelayMs, baseDelayMs * 2 ** s.lockLevel);
-      s.lockLevel += 1;
-      s.failures = [];
-    }
-    remember(this.accounts, key, s, this.maxKeys);
-  }
-
-  succeed(key: string): void {
-    this.accounts.delete(key);
-  }
+/** Seconds until one more failure fits in the bucket (0: it fits now). */
+export function secondsUntilRoom(bucket: LeakyBucket, state: { level: number; ageSeconds: number } | undefined): number {
+  if (!state) return 0;
+  const level = Math.max(0, state.level - state.ageSeconds * bucket.leakPerSecond);
+  const over = level + 1 - bucket.capacity;
+  return over <= 1e-9 ? 0 : Math.ceil(over / bucket.leakPerSecond);
 }

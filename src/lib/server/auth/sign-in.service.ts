@@ -7,21 +7,14 @@ import { findUserForSignIn } from '../users/users.repository.js';
 import { verifyAgainstDummy, verifyPassword, PASSWORD_MAX_LENGTH } from './password.js';
 import { createSession, invalidateSession, type CreatedSession } from './session.js';
 import { announceSessionsRevoked } from './revocations.js';
-import { LoginThrottle, TokenBucket } from './rate-limit.js';
+import { bucketsFor, secondsUntilRoom, signInLimits, type SignInLimits } from './rate-limit.js';
+import { generateToken, hashToken, looksLikeToken } from './tokens.js';
+import * as throttle from './sign-in-throttle.repository.js';
 
-export interface SignInLimits {
-  accounts: LoginThrottle;
-  addresses: TokenBucket;
-}
-
-/** Per instance, in memory (see rate-limit.ts): 20 failed attempts per address at once, then one per 3 s. */
-export const signInLimits: SignInLimits = {
-  accounts: new LoginThrottle(),
-  addresses: new TokenBucket(20, 1 / 3)
-};
+export { signInLimits, type SignInLimits };
 
 export type SignInResult =
-  | { ok: true; userId: string; role: Role; created: CreatedSession }
+  | { ok: true; userId: string; role: Role; created: CreatedSession; knownBrowserToken: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -40,26 +33,34 @@ export async function startSession(db: Db, userId: string): Promise<CreatedSessi
 
 export async function signIn(
   db: Db,
-  input: { email: string; password: string; clientAddress: string },
+  input: { email: string; password: string; clientAddress: string; knownBrowserToken?: string },
   limits: SignInLimits = signInLimits
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
-  const byAddress = limits.addresses.consume(input.clientAddress);
-  if (!byAddress.ok) return { ok: false, reason: 'throttled', retryAfterSeconds: byAddress.retryAfterSeconds };
-  const byAccount = limits.accounts.check(email);
-  if (!byAccount.ok) return { ok: false, reason: 'throttled', retryAfterSeconds: byAccount.retryAfterSeconds };
+  // A browser that signed in to this account before (its cookie, checked against the table) has its
+  // own budget: an attacker filling this account's buckets does not lock its owner out.
+  const browserToken = input.knownBrowserToken && looksLikeToken(input.knownBrowserToken) ? input.knownBrowserToken : null;
+  const known = browserToken && email.length <= 254 ? await throttle.findKnownDevice(db, hashToken(browserToken), email) : undefined;
+  const buckets = bucketsFor(limits, email, input.clientAddress, known ? hashToken(browserToken!) : null);
+  const states = await throttle.bucketStates(db, buckets.map((b) => b.key));
+  const wait = Math.max(...buckets.map((b) => secondsUntilRoom(b, states.get(b.key))));
+  if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
 
   const user = email.length <= 254 && input.password.length <= PASSWORD_MAX_LENGTH ? await findUserForSignIn(db, email) : undefined;
   const valid = user?.active && user.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyAgainstDummy(input.password);
   if (!user || !valid) {
-    limits.accounts.fail(email);
+    for (const b of buckets) await throttle.addToBucket(db, b.key, b.leakPerSecond);
+    await throttle.pruneBuckets(db);
     return { ok: false, reason: 'invalid' };
   }
-  limits.accounts.succeed(email);
-  limits.addresses.refund(input.clientAddress);
-  return { ok: true, userId: user.id, role: user.role, created: await startSession(db, user.id) };
+  // The owner's own tries are forgiven; the account-wide bucket is left to drain (someone else may be
+  // filling it).
+  await throttle.clearBuckets(db, buckets.filter((b) => !b.key.startsWith('account:') && !b.key.startsWith('address:')).map((b) => b.key));
+  const knownBrowserToken = known ? browserToken! : generateToken();
+  await throttle.rememberKnownDevice(db, hashToken(knownBrowserToken), user.id);
+  return { ok: true, userId: user.id, role: user.role, created: await startSession(db, user.id), knownBrowserToken };
 }
 
 export async function signOut(db: Db, session: { id: string; userId: string }): Promise<void> {

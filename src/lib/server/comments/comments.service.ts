@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
+import { assertMayReadOperational, assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
 import { DomainError, fieldError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
@@ -14,7 +14,7 @@ async function stateOf(db: Db, entity: CommentEntity, id: number) {
 }
 
 export async function listComments(db: Db, actor: SessionUser, input: { entity: CommentEntity; id: number }) {
-  assertRole(actor, OPERATIONAL_ROLES, 'Comments are operational detail, not part of board snapshots.');
+  assertMayReadOperational(actor, 'Comments are operational detail, not part of board snapshots.');
   await stateOf(db, input.entity, input.id);
   return repo.listComments(db, input.entity, input.id);
 }

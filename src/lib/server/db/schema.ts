@@ -44,7 +44,7 @@ export type OutreachAudience = EnumValue<'outreach_audience'>;
 export type UserRole = EnumValue<'user_role'>;
 
 /** Postgres type names as the catalog reports them (`format_type`, without modifiers). */
-type PgScalar = 'bigint' | 'integer' | 'smallint' | 'text' | 'character' | 'boolean' | 'timestamp with time zone' | 'date' | 'jsonb' | 'numeric' | 'bytea';
+type PgScalar = 'bigint' | 'integer' | 'smallint' | 'text' | 'character' | 'boolean' | 'timestamp with time zone' | 'date' | 'jsonb' | 'numeric' | 'bytea' | 'double precision';
 type PgType = PgScalar | EnumName;
 
 interface ColumnSpec {
@@ -151,6 +151,10 @@ export const tables = {
   },
   disclosure_key: { id: g('boolean'), key: c('bytea'), created_at: g('timestamp with time zone') },
   socket_io_attachments: { id: g('bigint'), created_at: g('timestamp with time zone'), payload: c('bytea') },
+  sign_in_throttle: { key: c('text'), level: c('double precision'), updated_at: g('timestamp with time zone') },
+  known_device: {
+    token_hash: c('text'), user_id: c('text'), created_at: g('timestamp with time zone'), last_used_at: g('timestamp with time zone')
+  },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),
     request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint'), units: c('bigint')
@@ -313,7 +317,7 @@ export const views = {
 
 type Scalar<T extends PgType> = T extends EnumName
   ? EnumValue<T>
-  : T extends 'bigint' | 'integer' | 'smallint' | 'numeric'
+  : T extends 'bigint' | 'integer' | 'smallint' | 'numeric' | 'double precision'
     ? number
     : T extends 'boolean'
       ? boolean

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
+import { assertMayReadOperational, assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
 import { conflictError, DomainError, fieldError } from '../errors.js';
 import { databaseRefusal } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
@@ -8,7 +8,7 @@ import * as repo from './funding.repository.js';
 import type { FundingAdvanceInput } from './funding.schemas.js';
 
 export async function listFunding(db: Db, actor: SessionUser, input: { division: string; limit: number }) {
-  assertRole(actor, OPERATIONAL_ROLES, 'The funding pipeline is operational detail, not part of board snapshots.');
+  assertMayReadOperational(actor, 'The funding pipeline is operational detail, not part of board snapshots.');
   return repo.listRequests(db, statesIn(input.division as DivisionCode), input.limit);
 }
 

@@ -1,11 +1,11 @@
-// Who may join which room: the only place the live engine decides access (the browser only asks).
-// - board members: no live rooms (they see frozen snapshots, never live operational detail);
-// - admin and leadership: every room;
-// - coordinators: dashboards (read, all divisions: the aggregates leadership also sees), and the
-//   row-change rooms of their own regions only — a division they are assigned, or a single state.
+// Who may follow what live: the only place the live engine decides access (the browser only asks).
+// One rule for HTTP and live (auth/access.ts mayReadOperational): whoever may read operational rows
+// over HTTP may follow their rooms, and nobody else — admin, leadership and coordinators every room
+// (coordinators read every region and edit only their own, as on the pages); the board no room and
+// no connection at all (board members see frozen snapshots, never live operational detail).
 import type { SessionUser } from '../auth/session.js';
-import { isOperational } from '../auth/access.js';
-import { divisionCodes, regionCodes, divisionOf, statesIn, type DivisionCode, type RegionCode } from '$lib/regions.js';
+import { mayReadOperational } from '../auth/access.js';
+import { divisionCodes, regionCodes, type DivisionCode, type RegionCode } from '$lib/regions.js';
 import type { RoomSpec } from '$lib/realtime/events.js';
 import { dashboardFilterInput } from '../dashboards/dashboard.filters.js';
 
@@ -21,24 +21,11 @@ export function isValidRoom(spec: RoomSpec): boolean {
   return true;
 }
 
-export function mayJoinRoom(user: Pick<SessionUser, 'role' | 'divisions' | 'states'>, spec: RoomSpec): boolean {
-  if (!isValidRoom(spec) || !isOperational(user)) return false;
-  switch (user.role) {
-    case 'admin':
-    case 'leadership':
-      return true;
-    case 'coordinator':
-      return spec.kind === 'dashboard' || coordinatorMaySee(user, spec.scope);
-    default:
-      return false;
-  }
+/** May this user hold a live connection at all (checked at the handshake)? */
+export function mayFollowLive(user: Pick<SessionUser, 'role'>): boolean {
+  return mayReadOperational(user);
 }
 
-function coordinatorMaySee(user: Pick<SessionUser, 'divisions' | 'states'>, scope: Extract<RoomSpec, { kind: 'rows' }>['scope']): boolean {
-  if ('division' in scope) {
-    // A division room shows every state in it, so a coordinator of single states needs all of them.
-    return user.divisions.includes(scope.division) || statesIn(scope.division as DivisionCode).every((s) => user.states.includes(s));
-  }
-  if ('state' in scope) return user.states.includes(scope.state) || user.divisions.includes(divisionOf(scope.state as RegionCode));
-  return false;
+export function mayJoinRoom(user: Pick<SessionUser, 'role'>, spec: RoomSpec): boolean {
+  return isValidRoom(spec) && mayReadOperational(user);
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Db } from '../db/index.js';
 import { sessionTokenFromCookieHeader, validateSessionToken, type ValidatedSession } from '../auth/session.js';
 import type { HandshakeError } from '$lib/realtime/events.js';
+import { mayFollowLive } from './room-access.js';
 
 export interface HandshakeOptions {
   /** ORIGIN (config): when set, the only accepted Origin. Otherwise the Origin must match the Host. */
@@ -37,9 +38,16 @@ export function isSameOrigin(req: IncomingMessage, options: HandshakeOptions): b
   return (o.protocol === 'http:' || o.protocol === 'https:') && o.host === req.headers.host;
 }
 
+const REFUSALS: Record<HandshakeError, string> = {
+  origin_refused: 'Live updates are only available from this site’s own pages.',
+  unauthenticated: 'Sign in to follow live changes.',
+  no_live_access: 'Your role sees board snapshots, not live operational data.',
+  too_many_sockets: 'This session has too many live connections open.'
+};
+
 export class HandshakeRefused extends Error {
   constructor(readonly reason: HandshakeError) {
-    super(reason);
+    super(REFUSALS[reason]);
   }
 }
 
@@ -50,5 +58,7 @@ export async function authenticateHandshake(db: Db, req: IncomingMessage, option
   const token = base ? sessionTokenFromCookieHeader(req.headers.cookie, base) : undefined;
   const validated = token ? await validateSessionToken(db, token) : null;
   if (!token || !validated) throw new HandshakeRefused('unauthenticated');
+  // The same rule as every room (room-access.ts): a role without live data gets no connection at all.
+  if (!mayFollowLive(validated.user)) throw new HandshakeRefused('no_live_access');
   return { ...validated, token };
 }

@@ -6,12 +6,13 @@ import type { Db } from '../db/index.js';
 import type { SessionUser } from '../auth/session.js';
 import { validateSessionToken } from '../auth/session.js';
 import { onSessionsRevoked } from '../auth/revocations.js';
-import { hasPresence, parseRoom, type ClientToServerEvents, type JoinResult, type ServerToClientEvents, type Viewer } from '$lib/realtime/events.js';
+import { hasPresence, parseRoom, type ClientToServerEvents, type HandshakeError, type JoinResult, type ServerToClientEvents, type Viewer } from '$lib/realtime/events.js';
 import { authenticateHandshake, HandshakeRefused, type HandshakeOptions } from './socket-auth.js';
 import { mayJoinRoom } from './room-access.js';
 import { catchUpRoom } from './sync.service.js';
 import { announceArrival, announceDeparture } from './presence.js';
 import type { LiveHub } from './live-hub.js';
+import { isDashboardRoom, LIVE_LIMITS, socketBudget, type SocketBudget } from './socket-limits.js';
 
 export interface LiveSocketData {
   user: SessionUser;
@@ -19,8 +20,10 @@ export interface LiveSocketData {
   /** Kept to re-check the session on joins and sweeps; never sent anywhere. */
   token: string;
   viewer: Viewer;
-  /** Presence rooms where this socket announced an editing intent (cleared when it leaves). */
-  intents: Set<string>;
+  /** Presence rooms where this socket announced an editing intent → that intent (a repeat is not relayed). */
+  intents: Map<string, string>;
+  /** Join and intent rate limits of this socket. */
+  budget: SocketBudget;
 }
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -43,7 +46,9 @@ export function createSocketServer(httpServer: HttpServer): LiveServer {
     // Clients send only small commands.
     maxHttpBufferSize: 16 * 1024,
     // Other upgrade requests on this server (Vite's HMR in development) are not ours to destroy.
-    destroyUpgrade: false
+    destroyUpgrade: false,
+    // An Engine.IO connection that never completes the signed-in handshake is closed (default: 45 s).
+    connectTimeout: LIVE_LIMITS.connectTimeoutMs
   });
 }
 
@@ -57,20 +62,35 @@ export interface SocketHandlerDeps {
 
 /** Wires the guard and the commands; returns a stop function for timers and listeners. */
 export function attachSocketHandlers({ io, db, hub, handshake, log = console }: SocketHandlerDeps): () => void {
+  // Handshakes admitted but maybe not yet in io.sockets (Socket.IO adds them a tick after next()):
+  // socket id → session id, counted together with the connected ones (by id, so never twice).
+  const admitting = new Map<string, string>();
+  const socketsOf = (sessionId: string) => {
+    const ids = new Set<string>();
+    for (const [id, session] of admitting) if (session === sessionId) ids.add(id);
+    for (const s of io.of('/').sockets.values()) if (s.data.sessionId === sessionId) ids.add(s.id);
+    return ids.size;
+  };
   io.use((socket, next) => {
     authenticateHandshake(db, socket.request, handshake).then(
       ({ session, user, token }) => {
+        if (socketsOf(session.id) >= LIVE_LIMITS.socketsPerSession) {
+          return next(refusal('too_many_sockets', `This session already has ${LIVE_LIMITS.socketsPerSession} live connections open: close another tab to follow changes here.`));
+        }
         socket.data = {
           user,
           sessionId: session.id,
           token,
           viewer: { userId: user.id, displayName: user.displayName, role: user.role },
-          intents: new Set()
+          intents: new Map(),
+          budget: socketBudget()
         };
+        admitting.set(socket.id, session.id);
+        setImmediate(() => admitting.delete(socket.id));
         next();
       },
       (err) => {
-        if (err instanceof HandshakeRefused) return next(new Error(err.reason));
+        if (err instanceof HandshakeRefused) return next(refusal(err.reason, err.message));
         log.error('[live] handshake failed:', err instanceof Error ? err.message : err);
         next(new Error('unauthenticated'));
       }
@@ -83,6 +103,7 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
     socket.on('room:join', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const room = typeof payload?.room === 'string' ? payload.room : '';
+      if (!socket.data.budget.joins.take()) return ack({ ok: false, room, error: 'rate_limited' });
       const since = typeof payload?.since === 'number' && Number.isSafeInteger(payload.since) ? payload.since : undefined;
       join(socket, room, since).then(ack, (err) => {
         log.error(`[live] join ${room} failed:`, err instanceof Error ? err.message : err);
@@ -98,7 +119,11 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
       const { entity, id, field } = payload;
       if (typeof entity !== 'string' || !INTENT_NAME.test(entity) || typeof field !== 'string' || !INTENT_NAME.test(field)) return;
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return;
-      socket.data.intents.add(room);
+      // The same field again (a re-focus, a chatty client) tells the room nothing new.
+      const key = `${entity}:${id}:${field}`;
+      if (socket.data.intents.get(room) === key) return;
+      if (!socket.data.budget.intents.take()) return;
+      socket.data.intents.set(room, key);
       socket.to(room).emit('intent:changed', { room, userId: socket.data.user.id, displayName: socket.data.user.displayName, target: { entity, id, field } });
     });
     socket.on('intent:cleared', (payload) => {
@@ -118,13 +143,18 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
     });
 
     socket.on('disconnecting', () => {
-      for (const room of [...socket.data.intents]) clearIntent(socket, room);
+      for (const room of [...socket.data.intents.keys()]) clearIntent(socket, room);
       const rooms = [...socket.rooms].filter(hasPresence);
       const userId = socket.data.user.id;
       // After the socket has left its rooms, so it no longer counts itself.
       if (rooms.length) setImmediate(() => rooms.forEach((room) => void announceDeparture(io, room, userId).catch(() => undefined)));
     });
   });
+
+  /** A refusal the client reads as `err.message` (a code) and `err.data.message` (plain words). */
+  function refusal(code: HandshakeError, message: string): Error {
+    return Object.assign(new Error(code), { data: { message } });
+  }
 
   function clearIntent(socket: LiveSocket, room: string) {
     if (!socket.data.intents.delete(room)) return;
@@ -144,6 +174,9 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
     }
     socket.data.user = current.user;
     if (!mayJoinRoom(current.user, spec)) return { ok: false, room, error: 'forbidden' };
+    if (isDashboardRoom(room) && !socket.rooms.has(room) && [...socket.rooms].filter(isDashboardRoom).length >= LIVE_LIMITS.dashboardRoomsPerSocket) {
+      return { ok: false, room, error: 'too_many_rooms' };
+    }
     // Join first, then read: a change committed in between arrives both ways and the client keeps
     // one (by seq); reading first could miss it.
     await socket.join(room);

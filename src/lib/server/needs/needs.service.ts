@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
-import { assertCanEditState, assertRole, canEditState, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
+import { assertMayReadOperational, assertCanEditState, assertRole, canEditState, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
 import type { NeedStatus } from '../db/schema.js';
 import { conflictError, DomainError, fieldError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
@@ -39,13 +39,13 @@ export function needFromRow(row: Record<string, unknown>): Record<string, unknow
 
 /** Needs, most urgent first. Coordinators read every region (they edit only their own). */
 export async function listNeeds(db: Db, actor: SessionUser, input: NeedsListInput) {
-  assertRole(actor, OPERATIONAL_ROLES, 'Needs are operational detail, not part of board snapshots.');
+  assertMayReadOperational(actor, 'Needs are operational detail, not part of board snapshots.');
   const states = input.division ? [...statesIn(input.division as DivisionCode), ...(input.states ?? [])] : input.states;
   return repo.listNeeds(db, { states, statuses: input.includeClosed ? ALL : OPEN, limit: input.limit });
 }
 
 export async function getNeed(db: Db, actor: SessionUser, id: number) {
-  assertRole(actor, OPERATIONAL_ROLES, 'Needs are operational detail, not part of board snapshots.');
+  assertMayReadOperational(actor, 'Needs are operational detail, not part of board snapshots.');
   const need = await repo.findNeed(db, id);
   if (!need) throw new DomainError('NOT_FOUND', `Need ${id} does not exist.`);
   return { ...need, editable: canEditState(actor, need.state) };

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
+import { assertMayReadOperational, assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
 import { conflictError, DomainError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
@@ -13,7 +13,7 @@ const toColumns = (changes: OutreachChanges) =>
   Object.fromEntries(Object.entries(changes).map(([f, v]) => [repo.OUTREACH_COLUMNS[f as keyof typeof repo.OUTREACH_COLUMNS], v]));
 
 export async function listOutreach(db: Db, actor: SessionUser, input: { division: string; limit: number }) {
-  assertRole(actor, OPERATIONAL_ROLES, 'Outreach detail is operational, not part of board snapshots.');
+  assertMayReadOperational(actor, 'Outreach detail is operational, not part of board snapshots.');
   return repo.listEvents(db, statesIn(input.division as DivisionCode), input.limit);
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
+import { assertMayReadOperational, assertCanEditState, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
 import { DomainError, fieldError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
@@ -7,7 +7,7 @@ import { statesIn, type DivisionCode } from '../../regions.js';
 import * as repo from './partners.repository.js';
 
 export async function listPartners(db: Db, actor: SessionUser, division: string) {
-  assertRole(actor, OPERATIONAL_ROLES, 'Partners are operational detail, not part of board snapshots.');
+  assertMayReadOperational(actor, 'Partners are operational detail, not part of board snapshots.');
   return repo.listPartners(db, statesIn(division as DivisionCode));
 }
 

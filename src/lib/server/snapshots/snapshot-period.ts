@@ -47,13 +47,32 @@ export function scheduledPeriod(frequency: 'monthly' | 'quarterly', runAt: Date,
   return { kind: 'dates', label: `${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`, from, to, fiscalYear: fy };
 }
 
-/** The run after `runAt`: one month or three later, same day (the month's last day if it is shorter). */
-export function nextRunAfter(frequency: 'monthly' | 'quarterly', runAt: Date): Date {
-  const months = frequency === 'monthly' ? 1 : 3;
-  const next = new Date(runAt);
+/** `at` moved by whole months, same day (the month's last day if it is shorter), same time. */
+export function addMonths(at: Date, months: number): Date {
+  const next = new Date(at);
   next.setUTCDate(1);
   next.setUTCMonth(next.getUTCMonth() + months);
   const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
-  next.setUTCDate(Math.min(runAt.getUTCDate(), lastDay));
+  next.setUTCDate(Math.min(at.getUTCDate(), lastDay));
   return next;
+}
+
+export const monthsPerRun = (frequency: 'monthly' | 'quarterly') => (frequency === 'monthly' ? 1 : 3);
+
+/** The run after `runAt`: one month or three later, same day (the month's last day if it is shorter). */
+export function nextRunAfter(frequency: 'monthly' | 'quarterly', runAt: Date): Date {
+  return addMonths(runAt, monthsPerRun(frequency));
+}
+
+/**
+ * Why a schedule's first run is refused, or null: it may lie at most one period back (a run missed
+ * a moment ago is still made) and at most a year ahead. Further back would back-fill a run per
+ * period at once; further ahead is a typo more often than a plan.
+ */
+export function firstRunProblem(frequency: 'monthly' | 'quarterly', firstRun: Date, now: Date): string | null {
+  if (Number.isNaN(firstRun.getTime())) return 'Enter the first run time.';
+  const period = frequency === 'monthly' ? 'one month' : 'three months';
+  if (firstRun < addMonths(now, -monthsPerRun(frequency))) return `The first run can be at most ${period} in the past.`;
+  if (firstRun > addMonths(now, 12)) return 'The first run can be at most one year ahead.';
+  return null;
 }

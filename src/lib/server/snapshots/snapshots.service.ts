@@ -3,7 +3,7 @@
 // refuses it). Opening one re-hashes its data and says whether it still matches.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.js';
-import { assertRole, type Role, type SessionUser } from '../auth/access.js';
+import { assertRole, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { DomainError } from '../errors.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
@@ -11,7 +11,7 @@ import { statesIn, type DivisionCode } from '../../regions.js';
 import { protectStoredSurvivorFigures, compareMetrics } from '../../snapshots/report.js';
 import * as repo from './snapshots.repository.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
-import { addDays, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
+import { addDays, firstRunProblem, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
 import type { CreateSnapshotInput, SetScheduleInput, SnapshotFilters } from './snapshots.schemas.js';
 import { logError } from '../error-log.js';
 
@@ -43,7 +43,9 @@ interface MakeSnapshot {
   period: ResolvedPeriod;
   filters: SnapshotFilters;
   authorId: string | null;
-  schedule?: { id: number; scheduledFor: Date; nextRunAt: Date };
+  /** A scheduled run: claimed by moving the schedule's next_run_at from `claimFrom` (default
+   *  `scheduledFor`; earlier when runs beyond the back-fill bound are skipped) to `nextRunAt`. */
+  schedule?: { id: number; scheduledFor: Date; nextRunAt: Date; claimFrom?: Date };
 }
 
 /** The dashboards' filters for a snapshot: its fiscal year, or its dates (the last day included). */
@@ -61,7 +63,7 @@ async function makeSnapshot(db: Db, m: MakeSnapshot, options: SnapshotOptions) {
   const sha256 = sha256Hex(dataJson);
   return db.transaction().execute(async (tx) => {
     const now = new Date();
-    if (m.schedule && !(await repo.claimScheduledRun(tx, m.schedule.id, m.schedule.scheduledFor, m.schedule.nextRunAt, now))) return null;
+    if (m.schedule && !(await repo.claimScheduledRun(tx, m.schedule.id, m.schedule.claimFrom ?? m.schedule.scheduledFor, m.schedule.nextRunAt, now))) return null;
     const row = await repo.insertSnapshot(tx, {
       title: m.title, notes: m.notes, periodKind: m.period.kind, periodLabel: m.period.label, periodFrom: m.period.from,
       periodTo: m.period.to, filters: m.filters, authorId: m.authorId, scheduleId: m.schedule?.id ?? null,
@@ -134,10 +136,25 @@ function statesOf(filters: SnapshotFilters): string[] | undefined {
 
 const LIST_LIMIT = 200;
 
-/** Two snapshots side by side (older first), metric by metric, and what was closed between them. */
-export async function compareSnapshots(db: Db, _actor: SessionUser, input: { a: number; b: number }) {
+/**
+ * Two snapshots side by side (older first), metric by metric — both read from what the snapshots
+ * hold — and, for the roles that read live operational data, the requests disbursed and needs
+ * fulfilled between them (read from the live tables: titles, partners, centers). The board reads
+ * only what snapshots hold, so gets no `between` (one rule with HTTP and live: mayReadOperational).
+ */
+export async function compareSnapshots(db: Db, actor: SessionUser, input: { a: number; b: number }) {
   const [x, y] = await Promise.all([openSnapshot(db, input.a), openSnapshot(db, input.b)]);
   const [older, newer] = x.createdAt <= y.createdAt ? [x, y] : [y, x];
+  return {
+    a: older,
+    b: newer,
+    sameFilters: JSON.stringify(older.filters) === JSON.stringify(newer.filters),
+    metrics: compareMetrics(older.datasets, newer.datasets),
+    between: mayReadOperational(actor) ? await closedBetween(db, older, newer) : null
+  };
+}
+
+async function closedBetween(db: Db, older: { createdAt: Date }, newer: { createdAt: Date; filters: SnapshotFilters }) {
   // The lists use the newer snapshot's filters; the page says so when the two differ.
   const states = statesOf(newer.filters);
   const category = newer.filters.category;
@@ -148,16 +165,10 @@ export async function compareSnapshots(db: Db, _actor: SessionUser, input: { a: 
     repo.needsFulfilledTotalsBetween(db, older.createdAt, newer.createdAt, states)
   ]);
   return {
-    a: older,
-    b: newer,
-    sameFilters: JSON.stringify(older.filters) === JSON.stringify(newer.filters),
-    metrics: compareMetrics(older.datasets, newer.datasets),
-    between: {
-      from: older.createdAt,
-      to: newer.createdAt,
-      requestsDisbursed: { ...disbursedTotal, items: disbursed, limit: LIST_LIMIT },
-      needsFulfilled: { ...fulfilledTotal, items: fulfilled, limit: LIST_LIMIT }
-    }
+    from: older.createdAt,
+    to: newer.createdAt,
+    requestsDisbursed: { ...disbursedTotal, items: disbursed, limit: LIST_LIMIT },
+    needsFulfilled: { ...fulfilledTotal, items: fulfilled, limit: LIST_LIMIT }
   };
 }
 
@@ -169,7 +180,8 @@ export async function listSchedules(db: Db, actor: SessionUser) {
 
 export async function setSchedule(db: Db, actor: SessionUser, input: SetScheduleInput) {
   assertRole(actor, MAKERS, 'Only leadership and admins schedule snapshots.');
-  if (Number.isNaN(input.nextRunAt.getTime())) throw new DomainError('BAD_REQUEST', 'Enter a valid first run time.');
+  const problem = firstRunProblem(input.frequency, input.nextRunAt, new Date());
+  if (problem) throw new DomainError('BAD_REQUEST', problem, { fieldErrors: { nextRunAt: [problem] } });
   return db.transaction().execute(async (tx) => {
     const values = { title: input.title, frequency: input.frequency, filters: input.filters, nextRunAt: input.nextRunAt };
     if (input.id === undefined) {
@@ -195,9 +207,13 @@ export async function deleteSchedule(db: Db, actor: SessionUser, id: number) {
   });
 }
 
+/** Missed runs of one schedule made at once at most; older ones are skipped, and the gap noted. */
+export const MAX_BACKFILL_RUNS = 12;
+
 /**
  * Makes every run that is due at `now`, oldest first, including runs missed while no server was up
- * (one snapshot per missed run). Safe with several instances: each run is claimed by a
+ * (one snapshot per missed run, the latest MAX_BACKFILL_RUNS at most: the first one made says in its
+ * notes which runs were skipped). Safe with several instances: each run is claimed by a
  * compare-and-set on next_run_at, and (schedule, run time) is unique in the table.
  */
 export async function runDueSchedules(db: Db, options: SnapshotOptions, now = new Date()) {
@@ -207,13 +223,15 @@ export async function runDueSchedules(db: Db, options: SnapshotOptions, now = ne
     const due = await repo.nextDueSchedule(db, now, failed);
     if (!due) break;
     const frequency = due.frequency as 'monthly' | 'quarterly';
-    const period = scheduledPeriod(frequency, due.nextRunAt, options.fiscalYearStartMonth);
+    const { runAt, skipped } = backfillStart(frequency, due.nextRunAt, now);
+    const period = scheduledPeriod(frequency, runAt, options.fiscalYearStartMonth);
     try {
       const result = await makeSnapshot(
         db,
         {
-          title: `${due.title} — ${period.label}`, notes: '', period, filters: due.filters as SnapshotFilters, authorId: null,
-          schedule: { id: due.id, scheduledFor: due.nextRunAt, nextRunAt: nextRunAfter(frequency, due.nextRunAt) }
+          title: `${due.title} — ${period.label}`, notes: skipped ? gapNote(skipped, frequency, options.fiscalYearStartMonth) : '', period,
+          filters: due.filters as SnapshotFilters, authorId: null,
+          schedule: { id: due.id, scheduledFor: runAt, nextRunAt: nextRunAfter(frequency, runAt), claimFrom: due.nextRunAt }
         },
         options
       );
@@ -225,6 +243,28 @@ export async function runDueSchedules(db: Db, options: SnapshotOptions, now = ne
     }
   }
   return made;
+}
+
+/** The first run to make of those due since `nextRunAt`, and the older ones skipped (if any). */
+function backfillStart(frequency: 'monthly' | 'quarterly', nextRunAt: Date, now: Date): { runAt: Date; skipped: { first: Date; last: Date; count: number } | null } {
+  // The last MAX_BACKFILL_RUNS + 1 due runs (the one before the kept ones ends the gap), and how many in all.
+  const tail: Date[] = [];
+  let total = 0;
+  for (let at = nextRunAt; at <= now; at = nextRunAfter(frequency, at)) {
+    total++;
+    tail.push(at);
+    if (tail.length > MAX_BACKFILL_RUNS + 1) tail.shift();
+  }
+  if (total <= MAX_BACKFILL_RUNS) return { runAt: nextRunAt, skipped: null };
+  return { runAt: tail[1], skipped: { first: nextRunAt, last: tail[0], count: total - MAX_BACKFILL_RUNS } };
+}
+
+function gapNote(skipped: { first: Date; last: Date; count: number }, frequency: 'monthly' | 'quarterly', startMonth: number): string {
+  const first = scheduledPeriod(frequency, skipped.first, startMonth).label;
+  const last = scheduledPeriod(frequency, skipped.last, startMonth).label;
+  const runs = skipped.count === 1 ? '1 scheduled run was' : `${skipped.count} scheduled runs were`;
+  return `Gap: ${runs} missed while no server was running and not made (${first === last ? first : `${first} to ${last}`}); ` +
+    `at most ${MAX_BACKFILL_RUNS} missed runs are made at once.`;
 }
 
 // Share links.

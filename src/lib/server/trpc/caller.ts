@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { createCallerFactory } from './t.js';
 import { appRouter } from './router.js';
 import { createContext } from './context.js';
+import { DomainError } from '../errors.js';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -36,8 +37,9 @@ export function describeRefusal(err: unknown): Refusal | null {
   if (!(err instanceof TRPCError) || !STATUS[err.code]) return null;
   const status = STATUS[err.code]!;
   if (!(err.cause instanceof ZodError)) {
-    const fieldErrors = ((err.cause as { details?: { fieldErrors?: Record<string, string[]> } } | undefined)?.details?.fieldErrors ?? {});
-    return { status, message: err.message, fieldErrors };
+    // A service's refusal may name its field too (DomainError details), as a zod error does.
+    const named = err.cause instanceof DomainError ? (err.cause.details?.fieldErrors as Record<string, string[] | undefined> | undefined) : undefined;
+    return { status, message: err.message, fieldErrors: named ?? {} };
   }
   const formErrors: string[] = [];
   const fieldErrors: Record<string, string[]> = {};

@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import type { Context } from './context.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
 import { dataExceptionRefusal, databaseRefusal, isDatabaseError } from '../db/refusals.js';
-import { canEditState, OPERATIONAL_ROLES, type Role, type SessionUser } from '../auth/access.js';
+import { canEditState, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 
 const t = initTRPC.context<Context>().create({
   // Never dev mode: tRPC would put stack traces into error responses.
@@ -83,6 +83,15 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(domainErrors);
 export const signedInProcedure = publicProcedure.use(authed);
 export const procedureFor = (...roles: Role[]) => publicProcedure.use(role(...roles));
-/** Live operational data: leadership, coordinators (all regions, read-only outside theirs) and admins. */
-export const operationalProcedure = procedureFor(...OPERATIONAL_ROLES);
+/**
+ * Live operational data: leadership, coordinators (all regions, read-only outside theirs) and admins.
+ * The same rule (mayReadOperational) decides who may follow it live (live/room-access.ts).
+ */
+export const operationalProcedure = publicProcedure.use(
+  t.middleware(({ ctx, next }) => {
+    const user = requireUser(ctx.user);
+    if (!mayReadOperational(user)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Your role sees board snapshots, not live operational data.' });
+    return next({ ctx: { ...ctx, user } });
+  })
+);
 export const adminProcedure = procedureFor('admin');
