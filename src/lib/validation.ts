@@ -97,13 +97,13 @@ export const instant = (what = 'a date and time') =>
       const m = INSTANT.exec(v);
       if (!m) return fail(`Enter ${what}, like 2026-12-31T09:00Z.`);
       const problem = dateProblem(m[1]);
-      if (problem) return fail(problem);
+      if (problem) return fail(problem.startsWith('Use a date in') ? `Choose ${what} in the years ${YEAR_MIN} to ${YEAR_MAX}.` : problem);
       if (m[2] !== undefined && (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59)) return fail('That time does not exist.');
       v = new Date(m[2] === undefined ? `${m[1]}T00:00:00Z` : m[5] ? v : `${v}Z`);
     }
     if (Number.isNaN(v.getTime())) return fail(`Enter ${what}, like 2026-12-31T09:00Z.`);
     const y = v.getUTCFullYear();
-    if (y < YEAR_MIN || y > YEAR_MAX) return fail(`Use a date in the years ${YEAR_MIN} to ${YEAR_MAX}.`);
+    if (y < YEAR_MIN || y > YEAR_MAX) return fail(`Choose ${what} in the years ${YEAR_MIN} to ${YEAR_MAX}.`);
     return v;
   });
 

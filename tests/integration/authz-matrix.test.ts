@@ -106,10 +106,10 @@ const rules: Record<string, Rule> = {
   'snapshots.create': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ title: 'Matrix', period: { kind: 'fiscal_quarter', fiscalYear: 2026, quarter: 1 } }) },
   'snapshots.updateNotes': { expect: LEADERSHIP_OR_ADMIN, input: (w) => ({ id: w.snapshots[0], notes: `Notes ${w.unique()}` }) },
   'snapshots.schedules': { expect: LEADERSHIP_OR_ADMIN },
-  'snapshots.setSchedule': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ title: 'Matrix', frequency: 'quarterly', nextRunAt: new Date('2099-01-01T00:00:00Z') }) },
+  'snapshots.setSchedule': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ title: 'Matrix', frequency: 'quarterly', nextRunAt: new Date(Date.now() + 30 * 86_400_000) }) },
   'snapshots.deleteSchedule': {
     expect: LEADERSHIP_OR_ADMIN,
-    input: async (w) => ({ id: (await setSchedule(w.db, w.admin, { title: 'Doomed', frequency: 'monthly', nextRunAt: new Date('2099-01-01T00:00:00Z'), filters: {} })).id })
+    input: async (w) => ({ id: (await setSchedule(w.db, w.admin, { title: 'Doomed', frequency: 'monthly', nextRunAt: new Date(Date.now() + 30 * 86_400_000), filters: {} })).id })
   },
   'snapshots.shareLinks': { expect: ADMIN_ONLY, input: (w) => ({ snapshotId: w.snapshots[0] }) },
   'snapshots.createShareLink': { expect: ADMIN_ONLY, input: (w) => ({ snapshotId: w.snapshots[0], expiresInDays: 1 }) },

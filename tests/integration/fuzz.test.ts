@@ -65,7 +65,7 @@ for (const target of targets) {
       }
       const snapshot = await createSnapshot(db, admin, { title: 'Fuzz', notes: '', period: { kind: 'fiscal_year', fiscalYear: 2026 }, filters: {} }, { fiscalYearStartMonth: 1 });
       ids.push(snapshot.id);
-      ids.push((await setSchedule(db, admin, { title: 'Fuzz schedule', frequency: 'monthly', nextRunAt: new Date('2099-01-01T00:00:00Z'), filters: {} })).id);
+      ids.push((await setSchedule(db, admin, { title: 'Fuzz schedule', frequency: 'monthly', nextRunAt: new Date(Date.now() + 30 * 86_400_000), filters: {} })).id);
       ids.push((await createShareLink(db, admin, { snapshotId: snapshot.id, expiresInDays: 1 })).id);
       const userIds: string[] = [];
       for (let i = 0; i < 3; i++) {

@@ -35,6 +35,8 @@ const domainErrors = t.middleware(async ({ next, rawInput }) => {
   let cause = result.error.cause;
   if (isDatabaseError(cause)) cause = dataExceptionRefusal(cause, rawInput) ?? databaseRefusal(cause) ?? cause;
   if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  // Refused input: the message is the rules' plain words (tRPC's default is the issues as JSON).
+  if (cause instanceof ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: [...new Set(cause.issues.map((i) => i.message))].join(' '), cause });
   return result;
 });
 
