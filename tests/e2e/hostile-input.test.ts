@@ -189,7 +189,8 @@ describe('hostile input over HTTP, and formula-safe exports', () => {
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ acceptDownloads: true });
-      const [name, value] = cookies.leadership.split('=');
+      const cut = cookies.leadership.indexOf('=');
+      const [name, value] = [cookies.leadership.slice(0, cut), cookies.leadership.slice(cut + 1)];
       await context.addCookies([{ name, value, url: server.url }]);
       const page = await context.newPage();
       await page.goto(`${server.url}/dashboard/funding?fiscalYear=${FISCAL_YEAR}`);
