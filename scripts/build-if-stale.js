@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'build', '.built-at');
@@ -40,11 +40,13 @@ function withBuildLock(/** @type {() => void} */ fn) {
   for (;;) {
     try {
       fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
       break;
     } catch (err) {
       if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
       const age = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 10 * 60_000) fs.rmSync(lockDir, { recursive: true, force: true });
+      // A builder that was killed leaves its lock behind: free it once its process is gone.
+      if (age > 10 * 60_000 || (age > 2_000 && !holderAlive())) fs.rmSync(lockDir, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error('timed out waiting for another build to finish');
       sleep(500);
     }
@@ -56,14 +58,36 @@ function withBuildLock(/** @type {() => void} */ fn) {
   }
 }
 
+function holderAlive() {
+  const pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'r' }).trim() || 0);
+  if (!pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
+  }
+}
+
 export function ensureBuild() {
   if (buildIsCurrent()) return;
   withBuildLock(() => {
     if (buildIsCurrent()) return;
-    console.log('[beacon] building the app (first start, or sources changed)…');
+    // stderr: stdout carries the server's JSON log lines.
+    process.stderr.write('beacon: building the app (first start, or sources changed)…\n');
     const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
     const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
     fs.writeFileSync(stamp, new Date().toISOString());
   });
+}
+
+// Run directly (by scripts/start.js, as a child it can stop): build if stale, one line on failure.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  try {
+    ensureBuild();
+  } catch (err) {
+    process.stderr.write(`beacon: ${err instanceof Error ? err.message : err}\n`);
+    process.exit(1);
+  }
 }

@@ -1,13 +1,34 @@
 #!/usr/bin/env node
-// `npm start`: build if the build is missing or stale, then serve it (migrations and first-start
-// demo seeding run in the server's init hook).
-import { ensureBuild } from './build-if-stale.js';
+// `npm start`: build if the build is missing or stale, then serve it in this same process, so a
+// signal to this process reaches the server itself (scripts/serve.js stops it gracefully). The
+// build runs as a child in its own process group: a signal during the build stops the whole build
+// (Vite included) and this process exits with the child's status. Migrations and first-start demo
+// seeding run in the server's init hook.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildIsCurrent } from './build-if-stale.js';
 
-try {
-  ensureBuild();
-} catch (err) {
-  console.error(`[beacon] ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+if (!buildIsCurrent()) {
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(here, 'build-if-stale.js')], { stdio: 'inherit', detached: true });
+    const forward = (/** @type {NodeJS.Signals} */ signal) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    process.on('SIGTERM', forward);
+    process.on('SIGINT', forward);
+    child.on('exit', (status, signal) => {
+      process.off('SIGTERM', forward);
+      process.off('SIGINT', forward);
+      resolve(status ?? (signal === 'SIGINT' ? 130 : 143));
+    });
+  });
+  if (code !== 0) process.exit(code);
 }
-process.env.NODE_ENV ??= 'production';
 await import('./serve.js');

@@ -44,8 +44,7 @@ function askHidden(question: string): Promise<string> {
 }
 
 async function readPassword(): Promise<string> {
-  // The script's own input, like its arguments (the app itself reads the environment only in config.ts).
-  const fromEnv = process.env.BEACON_NEW_USER_PASSWORD;
+  const fromEnv = readConfig().newUserPassword;
   if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) throw new DomainError('BAD_REQUEST', 'no terminal to ask for the password: set BEACON_NEW_USER_PASSWORD');
   const first = await askHidden('Password (at least 12 characters): ');

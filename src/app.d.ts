@@ -10,6 +10,8 @@ declare global {
     interface Locals {
       user: ValidatedSession['user'] | null;
       session: ValidatedSession['session'] | null;
+      /** Set by the `observe` handle: carried by every log line about this request. */
+      requestId: string;
     }
     // interface PageData {}
     // interface PageState {}

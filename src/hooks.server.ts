@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { createTRPCHandle } from 'trpc-sveltekit';
@@ -14,6 +15,10 @@ import { homeOf } from '$lib/server/auth/access.js';
 import { logError } from '$lib/server/error-log.js';
 import { OVERRIDABLE, securityHeaders } from '$lib/server/http/security-headers.js';
 import { warnAboutUnreadProxyHeaders } from '$lib/server/auth/proxy-headers.js';
+import { componentLog, logger } from '$lib/server/log.js';
+import { metrics } from '$lib/server/metrics.js';
+
+const httpLog = componentLog('http');
 
 /** Start-up work: open the database, migrate, seed demo data on a first embedded start. */
 export const init: ServerInit = async () => {
@@ -29,8 +34,36 @@ export const init: ServerInit = async () => {
 /** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */
 async function sweepExpiredSessions(db: Db): Promise<void> {
   await deleteExpiredSessions(db);
+<<<<<<< HEAD
   setInterval(() => deleteExpiredSessions(db).catch((err) => logError('auth session sweep', err)), 60 * 60_000).unref();
+=======
+  setInterval(() => deleteExpiredSessions(db).catch((err) => componentLog('auth').error({ err }, 'session sweep failed')), 60 * 60_000).unref();
+>>>>>>> main
 }
+
+/**
+ * One log line and one histogram sample per request: a request id (also sent back as X-Request-Id),
+ * the route id — never the path's parameters or the query string, which can hold tokens — the
+ * status, the user id once known, the duration.
+ */
+const observe: Handle = async ({ event, resolve }) => {
+  const started = performance.now();
+  event.locals.requestId = randomUUID();
+  let status = 500;
+  try {
+    const response = await resolve(event);
+    status = response.status;
+    response.headers.set('X-Request-Id', event.locals.requestId);
+    return response;
+  } finally {
+    const durationMs = performance.now() - started;
+    const route = event.route.id ?? (event.url.pathname.startsWith('/trpc/') ? '/trpc' : 'unmatched');
+    const method = event.request.method;
+    metrics().httpDuration.observe({ method, route, status: String(status) }, durationMs / 1000);
+    const procedure = route === '/trpc' ? event.url.pathname.slice(6) : undefined;
+    httpLog.info({ reqId: event.locals.requestId, method, route, procedure, status, userId: event.locals.user?.id, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+  }
+};
 
 let cachedHeaders: Record<string, string> | undefined;
 const baseHeaders = () => (cachedHeaders ??= securityHeaders(config().origin));
@@ -92,6 +125,8 @@ const authenticate: Handle = async ({ event, resolve }) => {
  * a page route (route.id is null): every procedure guards itself. Answers are returned, not thrown,
  * so they still pass through secureResponses.
  */
+const ENROLMENT_ROUTES = new Set(['/account/two-factor', '/logout']);
+
 const guardPages: Handle = async ({ event, resolve }) => {
   const routeId = event.route.id;
   if (routeId === null || isPublicPage(routeId)) return resolve(event);
@@ -99,6 +134,11 @@ const guardPages: Handle = async ({ event, resolve }) => {
   if (!user) {
     const location = `/login?redirectTo=${encodeURIComponent(event.url.pathname + event.url.search)}`;
     return new Response(null, { status: 303, headers: { location } });
+  }
+  // BEACON_REQUIRE_2FA: enrolment (and signing out) before any other page.
+  if (user.mustEnrolSecondFactor && !ENROLMENT_ROUTES.has(routeId)) {
+    if (event.isDataRequest) return json({ type: 'redirect', status: 303, location: '/account/two-factor' });
+    return new Response(null, { status: 303, headers: { location: '/account/two-factor' } });
   }
   if (!canOpenPage(user, routeId)) {
     const message = `Your role (${user.role}) cannot open this page.`;
@@ -134,15 +174,24 @@ const trpc = createTRPCHandle({
   router: appRouter,
   createContext,
   onError: ({ error, path }) => {
+<<<<<<< HEAD
     // Never the error object itself: a database error carries the SQL and its parameter values.
     if (error.code === 'INTERNAL_SERVER_ERROR') logError(`trpc ${path}`, error.cause ?? error);
+=======
+    if (error.code === 'INTERNAL_SERVER_ERROR') componentLog('trpc').error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
+>>>>>>> main
   }
 });
 
-export const handle: Handle = sequence(secureResponses, sameOriginWrites, boundedBatches, authenticate, guardPages, trpc);
+export const handle: Handle = sequence(observe, secureResponses, sameOriginWrites, boundedBatches, authenticate, guardPages, trpc);
 
 /** Unexpected errors: the details go to the log, the response gets SvelteKit's generic message. */
+<<<<<<< HEAD
 export const handleError: HandleServerError = ({ error: err, status, message }) => {
   if (status >= 500) logError('beacon', err);
+=======
+export const handleError: HandleServerError = ({ error: err, event, status, message }) => {
+  if (status >= 500) logger().error({ err, reqId: event.locals.requestId, route: event.route.id }, 'unexpected error');
+>>>>>>> main
   return { message };
 };

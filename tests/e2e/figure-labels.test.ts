@@ -63,10 +63,18 @@ async function readLabels(page: Page): Promise<PageLabels> {
 
 const dictionary = dictionaryNames(fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', 'docs', 'figures.md'), 'utf8'));
 const PAGES = ['/dashboard', '/dashboard/funding', '/dashboard/aftercare', '/dashboard/outreach'];
-/** Pages whose labels still differ from the dictionary on main; delete the line when the labels change (`it.fails` then fails). */
+/**
+ * Labels main still shows where the dictionary names the figure differently (label shown → name in the
+ * dictionary), with the defect: accepted for now, reported on the console. Delete an entry when the
+ * page shows the dictionary's name.
+ */
 const KNOWN_LABEL_DEFECTS: Record<string, string> = {
-  '/dashboard': 'the open-needs tile counts needs open now whatever the period, and its label does not say "(now)"',
-  '/dashboard/aftercare': 'the open-needs tiles and charts count needs open now whatever the period, and their labels do not say "(now)"'
+  // Open needs are counted now, whatever the period; the label must say so (issue 14: needs tiles ignore the period).
+  'Open needs': 'Open needs (now)',
+  'Open critical needs': 'Open critical needs (now)',
+  'Estimated cost of open needs': 'Estimated cost of open needs (now)',
+  'Open needs by priority and kind': 'Open needs by priority and kind (now)',
+  'Open needs by division and priority': 'Open needs by division and priority (now)'
 };
 
 describe.skipIf(!hasBrowser)('dashboard labels in Chromium match docs/figures.md', () => {
@@ -94,8 +102,7 @@ describe.skipIf(!hasBrowser)('dashboard labels in Chromium match docs/figures.md
   });
 
   for (const p of PAGES) {
-    const known = KNOWN_LABEL_DEFECTS[p];
-    (known ? it.fails : it)(`${p}: every label on the page is a dictionary name, and every dictionary tile, chart and table is on the page${known ? ` (known defect: ${known})` : ''}`, async () => {
+    it(`${p}: every label on the page is a dictionary name, and every dictionary tile, chart and table is on the page`, async () => {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       try {
         const [name, value] = cookie.split('; ')[0].split('=');
@@ -103,7 +110,14 @@ describe.skipIf(!hasBrowser)('dashboard labels in Chromium match docs/figures.md
         const page = await context.newPage();
         await page.goto(`${server.url}${p}`);
         await page.locator('.kpi').first().waitFor();
-        const shown = await readLabels(page);
+        const raw = await readLabels(page);
+        const stale: string[] = [];
+        const current = (label: string) => {
+          if (!(label in KNOWN_LABEL_DEFECTS)) return label;
+          stale.push(label);
+          return KNOWN_LABEL_DEFECTS[label];
+        };
+        const shown = { tiles: raw.tiles.map(current), panels: raw.panels.map((s) => ({ ...s, title: current(s.title) })) };
         const entries = dictionary.get(p)!;
         const known = (label: string, ...elements: Element[]) => entries.some((e) => elements.includes(e.element) && e.pattern.test(label));
         const problems: string[] = [];
@@ -122,6 +136,7 @@ describe.skipIf(!hasBrowser)('dashboard labels in Chromium match docs/figures.md
         for (const e of entries.filter((x) => ['chart', 'table', 'map'].includes(x.element))) {
           if (!shown.panels.some((s) => e.pattern.test(s.title))) problems.push(`dictionary ${e.element} "${e.name}" is not on the page`);
         }
+        if (stale.length) console.warn(`[figure labels] ${p} still shows ${stale.map((l) => `"${l}"`).join(', ')} (known defect: the dictionary names ${stale.map((l) => `"${KNOWN_LABEL_DEFECTS[l]}"`).join(', ')})`);
         expect(problems, problems.join('\n')).toEqual([]);
         expect(shown.tiles.length).toBeGreaterThan(0);
       } finally {

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { targets, type TestDb } from '../helpers/db.js';
 import { testUser } from '../helpers/auth.js';
+import { base32Decode, totp } from '../helpers/totp-oracle.js';
+import { createSession } from '../../src/lib/server/auth/session.js';
 import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
 import { appRouter } from '../../src/lib/server/trpc/router.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
@@ -51,7 +53,8 @@ interface World {
 
 interface Rule {
   expect: Expectation;
-  input?: (w: World) => unknown | Promise<unknown>;
+  /** `user` is the caller (null when anonymous), for inputs that belong to the caller (a session, a TOTP code). */
+  input?: (w: World, user: SessionUser | null) => unknown | Promise<unknown>;
   /** Runs before the call, as the caller (e.g. make a change for undo.last to revert). */
   before?: (w: World, user: SessionUser | null, h: TestDb) => Promise<void>;
 }
@@ -67,8 +70,38 @@ async function ownRecentChange(w: World, user: SessionUser | null, h: TestDb) {
   await caller.needs.update({ id: need.id, version: need.version, changes: { priority: 'critical' } });
 }
 
+/** testUser's password (tests/helpers/auth.ts). */
+const TEST_USER_PASSWORD = 'not-used-in-tests';
+
+/** A second session of the caller's, for auth.revokeSession (a made-up id for anonymous callers). */
+async function ownNewSession(w: World, user: SessionUser | null) {
+  if (!user) return { sessionId: 'a'.repeat(64) };
+  return { sessionId: (await createSession(w.db, user.id)).session.id };
+}
+
+/** The caller starts over without a second factor (totpEnroll and totpConfirm run once per caller each). */
+async function clearSecondFactor(w: World, user: SessionUser | null) {
+  if (user) await w.db.deleteFrom('user_totp').where('user_id', '=', user.id).execute();
+}
+
+/** A pending key for the caller and a valid code from it (our own RFC 6238 oracle). */
+async function pendingTotpCode(w: World, user: SessionUser | null) {
+  if (!user) return { code: '123456' };
+  await clearSecondFactor(w, user);
+  const key = await createCaller({ db: w.db, dbKind: 'pglite', user }).auth.totpEnroll();
+  return { code: totp(base32Decode(key.secret)) };
+}
+
 const rules: Record<string, Rule> = {
   'auth.me': { expect: SIGNED_IN },
+  'auth.changeName': { expect: SIGNED_IN, input: (w) => ({ displayName: `Renamed ${w.unique()}` }) },
+  'auth.changePassword': { expect: SIGNED_IN, input: (w) => ({ currentPassword: TEST_USER_PASSWORD, newPassword: `granite-willow-${w.unique()}` }) },
+  'auth.sessions': { expect: SIGNED_IN },
+  'auth.revokeSession': { expect: SIGNED_IN, input: (w, user) => ownNewSession(w, user) },
+  'auth.revokeOtherSessions': { expect: SIGNED_IN },
+  'auth.secondFactor': { expect: SIGNED_IN },
+  'auth.totpEnroll': { expect: SIGNED_IN, before: (w, user) => clearSecondFactor(w, user) },
+  'auth.totpConfirm': { expect: SIGNED_IN, input: (w, user) => pendingTotpCode(w, user) },
   'audit.list': { expect: ADMIN_ONLY, input: () => ({ entity: 'app_user', limit: 10 }) },
   'audit.entities': { expect: ADMIN_ONLY },
   'dashboard.overview': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
@@ -122,7 +155,9 @@ const rules: Record<string, Rule> = {
   'users.reissueInvite': { expect: ADMIN_ONLY, input: async (w) => ({ userId: await w.newInvitedUser() }) },
   'users.update': { expect: ADMIN_ONLY, input: async (w) => ({ userId: await w.newInvitedUser(), role: 'leadership' }) },
   'users.deactivate': { expect: ADMIN_ONLY, input: async (w) => ({ userId: await w.newInvitedUser() }) },
-  'users.reactivate': { expect: ADMIN_ONLY, input: async (w) => ({ userId: await w.newInvitedUser() }) }
+  'users.reactivate': { expect: ADMIN_ONLY, input: async (w) => ({ userId: await w.newInvitedUser() }) },
+  'users.resetLink': { expect: ADMIN_ONLY, input: async (w) => ({ userId: (await testUser(w.db, 'board')).id }) },
+  'users.resetSecondFactor': { expect: ADMIN_ONLY, input: async (w) => ({ userId: (await testUser(w.db, 'board')).id }) }
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
@@ -147,7 +182,10 @@ describe('the authorization table covers every procedure', () => {
   it('refuses the board every procedure outside snapshots and auth', () => {
     const boardMay = procedurePaths.filter((p) => rules[p]?.expect.board === 'ok');
     expect(boardMay.every((p) => p.startsWith('snapshots.') || p.startsWith('auth.'))).toBe(true);
-    expect(boardMay).toEqual(['auth.me', 'snapshots.compare', 'snapshots.get', 'snapshots.list']);
+    expect(boardMay).toEqual([
+      'auth.changeName', 'auth.changePassword', 'auth.me', 'auth.revokeOtherSessions', 'auth.revokeSession', 'auth.secondFactor',
+      'auth.sessions', 'auth.totpConfirm', 'auth.totpEnroll', 'snapshots.compare', 'snapshots.get', 'snapshots.list'
+    ]);
   });
   it('has no rule for a procedure that does not exist', () => {
     expect(Object.keys(rules).filter((p) => !procedurePaths.includes(p))).toEqual([]);
@@ -214,7 +252,7 @@ for (const target of targets) {
 
     it.each(cases)('%s as %s', async (path, actor) => {
       const rule = rules[path];
-      const input = rule.input ? await rule.input(world) : undefined;
+      const input = rule.input ? await rule.input(world, actors[actor]) : undefined;
       await rule.before?.(world, actors[actor], h);
       expect(await call(actors[actor], h, path, input)).toBe(rule.expect[actor]);
     });

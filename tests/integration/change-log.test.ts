@@ -9,6 +9,7 @@ import type { Db } from '../../src/lib/server/db/index.js';
 
 interface Notice {
   seq: number;
+  at?: number;
   fromSeq?: number;
   topic: string;
   entity: string;
@@ -104,6 +105,8 @@ for (const target of targets) {
 
     it('an insert, update and delete each append a row and notify its payload', async () => {
       const start = await maxSeq(db);
+      // The notice carries when the statement wrote (database clock = this machine's clock here).
+      const before = Date.now() - 1_000;
       const p = await db.insertInto('partner').values({ name: 'Synthetic Delta Agency', kind: 'law_enforcement_agency', state: 'AK' })
         .returning('id').executeTakeFirstOrThrow();
       await db.updateTable('partner').set({ state: 'HI' }).where('id', '=', p.id).execute();
@@ -116,7 +119,9 @@ for (const target of targets) {
       ]);
       for (const row of log) {
         const n = await until(`the notice for seq ${row.seq}`, () => notices.find((x) => x.seq === row.seq));
-        expect(n).toEqual({ seq: row.seq, topic: row.topic, entity: row.entity, id: row.entity_id, op: row.op, state: row.state });
+        expect(n).toEqual({ seq: row.seq, topic: row.topic, entity: row.entity, id: row.entity_id, op: row.op, state: row.state, at: expect.any(Number) });
+        expect(n.at!).toBeGreaterThanOrEqual(before);
+        expect(n.at!).toBeLessThanOrEqual(Date.now() + 1_000);
       }
     });
 
@@ -193,7 +198,7 @@ for (const target of targets) {
       expect(log.map((r) => r.entity_id)).toEqual(inserted.map((r) => r.id).sort((a, b) => a - b));
       expect(log.every((r) => r.topic === 'outreach' && r.op === 'I' && r.state === 'ID')).toBe(true);
       const range = await until('the range notice', () => notices.find((x) => x.fromSeq !== undefined && x.seq === log[24].seq));
-      expect(range).toEqual({ fromSeq: log[0].seq, seq: log[24].seq, topic: 'outreach', entity: 'outreach_event', count: 25 });
+      expect(range).toEqual({ fromSeq: log[0].seq, seq: log[24].seq, topic: 'outreach', entity: 'outreach_event', count: 25, at: expect.any(Number) });
       await flushNotices();
       expect(notices.slice(seenBefore).filter((x) => x.entity === 'outreach_event'), 'one notice for the bulk write').toHaveLength(1);
       // A small multi-row write (≤ 20 rows) announces each row.

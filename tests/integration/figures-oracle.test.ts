@@ -255,15 +255,25 @@ const snapshotPeriod = (c: Context) =>
     : c.kind === 'quarter' ? { kind: 'fiscal_quarter' as const, fiscalYear: c.fiscalYear!, quarter: c.quarter! }
       : { kind: 'dates' as const, from: c.start, to: addDays(c.end, -1) };
 
-/** Runs `fn` with the product configured for the context (fiscal-year start, organisation time zone). */
-async function configuredFor<T>(c: Context, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with the product configured for the context, as if started with its BEACON_FY_START_MONTH
+ * and BEACON_TIME_ZONE: the settings, and the zone the database buckets days and months in (the app
+ * writes it there at start through beacon_set_time_zone, which rebuilds the month rollups).
+ */
+async function configuredFor<T>(db: Db, c: Context, fn: () => Promise<T>): Promise<T> {
   const cfg = productConfig();
   const saved = { fiscalYearStartMonth: cfg.fiscalYearStartMonth, timeZone: cfg.timeZone };
+  const setZone = async (tz: string | undefined) => {
+    const { rows } = await sql<{ f: string | null }>`select to_regproc('beacon_set_time_zone')::text as f`.execute(db);
+    if (tz && rows[0].f) await sql`select beacon_set_time_zone(${tz})`.execute(db);
+  };
   Object.assign(cfg, { fiscalYearStartMonth: c.fiscalYearStartMonth, timeZone: c.timeZone });
+  await setZone(c.timeZone);
   try {
     return await fn();
   } finally {
     Object.assign(cfg, saved);
+    await setZone(saved.timeZone);
   }
 }
 
@@ -385,7 +395,7 @@ for (const target of targets) {
     for (const c of contexts) {
       const known = knownDefect(c);
       (known ? it.fails : it)(`${c.name}: dashboards, snapshot and CSV equal the dictionary's figures${known ? ` (known defect: ${known})` : ''}`, async () => {
-        const list = await configuredFor(c, async () => {
+        const list = await configuredFor(h.db, c, async () => {
           const shown = await dashboards(caller, c);
           const found = compareAll(`[${c.name}] dashboard`, base, c, shown);
           const created = await caller.snapshots.create({ title: `Oracle ${c.name}`, period: snapshotPeriod(c), filters: c.filters as never });
@@ -431,7 +441,7 @@ for (const target of targets) {
 
     it('sabotage: a rollup changed behind the triggers is caught by the oracle', async () => {
       const c = contexts[0];
-      const before = new Set(await configuredFor(c, async () => compareAll('[sabotage]', base, c, await dashboards(caller, c))));
+      const before = new Set(await configuredFor(h.db, c, async () => compareAll('[sabotage]', base, c, await dashboards(caller, c))));
       // Every money column of every rollup table gets one dollar more, as if a trigger had miscounted.
       const { rows } = await sql<{ table_name: string; column_name: string }>`
         select table_name, column_name from information_schema.columns
@@ -442,7 +452,7 @@ for (const target of targets) {
       };
       await shift(100);
       try {
-        const after = await configuredFor(c, async () => compareAll('[sabotage]', base, c, await dashboards(caller, c)));
+        const after = await configuredFor(h.db, c, async () => compareAll('[sabotage]', base, c, await dashboards(caller, c)));
         const caught = after.filter((x) => !before.has(x));
         expect(caught.length, 'the oracle did not notice rollups changed behind the triggers').toBeGreaterThan(0);
         expect(caught.some((x) => /Cents/.test(x))).toBe(true);

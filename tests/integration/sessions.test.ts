@@ -67,7 +67,7 @@ for (const target of targets) {
 
     it('refuses to store anything but a hash (adapter and table both)', async () => {
       const adapter = new KyselySessionAdapter(h.db);
-      const raw = { id: 'a-raw-token-not-a-hash', userId: user.id, expiresAt: ahead(1000), attributes: { absoluteExpiresAt: ahead(2000), lastActiveAt: new Date() } };
+      const raw = { id: 'a-raw-token-not-a-hash', userId: user.id, expiresAt: ahead(1000), attributes: { absoluteExpiresAt: ahead(2000), lastActiveAt: new Date(), userAgent: null, address: null } };
       await expect(adapter.setSession(raw)).rejects.toThrow(/SHA-256/);
       await expect(
         h.db.insertInto('user_session').values({ id: 'plain-token', user_id: user.id, expires_at: ahead(1000), absolute_expires_at: ahead(2000) }).execute()

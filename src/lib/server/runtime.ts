@@ -5,18 +5,41 @@ import { migrateToLatest } from './db/migrate.js';
 import { hasAnyDomainData, seedDatabase } from './seed/seed.service.js';
 import { ensureDemoUsers } from './users/demo-users.js';
 import { demoPasswordFor } from './users/demo-password.js';
+import { logger } from './log.js';
+
+/**
+ * Stopping runs in phases (scripts/serve.js calls them in order): 'sockets' closes the live
+ * connections so clients reconnect to another instance; then, once in-flight requests are done,
+ * 'work' stops the scheduler, the listener and timers, and 'database' closes the database last.
+ */
+export type ShutdownPhase = 'sockets' | 'work' | 'database';
 
 declare global {
-  // Clean-up tasks run by scripts/serve.js on SIGTERM/SIGINT, after the HTTP server has closed.
-  var __beaconShutdown: Array<() => Promise<void>> | undefined;
+  var __beaconShutdown: Array<{ phase: ShutdownPhase; task: () => Promise<void> }> | undefined;
+  /** Set by this module; scripts/serve.js calls it on SIGTERM/SIGINT. */
+  var __beaconStop: ((part: 'sockets' | 'rest') => Promise<void>) | undefined;
+  /** Set by scripts/serve.js once stopping: /readyz answers 503 from then on. */
+  var __beaconDraining: boolean | undefined;
   // The one handle, on globalThis: `vite dev` may evaluate this module again after an edit, and a
   // second open of the embedded directory in the same process is refused by its lock.
   var __beaconDatabase: Promise<DbHandle> | undefined;
 }
 
-export function onShutdown(task: () => Promise<void>): void {
-  (globalThis.__beaconShutdown ??= []).push(task);
+export function onShutdown(task: () => Promise<void>, phase: ShutdownPhase = 'work'): void {
+  (globalThis.__beaconShutdown ??= []).push({ phase, task });
 }
+
+async function runPhase(phase: ShutdownPhase): Promise<void> {
+  const tasks = (globalThis.__beaconShutdown ?? []).filter((t) => t.phase === phase);
+  const results = await Promise.allSettled(tasks.map((t) => t.task()));
+  for (const r of results) if (r.status === 'rejected') logger().error({ err: r.reason, phase }, 'a shutdown task failed');
+}
+
+globalThis.__beaconStop = async (part) => {
+  if (part === 'sockets') return runPhase('sockets');
+  await runPhase('work');
+  await runPhase('database');
+};
 
 export function database(): Promise<DbHandle> {
   globalThis.__beaconDatabase ??= openDatabase(config());
@@ -25,13 +48,13 @@ export function database(): Promise<DbHandle> {
 
 async function openDatabase(cfg: Config): Promise<DbHandle> {
   const handle = await createDb(cfg.databaseUrl ? { url: cfg.databaseUrl } : { dataDir: cfg.dataDir });
-  onShutdown(() => handle.close());
+  onShutdown(() => handle.close(), 'database');
   await migrateToLatest(handle.db);
   if (cfg.demo && !(await hasAnyDomainData(handle.db))) {
     const started = Date.now();
-    console.info('[beacon] empty database: seeding demo data (first start only)…');
+    logger().info('empty database: seeding demo data (first start only)');
     await seedDatabase(handle.db, { profile: 'demo', seed: 1, fiscalYearStartMonth: cfg.fiscalYearStartMonth });
-    console.info(`[beacon] demo data seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    logger().info({ durationMs: Date.now() - started }, 'demo data seeded');
   }
   // Demo sign-ins exist only in demo mode (config.ts: a local embedded start, or BEACON_DEMO=1).
   if (cfg.demo) {

@@ -1,5 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure, describeRefusal } from '$lib/server/trpc/caller.js';
+import { mailInvitation } from '$lib/server/users/invitation-mail.js';
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -41,7 +42,11 @@ export const actions: Actions = {
     };
     try {
       const invited = await caller.users.invite(input as never);
-      return { action: 'invite', invited: { email: input.email.trim().toLowerCase(), url: `${event.url.origin}/invite/${invited.token}`, expiresAt: invited.expiresAt } };
+      const email = input.email.trim().toLowerCase();
+      const url = `${event.url.origin}/invite/${invited.token}`;
+      // Mailed when mail is on; the link stays on screen either way, for the admin to copy.
+      const mail = await mailInvitation({ to: email, url, expiresAt: invited.expiresAt, invitedBy: event.locals.user!.displayName });
+      return { action: 'invite', invited: { email, url, expiresAt: invited.expiresAt, mail } };
     } catch (err) {
       return actionFailure(err, { action: 'invite', values: input });
     }
@@ -54,6 +59,26 @@ export const actions: Actions = {
       return { action: 'reissue', userId, invited: { url: `${event.url.origin}/invite/${invited.token}`, expiresAt: invited.expiresAt } };
     } catch (err) {
       return actionFailure(err, { action: 'reissue', userId });
+    }
+  },
+  resetLink: async (event) => {
+    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const caller = await serverCaller(event);
+    try {
+      const link = await caller.users.resetLink({ userId });
+      return { action: 'resetLink', userId, resetLink: { url: `${event.url.origin}/reset/${link.token}`, expiresAt: link.expiresAt } };
+    } catch (err) {
+      return actionFailure(err, { action: 'resetLink', userId });
+    }
+  },
+  resetSecondFactor: async (event) => {
+    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const caller = await serverCaller(event);
+    try {
+      const { removed } = await caller.users.resetSecondFactor({ userId });
+      return { action: 'resetSecondFactor', userId, saved: true, note: removed ? 'Second factor removed: they set it up again at their next sign-in.' : 'This user had no second factor.' };
+    } catch (err) {
+      return actionFailure(err, { action: 'resetSecondFactor', userId });
     }
   },
   update: async (event) => {

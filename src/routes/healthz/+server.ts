@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { database } from '$lib/server/runtime.js';
 import { ping } from '$lib/server/db/index.js';
+import { componentLog } from '$lib/server/log.js';
 
 const started = Date.now();
 
@@ -11,7 +12,7 @@ export const GET: RequestHandler = async () => {
     await ping(db);
     return json({ ok: true, db: kind, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
   } catch (err) {
-    console.error('[healthz] database unreachable:', err);
+    componentLog('http').error({ err }, 'healthz: database unreachable');
     return json({ ok: false, reason: 'database unreachable' }, { status: 503 });
   }
 };

@@ -6,9 +6,17 @@ import { setSessionCookie } from '$lib/server/auth/session.js';
 import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
 import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
 import { CONTROL_CHARACTERS_MESSAGE, isCleanText } from '$lib/validation.js';
+import { beginSecondFactor } from '$lib/server/auth/two-factor.service.js';
+import { setChallengeCookie } from '$lib/server/auth/challenge-cookie.js';
+import { mailEnabled } from '$lib/server/mail/mail.js';
 
 // One message for every refusal: it must not tell whether the email has an account.
 const REFUSED = 'Wrong email or password.';
+
+const NOTICES: Record<string, string> = {
+  reset: 'Your password was changed and every session signed out. Sign in with the new password.',
+  expired: 'The sign-in took too long. Start again with your email and password.'
+};
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -18,7 +26,7 @@ const text = (form: FormData, name: string) => {
 export const load: PageServerLoad = ({ locals, url }) => {
   const redirectTo = url.searchParams.get('redirectTo');
   if (locals.user) redirect(303, landingFor(locals.user, redirectTo));
-  return { redirectTo: safeRedirectTarget(redirectTo) };
+  return { redirectTo: safeRedirectTarget(redirectTo), notice: NOTICES[url.searchParams.get('notice') ?? ''] ?? null, mailOn: mailEnabled() };
 };
 
 export const actions: Actions = {
@@ -32,7 +40,9 @@ export const actions: Actions = {
 
     const { db } = await database();
     const knownBrowserToken = readKnownBrowserToken(event.cookies);
-    const result = await signIn(db, { email, password, clientAddress: event.getClientAddress(), knownBrowserToken });
+    const result = await signIn(db, {
+      email, password, clientAddress: event.getClientAddress(), knownBrowserToken, userAgent: event.request.headers.get('user-agent')
+    });
     if (!result.ok && result.reason === 'throttled') {
       event.setHeaders({ 'Retry-After': String(result.retryAfterSeconds) });
       return fail(429, {
@@ -40,6 +50,13 @@ export const actions: Actions = {
         retryAfterSeconds: result.retryAfterSeconds,
         message: `Too many sign-in attempts. Try again in ${result.retryAfterSeconds} seconds.`
       });
+    }
+    if (!result.ok && result.reason === 'second-factor') {
+      // No session yet: the code step holds only a short-lived challenge.
+      const challenge = await beginSecondFactor(db, result.userId);
+      setChallengeCookie(event.cookies, event.url, challenge.token, challenge.expiresAt);
+      const target = safeRedirectTarget(redirectTo);
+      redirect(303, `/login/code${target ? `?redirectTo=${encodeURIComponent(target)}` : ''}`);
     }
     if (!result.ok) return fail(400, { email, message: REFUSED });
 

@@ -15,6 +15,11 @@ export interface SessionUser {
   divisions: string[];
   /** Every state/province the user may edit: assigned states plus all states of assigned divisions. */
   states: string[];
+  /**
+   * Set when BEACON_REQUIRE_2FA names this role and no second factor is enrolled yet: nothing but
+   * enrolment answers (the page guard and the tRPC middlewares both check it).
+   */
+  mustEnrolSecondFactor?: boolean;
 }
 
 export const ROLES: readonly Role[] = ['admin', 'leadership', 'coordinator', 'board'];

@@ -12,7 +12,7 @@ function toDatabaseSession(row: repo.SessionRow): DatabaseSession {
     id: row.id,
     userId: row.userId,
     expiresAt: row.expiresAt,
-    attributes: { absoluteExpiresAt: row.absoluteExpiresAt, lastActiveAt: row.lastActiveAt }
+    attributes: { absoluteExpiresAt: row.absoluteExpiresAt, lastActiveAt: row.lastActiveAt, userAgent: row.userAgent, address: row.address }
   };
 }
 
@@ -27,7 +27,9 @@ export class KyselySessionAdapter implements Adapter {
     // An inactive (deactivated) user comes back as null: Lucia then deletes the session.
     const user: DatabaseUser | null = owner && {
       id: owner.id,
-      attributes: { email: owner.email, displayName: owner.displayName, role: owner.role, divisions: owner.divisions, states: owner.states }
+      attributes: {
+        email: owner.email, displayName: owner.displayName, role: owner.role, divisions: owner.divisions, states: owner.states, hasTotp: owner.hasTotp
+      }
     };
     return [toDatabaseSession(session), user];
   }
@@ -44,7 +46,9 @@ export class KyselySessionAdapter implements Adapter {
       userId: session.userId,
       expiresAt: session.expiresAt,
       absoluteExpiresAt: session.attributes.absoluteExpiresAt,
-      lastActiveAt: session.attributes.lastActiveAt
+      lastActiveAt: session.attributes.lastActiveAt,
+      userAgent: session.attributes.userAgent,
+      address: session.attributes.address
     });
   }
 

@@ -16,11 +16,14 @@ interface UserAttributes {
   role: Role;
   divisions: string[];
   states: string[];
+  hasTotp: boolean;
 }
 
 interface SessionAttributes {
   absoluteExpiresAt: Date;
   lastActiveAt: Date;
+  userAgent: string | null;
+  address: string | null;
 }
 
 function createLucia(db: Db) {

@@ -4,6 +4,8 @@
 // Per-instance only: a second app instance hears nothing, so live connections must also re-check
 // the session when they (re)join a room.
 
+import { componentLog } from '../log.js';
+
 export interface SessionsRevoked {
   userId: string;
   /** Session ids (the stored SHA-256 hashes); absent = every session of the user. */
@@ -27,7 +29,7 @@ export function announceSessionsRevoked(event: SessionsRevoked): void {
     try {
       listener(event);
     } catch (err) {
-      console.error('[auth] session revocation listener failed:', err);
+      componentLog('auth').error({ err }, 'session revocation listener failed');
     }
   }
 }

@@ -74,14 +74,33 @@ export function clearSessionCookie(cookies: Cookies, url: URL): void {
   cookies.delete(sessionCookieName(url), sessionCookieOptions(url));
 }
 
-function toSessionUser(id: string, a: { email: string; displayName: string; role: Role; divisions: string[]; states: string[] }): SessionUser {
+function toSessionUser(
+  id: string,
+  a: { email: string; displayName: string; role: Role; divisions: string[]; states: string[]; hasTotp: boolean },
+  require2faRoles: readonly Role[]
+): SessionUser {
   const states = new Set(a.states);
   for (const division of a.divisions) for (const state of statesIn(division as DivisionCode)) states.add(state);
-  return { id, email: a.email, displayName: a.displayName, role: a.role, divisions: [...a.divisions], states: [...states].sort() };
+  const user: SessionUser = { id, email: a.email, displayName: a.displayName, role: a.role, divisions: [...a.divisions], states: [...states].sort() };
+  if (require2faRoles.includes(a.role) && !a.hasTotp) user.mustEnrolSecondFactor = true;
+  return user;
 }
 
-/** The session and user for a cookie token, or null when it is unknown, expired or its user inactive. */
-export async function validateSessionToken(db: Db, token: string): Promise<ValidatedSession | null> {
+/** Where a session signed in from, shown in the session list. */
+export interface SessionOrigin {
+  userAgent: string | null;
+  address: string | null;
+}
+
+/**
+ * The session and user for a cookie token, or null when it is unknown, expired or its user inactive.
+ * `require2faRoles` (BEACON_REQUIRE_2FA) marks users of those roles without a second factor.
+ */
+export async function validateSessionToken(
+  db: Db,
+  token: string,
+  require2faRoles: readonly Role[] = config().require2faRoles
+): Promise<ValidatedSession | null> {
   if (!looksLikeToken(token)) return null;
   const { session, user } = await luciaFor(db).validateSession(hashToken(token));
   if (!session || !user) return null;
@@ -90,7 +109,7 @@ export async function validateSessionToken(db: Db, token: string): Promise<Valid
   if (now - session.lastActiveAt.getTime() >= ACTIVITY_RESOLUTION_MS) {
     expiresAt = (await repo.touchSession(db, session.id, new Date(now), new Date(now + SESSION_IDLE_TIMEOUT_MS))) ?? expiresAt;
   }
-  return { session: { id: session.id, userId: session.userId, expiresAt }, user: toSessionUser(user.id, user) };
+  return { session: { id: session.id, userId: session.userId, expiresAt }, user: toSessionUser(user.id, user, require2faRoles) };
 }
 
 export interface CreatedSession {
@@ -101,13 +120,19 @@ export interface CreatedSession {
 }
 
 /** A brand-new session (every sign-in gets one; nothing is reused). Pass a transaction to audit with it. */
-export async function createSession(db: Db, userId: string): Promise<CreatedSession> {
+export async function createSession(db: Db, userId: string, origin: SessionOrigin = { userAgent: null, address: null }): Promise<CreatedSession> {
   const token = generateToken();
   const now = Date.now();
   const absoluteExpiresAt = new Date(now + SESSION_ABSOLUTE_LIFETIME_MS);
   const session = await luciaFor(db).createSession(
     userId,
-    { absoluteExpiresAt, lastActiveAt: new Date(now) },
+    {
+      absoluteExpiresAt,
+      lastActiveAt: new Date(now),
+      // Bounded: these are shown back to the user, never trusted for anything.
+      userAgent: origin.userAgent?.slice(0, 512) ?? null,
+      address: origin.address?.slice(0, 64) ?? null
+    },
     { sessionId: hashToken(token) }
   );
   return { token, session: { id: session.id, userId, expiresAt: session.expiresAt }, absoluteExpiresAt };
@@ -117,10 +142,19 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
   await luciaFor(db).invalidateSession(sessionId);
 }
 
-/** Ends every session of a user; returns their ids for announceSessionsRevoked. */
-export async function invalidateUserSessions(db: Db, userId: string): Promise<string[]> {
+/** Ends every session of a user (but `keep`); returns their ids for announceSessionsRevoked. */
+export async function invalidateUserSessions(db: Db, userId: string, keep?: string): Promise<string[]> {
   // Straight to the repository: Lucia's own call returns nothing, and the ids are needed.
-  return repo.deleteUserSessions(db, userId);
+  return repo.deleteUserSessions(db, userId, keep);
+}
+
+export async function listUserSessions(db: Db, userId: string) {
+  return repo.listUserSessions(db, userId);
+}
+
+/** Ends one of the user's own sessions; false when there is no such session of theirs. */
+export async function invalidateOwnSession(db: Db, userId: string, sessionId: string): Promise<boolean> {
+  return repo.deleteOwnSession(db, userId, sessionId);
 }
 
 export async function deleteExpiredSessions(db: Db): Promise<void> {

@@ -5,7 +5,7 @@ import type { Role } from './access.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { findUserForSignIn } from '../users/users.repository.js';
 import { verifyAgainstDummy, verifyPassword, PASSWORD_MAX_LENGTH } from './password.js';
-import { createSession, invalidateSession, type CreatedSession } from './session.js';
+import { createSession, invalidateSession, type CreatedSession, type SessionOrigin } from './session.js';
 import { announceSessionsRevoked } from './revocations.js';
 import { bucketsFor, secondsUntilRoom, signInLimits, type SignInLimits } from './rate-limit.js';
 import { generateToken, hashToken, looksLikeToken } from './tokens.js';
@@ -15,6 +15,8 @@ export { signInLimits, type SignInLimits };
 
 export type SignInResult =
   | { ok: true; userId: string; role: Role; created: CreatedSession; knownBrowserToken: string }
+  /** Password right, second factor owed: no session yet (and the browser is not remembered yet). */
+  | { ok: false; reason: 'second-factor'; userId: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -23,9 +25,9 @@ export function normaliseEmail(email: string): string {
 }
 
 /** A new session for a user whose identity is already proven, audited with it. */
-export async function startSession(db: Db, userId: string): Promise<CreatedSession> {
+export async function startSession(db: Db, userId: string, origin?: SessionOrigin): Promise<CreatedSession> {
   return db.transaction().execute(async (tx) => {
-    const created = await createSession(tx, userId);
+    const created = await createSession(tx, userId, origin);
     await recordAudit(tx, { actorId: userId, action: 'auth.signIn', entity: 'app_user', entityId: userId });
     return created;
   });
@@ -33,7 +35,7 @@ export async function startSession(db: Db, userId: string): Promise<CreatedSessi
 
 export async function signIn(
   db: Db,
-  input: { email: string; password: string; clientAddress: string; knownBrowserToken?: string },
+  input: { email: string; password: string; clientAddress: string; knownBrowserToken?: string; userAgent?: string | null },
   limits: SignInLimits = signInLimits
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
@@ -58,9 +60,20 @@ export async function signIn(
   // The owner's own tries are forgiven; the account-wide bucket is left to drain (someone else may be
   // filling it).
   await throttle.clearBuckets(db, buckets.filter((b) => !b.key.startsWith('account:') && !b.key.startsWith('address:')).map((b) => b.key));
-  const knownBrowserToken = known ? browserToken! : generateToken();
-  await throttle.rememberKnownDevice(db, hashToken(knownBrowserToken), user.id);
-  return { ok: true, userId: user.id, role: user.role, created: await startSession(db, user.id), knownBrowserToken };
+  if (user.hasTotp) return { ok: false, reason: 'second-factor', userId: user.id };
+  const knownBrowserToken = await rememberBrowser(db, known ? browserToken! : undefined, user.id);
+  const origin = { userAgent: input.userAgent ?? null, address: input.clientAddress };
+  return { ok: true, userId: user.id, role: user.role, created: await startSession(db, user.id, origin), knownBrowserToken };
+}
+
+/**
+ * After a complete sign-in: the browser's known-browser token (kept when it already is one for this
+ * user, a new one otherwise), for its cookie.
+ */
+export async function rememberBrowser(db: Db, knownToken: string | undefined, userId: string): Promise<string> {
+  const token = knownToken && looksLikeToken(knownToken) ? knownToken : generateToken();
+  await throttle.rememberKnownDevice(db, hashToken(token), userId);
+  return token;
 }
 
 export async function signOut(db: Db, session: { id: string; userId: string }): Promise<void> {

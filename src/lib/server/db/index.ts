@@ -9,6 +9,7 @@ import type { DbKind } from '../config.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 
 export { DataDirLockedError } from './data-dir-lock.js';
+import { componentLog } from '../log.js';
 
 export type Db = Kysely<Database>;
 
@@ -22,7 +23,8 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export type DbTarget = { url: string } | { dataDir: string } | { memory: true };
+/** `restoreFrom`: a tarball from dumpDataDir to create the (empty) data directory from (db:restore). */
+export type DbTarget = { url: string } | { dataDir: string; restoreFrom?: Blob } | { memory: true };
 
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
 
@@ -51,7 +53,7 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
       }
     });
     // A dropped idle client must not crash the process; the pool replaces it.
-    pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+    pool.on('error', (err) => componentLog('db').error({ err }, 'idle client error'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
@@ -65,16 +67,20 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dataDir ?? 'memory://', {
-      parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate }
+      parsers: { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric, [OID.date]: parseDate },
+      ...('restoreFrom' in target && target.restoreFrom ? { loadDataDir: target.restoreFrom } : {})
     });
   } catch (err) {
     lock?.release();
     throw err;
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  // Kysely's driver closes PGlite only if a query ever ran: close it ourselves too, or a handle opened
+  // and closed unused keeps the data directory (and the process) alive.
   const close = async () => {
     try {
       await db.destroy();
+      if (!pglite.closed) await pglite.close();
     } finally {
       lock?.release();
     }

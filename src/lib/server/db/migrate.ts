@@ -12,3 +12,14 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   }
   return result;
 }
+
+/** Rolls back the last applied migration; its name, or null when none was applied. */
+export async function migrateDownOne(db: Db): Promise<string | null> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateDown();
+  if (result.error) {
+    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    throw new Error(`rolling back failed: ${err.message}`, { cause: err });
+  }
+  return result.results?.find((r) => r.status === 'Success')?.migrationName ?? null;
+}

@@ -69,7 +69,20 @@ export const tables = {
   user_region: { id: g('bigint'), user_id: c('text'), division_code: n('text'), state: n('character') },
   user_session: {
     id: c('text'), user_id: c('text'), expires_at: c('timestamp with time zone'), created_at: g('timestamp with time zone'),
-    last_active_at: g('timestamp with time zone'), absolute_expires_at: c('timestamp with time zone')
+    last_active_at: g('timestamp with time zone'), absolute_expires_at: c('timestamp with time zone'),
+    user_agent: n('text'), address: n('text')
+  },
+  password_reset: {
+    id: g('bigint'), token_hash: c('text'), user_id: c('text'), created_by: n('text'), created_at: g('timestamp with time zone'),
+    expires_at: c('timestamp with time zone'), used_at: n('timestamp with time zone'), revoked_at: n('timestamp with time zone')
+  },
+  user_totp: {
+    user_id: c('text'), secret: c('bytea'), created_at: g('timestamp with time zone'), confirmed_at: n('timestamp with time zone'),
+    last_step: n('bigint')
+  },
+  user_recovery_code: { id: g('bigint'), user_id: c('text'), code_hash: c('text'), used_at: n('timestamp with time zone') },
+  sign_in_challenge: {
+    token_hash: c('text'), user_id: c('text'), created_at: g('timestamp with time zone'), expires_at: c('timestamp with time zone')
   },
   user_invitation: {
     id: g('bigint'), token_hash: c('text'), user_id: c('text'), invited_by: n('text'), created_at: g('timestamp with time zone'),

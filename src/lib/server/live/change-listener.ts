@@ -7,13 +7,16 @@ import pg from 'pg';
 import type { DbHandle } from '../db/index.js';
 import type { ChangeTopic, RowChange } from '$lib/realtime/events.js';
 import * as changeLog from './change-log.repository.js';
+import { componentLog, type Logger } from '../log.js';
+import { metrics } from '../metrics.js';
 
 export const CHANGE_CHANNEL = 'beacon_change';
 const CATCH_UP_PAGE = 2000;
 
+// `at`: when the statement wrote (ms since the epoch, database clock; migration 2026-12-03-04).
 type Notification =
-  | { seq: number; topic: ChangeTopic; entity: string; id: number; op: RowChange['op']; state: string | null }
-  | { fromSeq: number; seq: number; topic: ChangeTopic; entity: string; count: number };
+  | { seq: number; topic: ChangeTopic; entity: string; id: number; op: RowChange['op']; state: string | null; at?: number }
+  | { fromSeq: number; seq: number; topic: ChangeTopic; entity: string; count: number; at?: number };
 
 export interface ChangeListenerOptions {
   handle: DbHandle;
@@ -21,8 +24,9 @@ export interface ChangeListenerOptions {
   databaseUrl?: string;
   /** Deliver changes after this seq (the latest seq at start-up). */
   afterSeq: number;
-  onChanges(changes: RowChange[]): void;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** `writtenAt`: when the changes were written (ms), when the notification said; not for catch-up reads. */
+  onChanges(changes: RowChange[], writtenAt?: number): void;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Health check of the LISTEN connection (ms); a silently dead TCP connection is replaced. */
   healthCheckMs?: number;
 }
@@ -30,13 +34,15 @@ export interface ChangeListenerOptions {
 export interface ChangeListener {
   /** The last seq delivered. */
   readonly lastSeq: number;
+  /** Listening now (Postgres: the dedicated connection is up and has caught up). */
+  readonly connected: boolean;
   /** Resolves once the listener has (re)connected and caught up at least once. */
   ready: Promise<void>;
   stop(): Promise<void>;
 }
 
 export function startChangeListener(options: ChangeListenerOptions): ChangeListener {
-  const log = options.log ?? console;
+  const log = options.log ?? componentLog('live');
   const { handle } = options;
   let lastSeq = options.afterSeq;
   let stopped = false;
@@ -47,15 +53,16 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
   let broken = false;
   let repairTimer: NodeJS.Timeout | undefined;
 
-  const deliver = (changes: RowChange[]) => {
+  const deliver = (changes: RowChange[], writtenAt?: number) => {
     if (broken) return;
     const fresh = changes.filter((c) => c.seq > lastSeq);
     if (!fresh.length) return;
     lastSeq = fresh[fresh.length - 1].seq;
+    metrics().changesDelivered.inc(fresh.length);
     try {
-      options.onChanges(fresh);
+      options.onChanges(fresh, writtenAt);
     } catch (err) {
-      log.error('[live] change handler failed:', err);
+      log.error({ err }, 'change handler failed');
     }
   };
 
@@ -71,18 +78,18 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     try {
       n = JSON.parse(payload) as Notification;
     } catch {
-      log.warn('[live] ignoring malformed notification');
+      log.warn('ignoring a malformed notification');
       return;
     }
     if ('fromSeq' in n) {
       enqueue(async () => {
-        if (!broken) deliver(await changeLog.changesInRange(handle.db, Math.max(n.fromSeq, lastSeq + 1), n.seq));
+        if (!broken) deliver(await changeLog.changesInRange(handle.db, Math.max(n.fromSeq, lastSeq + 1), n.seq), n.at);
       }).catch((err) => {
-        log.error('[live] reading a bulk change range failed:', err instanceof Error ? err.message : err);
+        log.error({ err }, 'reading a bulk change range failed');
         breakAndRepair();
       });
     } else {
-      enqueue(() => deliver([{ seq: n.seq, topic: n.topic, entity: n.entity, id: n.id, op: n.op, state: n.state }]));
+      enqueue(() => deliver([{ seq: n.seq, topic: n.topic, entity: n.entity, id: n.id, op: n.op, state: n.state }], n.at));
     }
   };
 
@@ -107,7 +114,7 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     repairTimer = setTimeout(() => {
       repairTimer = undefined;
       catchUp().catch((err) => {
-        log.error('[live] change_log catch-up failed:', err instanceof Error ? err.message : err);
+        log.error({ err }, 'change_log catch-up failed');
         breakAndRepair();
       });
     }, 1_000);
@@ -120,9 +127,14 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
       unlisten = u;
       await catchUp();
     });
+    let listening = false;
+    void ready.then(() => (listening = true), () => undefined);
     return {
       get lastSeq() {
         return lastSeq;
+      },
+      get connected() {
+        return listening && !stopped;
       },
       ready,
       async stop() {
@@ -140,18 +152,21 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
   let retryTimer: NodeJS.Timeout | undefined;
   let healthTimer: NodeJS.Timeout | undefined;
   let markReady: () => void = () => undefined;
+  /** Set once LISTEN is issued and the log caught up on the current connection. */
+  let live = false;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const drop = (reason: string) => {
     const c = client;
     if (!c) return;
     client = undefined;
+    live = false;
     clearInterval(healthTimer);
     c.removeAllListeners('notification');
     c.on('error', () => undefined);
     c.end().catch(() => undefined);
     if (!stopped) {
-      log.warn(`[live] LISTEN connection lost (${reason}); reconnecting`);
+      log.warn({ reason }, 'LISTEN connection lost; reconnecting');
       schedule();
     }
   };
@@ -178,8 +193,9 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
       await c.query(`LISTEN ${CHANGE_CHANNEL}`);
       await catchUp();
       if (stopped) return void (await c.end().catch(() => undefined));
-      if (attempt > 0) log.info(`[live] LISTEN connection restored (caught up to seq ${lastSeq})`);
+      if (attempt > 0) log.info({ seq: lastSeq }, 'LISTEN connection restored and caught up');
       attempt = 0;
+      live = client === c;
       markReady();
       healthTimer = setInterval(() => {
         const probe = client;
@@ -199,7 +215,7 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
       else {
         c.end().catch(() => undefined);
         if (!stopped) {
-          log.warn(`[live] LISTEN connection failed (${err instanceof Error ? err.message : err}); retrying`);
+          log.warn({ err }, 'LISTEN connection failed; retrying');
           schedule();
         }
       }
@@ -210,6 +226,9 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
   return {
     get lastSeq() {
       return lastSeq;
+    },
+    get connected() {
+      return live && client !== undefined && !stopped;
     },
     ready,
     async stop() {

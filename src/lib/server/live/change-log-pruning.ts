@@ -2,6 +2,7 @@
 // they are 48 h old, and the horizon records the highest deleted seq in the same transaction.
 import type { Db } from '../db/index.js';
 import * as changeLog from './change-log.repository.js';
+import { componentLog } from '../log.js';
 
 export const CHANGE_LOG_RETENTION_HOURS = 48;
 
@@ -16,11 +17,11 @@ export async function pruneChangeLog(db: Db, retentionHours = CHANGE_LOG_RETENTI
 }
 
 /** Prunes now and then every `everyMs`; returns a stop function. Several instances may all run it. */
-export function schedulePruning(db: Db, everyMs = 60 * 60 * 1000, log = console): () => void {
+export function schedulePruning(db: Db, everyMs = 60 * 60 * 1000, log = componentLog('live')): () => void {
   const run = () =>
     pruneChangeLog(db).then(
-      (r) => r.deleted && log.info(`[live] pruned ${r.deleted} change_log rows (through seq ${r.prunedThrough})`),
-      (err) => log.error('[live] change_log pruning failed:', err instanceof Error ? err.message : err)
+      (r) => r.deleted && log.info({ deleted: r.deleted, seq: r.prunedThrough }, 'pruned change_log'),
+      (err) => log.error({ err }, 'change_log pruning failed')
     );
   const first = setTimeout(run, 5_000);
   const timer = setInterval(run, everyMs);

@@ -10,16 +10,20 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import { config } from '../config.js';
 import { database, onShutdown } from '../runtime.js';
 import { latestChangeSeq } from './change-log.repository.js';
-import { startChangeListener } from './change-listener.js';
+import { startChangeListener, type ChangeListener } from './change-listener.js';
 import { LiveHub } from './live-hub.js';
 import { schedulePruning } from './change-log-pruning.js';
 import { attachSocketHandlers, createSocketServer, type LiveServer } from './socket-server.js';
 import type { Db } from '../db/index.js';
+import { componentLog } from '../log.js';
+
+const log = componentLog('live');
 
 export interface LiveEngine {
   io: LiveServer;
   hub: LiveHub;
   db: Db;
+  listener?: ChangeListener;
   stop(): Promise<void>;
 }
 
@@ -53,7 +57,7 @@ async function boot(): Promise<LiveEngine | null> {
     // Presence and revocations cross instances through Postgres itself (NOTIFY), no extra broker.
     io.adapter(
       createAdapter(handle.pool, {
-        errorHandler: (err) => console.error('[live] adapter:', err.message)
+        errorHandler: (err) => log.error({ err }, 'Socket.IO Postgres adapter error')
       })
     );
   }
@@ -63,13 +67,17 @@ async function boot(): Promise<LiveEngine | null> {
     handle,
     databaseUrl: cfg.databaseUrl,
     afterSeq: startSeq,
-    onChanges: (changes) => hub.onChanges(changes)
+    onChanges: (changes, writtenAt) => hub.onChanges(changes, writtenAt)
   });
   const stopSockets = attachSocketHandlers({ io, db: handle.db, hub, handshake: { origin: cfg.origin } });
   const stopPruning = schedulePruning(handle.db);
   await listener.ready;
-  console.info(`[live] Socket.IO attached (${handle.kind === 'postgres' ? 'LISTEN + Postgres adapter' : 'embedded LISTEN'}, from seq ${startSeq})`);
+  log.info({ mode: handle.kind === 'postgres' ? 'LISTEN + Postgres adapter' : 'embedded LISTEN', seq: startSeq }, 'Socket.IO attached');
 
+  // Without a disconnect packet: clients see the transport close and reconnect (to another
+  // instance behind the load balancer, or to this one's successor), then catch up by seq.
+  let closing: Promise<void> | undefined;
+  const closeSockets = () => (closing ??= io.close());
   const engine: LiveEngine = {
     io,
     hub,
@@ -79,13 +87,11 @@ async function boot(): Promise<LiveEngine | null> {
       stopSockets();
       hub.stop();
       await listener.stop();
-      // Closes the sockets and the adapter's LISTEN client; the HTTP server is closed by its owner.
-      io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeSockets();
     }
   };
-  // Registered after the database's own close (runtime.ts), but shutdown runs tasks together:
-  // stopping the listener first keeps it from reconnecting to a closing database.
+  engine.listener = listener;
+  onShutdown(closeSockets, 'sockets');
   onShutdown(() => engine.stop());
   return engine;
 }

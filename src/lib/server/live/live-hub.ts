@@ -12,6 +12,8 @@ import { rowsRoom, type ChangeTopic, type DashboardPush, type RoomSpec, type Row
 import { diffView } from '$lib/realtime/view-patch.js';
 import { dashboardSources, type DashboardRead } from './dashboard-sources.js';
 import type { LiveServer } from './socket-server.js';
+import { componentLog, type Logger } from '../log.js';
+import { metrics } from '../metrics.js';
 
 type DashboardSpec = Extract<RoomSpec, { kind: 'dashboard' }>;
 
@@ -34,7 +36,7 @@ export interface HubOptions {
   fiscalYearStartMonth: number;
   /** The latest seq when the hub started: `prev` for a room's first push. */
   startSeq: number;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 export interface HubStats {
@@ -48,12 +50,14 @@ const knownStates = new Set<string>(regionCodes);
 export class LiveHub {
   private readonly roomLast = new Map<string, number>();
   private pendingRows: RowChange[] = [];
+  /** Write times of the pending changes that carried one (for the commit-to-push histogram). */
+  private pendingWrittenAt: number[] = [];
   private rowFlushScheduled = false;
   private readonly dashboards = new Map<string, DashboardRoom>();
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing = false;
   private lastFlushAt = 0;
-  private readonly log: Pick<Console, 'info' | 'warn' | 'error'>;
+  private readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly stats: HubStats = { rowPushes: 0, dashboardReads: 0, dashboardPushes: 0 };
 
   constructor(
@@ -61,7 +65,7 @@ export class LiveHub {
     private readonly db: Db,
     private readonly options: HubOptions
   ) {
-    this.log = options.log ?? console;
+    this.log = options.log ?? componentLog('live');
     // A room nobody here watches any more needs no cache and no refresh.
     io.of('/').adapter.on('delete-room', (room: string) => this.dashboards.delete(room));
   }
@@ -81,8 +85,9 @@ export class LiveHub {
    * the same event-loop turn go out as one push per room (setImmediate adds no delay when idle); under
    * load the batches grow by themselves, so a burst costs fewer socket writes instead of a backlog.
    */
-  onChanges(changes: RowChange[]): void {
+  onChanges(changes: RowChange[], writtenAt?: number): void {
     this.pendingRows.push(...changes);
+    if (typeof writtenAt === 'number' && Number.isFinite(writtenAt)) for (let i = 0; i < changes.length; i++) this.pendingWrittenAt.push(writtenAt);
     if (!this.rowFlushScheduled) {
       this.rowFlushScheduled = true;
       setImmediate(() => this.flushRows());
@@ -92,8 +97,11 @@ export class LiveHub {
   private flushRows(): void {
     this.rowFlushScheduled = false;
     const changes = this.pendingRows;
+    const writtenAt = this.pendingWrittenAt;
     this.pendingRows = [];
+    this.pendingWrittenAt = [];
     if (!changes.length) return;
+    let pushed = false;
     const byRoom = new Map<string, RowChange[]>();
     const topics = new Set<ChangeTopic>();
     for (const change of changes) {
@@ -112,6 +120,13 @@ export class LiveHub {
       if (!local.get(room)?.size) continue;
       this.io.local.to(room).emit('rows:changed', { room, prev, seq, changes: list });
       this.stats.rowPushes++;
+      metrics().rowPushes.inc();
+      pushed = true;
+    }
+    if (pushed) {
+      // Once per change (not per room): its write on the database clock to its push here.
+      const now = Date.now();
+      for (const at of writtenAt) metrics().commitToPush.observe(Math.max(0, now - at) / 1000);
     }
     let anyDirty = false;
     for (const d of this.dashboards.values()) {
@@ -181,6 +196,7 @@ export class LiveHub {
     this.flushTimer = null;
     this.flushing = true;
     this.lastFlushAt = Date.now();
+    const readsBefore = this.stats.dashboardReads;
     try {
       const due = [...this.dashboards.values()].filter((d) => d.dirty);
       await Promise.all(
@@ -193,11 +209,12 @@ export class LiveHub {
             this.push(d, next);
           } catch (err) {
             d.dirty = true;
-            this.log.error(`[live] refreshing ${d.room} failed:`, err instanceof Error ? err.message : err);
+            this.log.error({ err, room: d.room }, 'refreshing a dashboard failed');
           }
         })
       );
     } finally {
+      metrics().dashboardReadsPerTick.observe(this.stats.dashboardReads - readsBefore);
       this.flushing = false;
       if ([...this.dashboards.values()].some((d) => d.dirty)) this.scheduleFlush();
     }
@@ -208,6 +225,7 @@ export class LiveHub {
     const prev = d.pushed;
     d.pushed = next;
     this.stats.dashboardPushes++;
+    metrics().dashboardPushes.inc();
     const { room } = d;
     const topic = d.spec.topic;
     if (prev) {

@@ -60,5 +60,7 @@ export async function authenticateHandshake(db: Db, req: IncomingMessage, option
   if (!token || !validated) throw new HandshakeRefused('unauthenticated');
   // The same rule as every room (room-access.ts): a role without live data gets no connection at all.
   if (!mayFollowLive(validated.user)) throw new HandshakeRefused('no_live_access');
+  // BEACON_REQUIRE_2FA: nothing live before the second factor is enrolled.
+  if (validated.user.mustEnrolSecondFactor) throw new HandshakeRefused('unauthenticated');
   return { ...validated, token };
 }

@@ -13,6 +13,7 @@ import { catchUpRoom } from './sync.service.js';
 import { announceArrival, announceDeparture } from './presence.js';
 import type { LiveHub } from './live-hub.js';
 import { isDashboardRoom, LIVE_LIMITS, socketBudget, type SocketBudget } from './socket-limits.js';
+import { componentLog, type Logger } from '../log.js';
 
 export interface LiveSocketData {
   user: SessionUser;
@@ -57,11 +58,11 @@ export interface SocketHandlerDeps {
   db: Db;
   hub: LiveHub;
   handshake: HandshakeOptions;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 /** Wires the guard and the commands; returns a stop function for timers and listeners. */
-export function attachSocketHandlers({ io, db, hub, handshake, log = console }: SocketHandlerDeps): () => void {
+export function attachSocketHandlers({ io, db, hub, handshake, log = componentLog('live') }: SocketHandlerDeps): () => void {
   // Handshakes admitted but maybe not yet in io.sockets (Socket.IO adds them a tick after next()):
   // socket id → session id, counted together with the connected ones (by id, so never twice).
   const admitting = new Map<string, string>();
@@ -91,7 +92,7 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
       },
       (err) => {
         if (err instanceof HandshakeRefused) return next(refusal(err.reason, err.message));
-        log.error('[live] handshake failed:', err instanceof Error ? err.message : err);
+        log.error({ err, socketId: socket.id }, 'handshake failed');
         next(new Error('unauthenticated'));
       }
     );
@@ -99,6 +100,12 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
 
   io.on('connection', (socket: LiveSocket) => {
     void socket.join([userRoom(socket.data.user.id), sessionRoom(socket.data.sessionId)]);
+    // The socket id is this connection's request id in the log.
+    const connectedAt = performance.now();
+    log.info({ socketId: socket.id, userId: socket.data.user.id, transport: socket.conn.transport.name }, 'socket connected');
+    socket.on('disconnect', (reason) =>
+      log.info({ socketId: socket.id, userId: socket.data.user.id, reason, durationMs: Math.round(performance.now() - connectedAt) }, 'socket disconnected')
+    );
 
     socket.on('room:join', (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -106,7 +113,7 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
       if (!socket.data.budget.joins.take()) return ack({ ok: false, room, error: 'rate_limited' });
       const since = typeof payload?.since === 'number' && Number.isSafeInteger(payload.since) ? payload.since : undefined;
       join(socket, room, since).then(ack, (err) => {
-        log.error(`[live] join ${room} failed:`, err instanceof Error ? err.message : err);
+        log.error({ err, room, socketId: socket.id }, 'join failed');
         ack({ ok: false, room, error: 'bad_room' });
       });
     });
@@ -167,7 +174,7 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = console }: 
     // Re-check the session on every join: a revocation heard by another instance, an expiry, or a
     // role or region change made since the handshake all count from here.
     const current = await validateSessionToken(db, socket.data.token);
-    if (!current) {
+    if (!current || current.user.mustEnrolSecondFactor) {
       socket.emit('session:revoked', { reason: 'expired' });
       socket.disconnect(true);
       return { ok: false, room, error: 'unauthenticated' };

@@ -3,9 +3,18 @@
 // at once; each run is claimed by exactly one (see runDueSchedules).
 import type { Db } from '../db/index.js';
 import { runDueSchedules, type SnapshotOptions } from './snapshots.service.js';
+<<<<<<< HEAD
 import { logError } from '../error-log.js';
+=======
+import { componentLog } from '../log.js';
+import { metrics } from '../metrics.js';
+
+const log = componentLog('snapshots');
+>>>>>>> main
 
 export interface SnapshotScheduler {
+  /** Started and not stopped. */
+  readonly running: boolean;
   /** Resolves when the current pass (if any) has finished. */
   stop(): Promise<void>;
 }
@@ -16,16 +25,30 @@ export function startSnapshotScheduler(db: Db, intervalMs: number, options: Snap
   const pass = () => {
     if (stopped) return;
     running = running
-      .then(() => runDueSchedules(db, options))
-      .then((made) => {
-        if (made.length) console.info(`[snapshots] scheduled snapshots made: ${made.join(', ')}`);
+      .then(() => {
+        metrics().schedulerRuns.inc();
+        return runDueSchedules(db, options);
       })
+<<<<<<< HEAD
       .catch((err) => logError('snapshots scheduler pass', err));
+=======
+      .then((made) => {
+        metrics().snapshotsMade.inc(made.length);
+        if (made.length) log.info({ snapshotIds: made }, 'scheduled snapshots made');
+      })
+      .catch((err) => {
+        metrics().schedulerFailures.inc();
+        log.error({ err }, 'scheduler pass failed');
+      });
+>>>>>>> main
   };
   pass();
   const timer = setInterval(pass, intervalMs);
   timer.unref();
   return {
+    get running() {
+      return !stopped;
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);
@@ -45,5 +68,5 @@ export function ensureSnapshotScheduler(db: Db, intervalMs: number, options: Sna
   const scheduler = startSnapshotScheduler(db, intervalMs, options);
   globalThis.__beaconSnapshotScheduler = scheduler;
   onShutdown(() => scheduler.stop());
-  console.info(`[snapshots] scheduler started (every ${intervalMs} ms)`);
+  log.info({ intervalMs }, 'scheduler started');
 }

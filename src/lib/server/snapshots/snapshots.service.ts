@@ -10,6 +10,8 @@ import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
 import { statesIn, type DivisionCode } from '../../regions.js';
 import { protectStoredSurvivorFigures, compareMetrics } from '../../snapshots/report.js';
 import * as repo from './snapshots.repository.js';
+import { componentLog } from '../log.js';
+import { metrics } from '../metrics.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
 import { addDays, firstRunProblem, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
 import type { CreateSnapshotInput, SetScheduleInput, SnapshotFilters } from './snapshots.schemas.js';
@@ -238,7 +240,12 @@ export async function runDueSchedules(db: Db, options: SnapshotOptions, now = ne
       if (result) made.push(result.id);
     } catch (err) {
       // Skipped for this pass (the next pass retries), so one failing schedule cannot stall the rest.
+<<<<<<< HEAD
       logError(`snapshots scheduled run of schedule ${due.id}`, err);
+=======
+      componentLog('snapshots').error({ err, scheduleId: due.id }, 'scheduled run failed');
+      metrics().schedulerFailures.inc();
+>>>>>>> main
       failed.push(due.id);
     }
   }

@@ -2,9 +2,9 @@ import { fail, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { createCallerFactory } from './t.js';
+import { DomainError } from '../errors.js';
 import { appRouter } from './router.js';
 import { createContext } from './context.js';
-import { DomainError } from '../errors.js';
 
 const createCaller = createCallerFactory(appRouter);
 

@@ -10,15 +10,17 @@ export interface InnerContext {
   dbKind: DbKind;
   /** The signed-in user (from the session cookie, see hooks.server.ts), or null when anonymous. */
   user: SessionUser | null;
+  /** The id (stored hash) of the session making the request; null in-process without one. */
+  sessionId?: string | null;
 }
 
 export function createInnerContext(inner: InnerContext): InnerContext {
-  return { db: inner.db, dbKind: inner.dbKind, user: inner.user ?? null };
+  return { db: inner.db, dbKind: inner.dbKind, user: inner.user ?? null, sessionId: inner.sessionId ?? null };
 }
 
 export async function createContext(event: RequestEvent): Promise<InnerContext> {
   const { db, kind } = await database();
-  return createInnerContext({ db, dbKind: kind, user: event.locals.user ?? null });
+  return createInnerContext({ db, dbKind: kind, user: event.locals.user ?? null, sessionId: event.locals.session?.id ?? null });
 }
 
 export type Context = InnerContext;

@@ -2,7 +2,11 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
+<<<<<<< HEAD
 import { dataExceptionRefusal, databaseRefusal, isDatabaseError } from '../db/refusals.js';
+=======
+import { metrics } from '../metrics.js';
+>>>>>>> main
 import { canEditState, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 
 const t = initTRPC.context<Context>().create({
@@ -40,13 +44,32 @@ const domainErrors = t.middleware(async ({ next, rawInput }) => {
   return result;
 });
 
-function requireUser(user: SessionUser | null): SessionUser {
+/** Duration and outcome of every call, by procedure (never its input). */
+const observed = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const outcome = result.ok ? 'ok' : result.error.code;
+  metrics().trpcDuration.observe({ procedure: path, type, outcome }, (performance.now() - started) / 1000);
+  if (!result.ok) metrics().trpcErrors.inc({ procedure: path, code: result.error.code });
+  return result;
+});
+
+/**
+ * Every guarded procedure goes through here. A user who must enrol a second factor first
+ * (BEACON_REQUIRE_2FA) gets nothing but the enrolment procedures.
+ */
+function requireUser(user: SessionUser | null, enrolling = false): SessionUser {
   if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (user.mustEnrolSecondFactor && !enrolling) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-factor sign-in first (Account → Two-factor sign-in).' });
+  }
   return user;
 }
 
 /** A signed-in user of any role; narrows ctx.user to non-null. */
 export const authed = t.middleware(({ ctx, next }) => next({ ctx: { ...ctx, user: requireUser(ctx.user) } }));
+/** Signed in, and allowed even while a required second factor is not enrolled yet (enrolment itself). */
+const authedWhileEnrolling = t.middleware(({ ctx, next }) => next({ ctx: { ...ctx, user: requireUser(ctx.user, true) } }));
 
 /** A signed-in user with one of `roles` (UNAUTHORIZED when anonymous, FORBIDDEN for other roles). */
 export function role(...roles: Role[]) {
@@ -82,8 +105,10 @@ export const createCallerFactory = t.createCallerFactory;
 
 // Every procedure starts from one of these. `publicProcedure` has no caller yet: anything that is not
 // meant for anonymous visitors must use a guarded one (the authorization matrix test enforces it).
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(observed).use(domainErrors);
 export const signedInProcedure = publicProcedure.use(authed);
+/** Only for what second-factor enrolment needs: it answers before a required enrolment is done. */
+export const enrolmentProcedure = publicProcedure.use(authedWhileEnrolling);
 export const procedureFor = (...roles: Role[]) => publicProcedure.use(role(...roles));
 /**
  * Live operational data: leadership, coordinators (all regions, read-only outside theirs) and admins.

@@ -7,6 +7,7 @@ import { verifyPassword } from '../auth/password.js';
 import type { DemoPassword } from './demo-password.js';
 import * as repo from './users.repository.js';
 import { createUser } from './users.service.js';
+import { logger } from '../log.js';
 
 export const DEMO_USERS: Array<{ email: string; displayName: string; role: Role; divisions?: string[] }> = [
   { email: 'admin@beacon.demo', displayName: 'Avery Admin', role: 'admin' },
@@ -32,9 +33,12 @@ export async function ensureDemoUsers(db: Db, demo: DemoPassword): Promise<void>
     if (!existing.passwordHash || !(await verifyPassword(existing.passwordHash, demo.password))) changed.add(user.email);
   }
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
-  console.info(
+  // A banner for the person trying the demo, on stderr: stdout carries the JSON log, which never
+  // holds a password.
+  process.stderr.write(
     [`[beacon] demo sign-ins (password "${demo.password}", ${demo.source}):`,
       ...DEMO_USERS.map((u) => `[beacon]   ${u.email.padEnd(width)}  ${u.role}${u.divisions ? ` (${u.divisions.join(', ')})` : ''}` +
-        (changed.has(u.email) ? '  — has another password (set earlier, never reset)' : ''))].join('\n')
+        (changed.has(u.email) ? '  — has another password (set earlier, never reset)' : ''))].join('\n') + '\n'
   );
+  logger().info({ users: DEMO_USERS.length, changed: changed.size }, 'demo sign-ins ready (listed on stderr)');
 }

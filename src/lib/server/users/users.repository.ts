@@ -6,7 +6,10 @@ import type { Role } from '../auth/access.js';
 export async function findUserForSignIn(db: Db, email: string) {
   return db
     .selectFrom('app_user')
-    .select(['id', 'role', 'active', 'password_hash as passwordHash'])
+    .select((eb) => [
+      'id', 'role', 'active', 'password_hash as passwordHash',
+      eb.exists(eb.selectFrom('user_totp').select('user_id').whereRef('user_totp.user_id', '=', 'app_user.id').where('user_totp.confirmed_at', 'is not', null)).as('hasTotp')
+    ])
     .where('email', '=', email)
     .executeTakeFirst();
 }

@@ -1,0 +1,60 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { actionFailure, serverCaller } from '$lib/server/trpc/caller.js';
+import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password.js';
+
+const text = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+export const load: PageServerLoad = async (event) => {
+  const caller = await serverCaller(event);
+  const [me, sessions, secondFactor] = await Promise.all([caller.auth.me(), caller.auth.sessions(), caller.auth.secondFactor()]);
+  return { me: { email: me.email, displayName: me.displayName, role: me.role }, sessions, secondFactor, minLength: PASSWORD_MIN_LENGTH };
+};
+
+export const actions: Actions = {
+  name: async (event) => {
+    const displayName = text(await event.request.formData(), 'displayName');
+    try {
+      await (await serverCaller(event)).auth.changeName({ displayName });
+      return { action: 'name', saved: 'Your name is saved.' };
+    } catch (err) {
+      return actionFailure(err, { action: 'name', values: { displayName } });
+    }
+  },
+  password: async (event) => {
+    const form = await event.request.formData();
+    const currentPassword = text(form, 'currentPassword');
+    const newPassword = text(form, 'newPassword');
+    if (newPassword && newPassword !== text(form, 'confirm')) {
+      return { action: 'password', message: 'The two new passwords differ.', fieldErrors: { confirm: ['The two new passwords differ.'] }, failed: true };
+    }
+    try {
+      const result = await (await serverCaller(event)).auth.changePassword({ currentPassword, newPassword });
+      const others = result.otherSessionsEnded;
+      return { action: 'password', saved: `Password changed. ${others === 1 ? '1 other session was' : `${others} other sessions were`} signed out.` };
+    } catch (err) {
+      return actionFailure(err, { action: 'password' });
+    }
+  },
+  revoke: async (event) => {
+    const sessionId = text(await event.request.formData(), 'sessionId');
+    try {
+      await (await serverCaller(event)).auth.revokeSession({ sessionId });
+      if (sessionId === event.locals.session?.id) redirect(303, '/login');
+      return { action: 'sessions', saved: 'That session is signed out.' };
+    } catch (err) {
+      return actionFailure(err, { action: 'sessions' });
+    }
+  },
+  revokeOthers: async (event) => {
+    try {
+      const { ended } = await (await serverCaller(event)).auth.revokeOtherSessions();
+      return { action: 'sessions', saved: `Signed out everywhere else (${ended} ${ended === 1 ? 'session' : 'sessions'}).` };
+    } catch (err) {
+      return actionFailure(err, { action: 'sessions' });
+    }
+  }
+};
