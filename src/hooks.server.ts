@@ -12,7 +12,6 @@ import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSe
 import type { Db } from '$lib/server/db/index.js';
 import { canOpenPage, isPublicPage } from '$lib/server/auth/page-access.js';
 import { homeOf } from '$lib/server/auth/access.js';
-import { logError } from '$lib/server/error-log.js';
 import { OVERRIDABLE, securityHeaders } from '$lib/server/http/security-headers.js';
 import { warnAboutUnreadProxyHeaders } from '$lib/server/auth/proxy-headers.js';
 import { componentLog, logger } from '$lib/server/log.js';
@@ -34,11 +33,7 @@ export const init: ServerInit = async () => {
 /** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */
 async function sweepExpiredSessions(db: Db): Promise<void> {
   await deleteExpiredSessions(db);
-<<<<<<< HEAD
-  setInterval(() => deleteExpiredSessions(db).catch((err) => logError('auth session sweep', err)), 60 * 60_000).unref();
-=======
   setInterval(() => deleteExpiredSessions(db).catch((err) => componentLog('auth').error({ err }, 'session sweep failed')), 60 * 60_000).unref();
->>>>>>> main
 }
 
 /**
@@ -174,24 +169,14 @@ const trpc = createTRPCHandle({
   router: appRouter,
   createContext,
   onError: ({ error, path }) => {
-<<<<<<< HEAD
-    // Never the error object itself: a database error carries the SQL and its parameter values.
-    if (error.code === 'INTERNAL_SERVER_ERROR') logError(`trpc ${path}`, error.cause ?? error);
-=======
     if (error.code === 'INTERNAL_SERVER_ERROR') componentLog('trpc').error({ err: error.cause ?? error, procedure: path }, 'procedure failed');
->>>>>>> main
   }
 });
 
 export const handle: Handle = sequence(observe, secureResponses, sameOriginWrites, boundedBatches, authenticate, guardPages, trpc);
 
 /** Unexpected errors: the details go to the log, the response gets SvelteKit's generic message. */
-<<<<<<< HEAD
-export const handleError: HandleServerError = ({ error: err, status, message }) => {
-  if (status >= 500) logError('beacon', err);
-=======
 export const handleError: HandleServerError = ({ error: err, event, status, message }) => {
   if (status >= 500) logger().error({ err, reqId: event.locals.requestId, route: event.route.id }, 'unexpected error');
->>>>>>> main
   return { message };
 };

@@ -35,8 +35,3 @@ export function loggableError(err: unknown): LoggableError {
   }
   return { error: typeof err };
 }
-
-/** One log line for an unexpected error: where, and what may be said of it. */
-export function logError(where: string, err: unknown): void {
-  console.error(`[${where}]`, JSON.stringify(loggableError(err)));
-}

@@ -3,14 +3,10 @@
 // at once; each run is claimed by exactly one (see runDueSchedules).
 import type { Db } from '../db/index.js';
 import { runDueSchedules, type SnapshotOptions } from './snapshots.service.js';
-<<<<<<< HEAD
-import { logError } from '../error-log.js';
-=======
 import { componentLog } from '../log.js';
 import { metrics } from '../metrics.js';
 
 const log = componentLog('snapshots');
->>>>>>> main
 
 export interface SnapshotScheduler {
   /** Started and not stopped. */
@@ -29,9 +25,6 @@ export function startSnapshotScheduler(db: Db, intervalMs: number, options: Snap
         metrics().schedulerRuns.inc();
         return runDueSchedules(db, options);
       })
-<<<<<<< HEAD
-      .catch((err) => logError('snapshots scheduler pass', err));
-=======
       .then((made) => {
         metrics().snapshotsMade.inc(made.length);
         if (made.length) log.info({ snapshotIds: made }, 'scheduled snapshots made');
@@ -40,7 +33,6 @@ export function startSnapshotScheduler(db: Db, intervalMs: number, options: Snap
         metrics().schedulerFailures.inc();
         log.error({ err }, 'scheduler pass failed');
       });
->>>>>>> main
   };
   pass();
   const timer = setInterval(pass, intervalMs);

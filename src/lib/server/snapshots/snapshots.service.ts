@@ -15,7 +15,6 @@ import { metrics } from '../metrics.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
 import { addDays, firstRunProblem, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
 import type { CreateSnapshotInput, SetScheduleInput, SnapshotFilters } from './snapshots.schemas.js';
-import { logError } from '../error-log.js';
 
 export interface SnapshotOptions {
   fiscalYearStartMonth: number;
@@ -240,12 +239,8 @@ export async function runDueSchedules(db: Db, options: SnapshotOptions, now = ne
       if (result) made.push(result.id);
     } catch (err) {
       // Skipped for this pass (the next pass retries), so one failing schedule cannot stall the rest.
-<<<<<<< HEAD
-      logError(`snapshots scheduled run of schedule ${due.id}`, err);
-=======
       componentLog('snapshots').error({ err, scheduleId: due.id }, 'scheduled run failed');
       metrics().schedulerFailures.inc();
->>>>>>> main
       failed.push(due.id);
     }
   }

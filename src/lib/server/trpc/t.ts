@@ -2,11 +2,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
-<<<<<<< HEAD
 import { dataExceptionRefusal, databaseRefusal, isDatabaseError } from '../db/refusals.js';
-=======
 import { metrics } from '../metrics.js';
->>>>>>> main
 import { canEditState, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 
 const t = initTRPC.context<Context>().create({
