@@ -189,9 +189,11 @@ describe('hostile input over HTTP, and formula-safe exports', () => {
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ acceptDownloads: true });
-      const cut = cookies.leadership.indexOf('=');
-      const [name, value] = [cookies.leadership.slice(0, cut), cookies.leadership.slice(cut + 1)];
-      await context.addCookies([{ name, value, url: server.url }]);
+      // The sign-in may set several cookies ("a=1; b=2"); a value may itself hold "=".
+      await context.addCookies(cookies.leadership.split('; ').map((c) => {
+        const cut = c.indexOf('=');
+        return { name: c.slice(0, cut), value: c.slice(cut + 1), url: server.url };
+      }));
       const page = await context.newPage();
       await page.goto(`${server.url}/dashboard/funding?fiscalYear=${FISCAL_YEAR}`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-top-partners').click()]);
