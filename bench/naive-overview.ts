@@ -15,31 +15,48 @@ export async function naiveOverview(db: Db, filters: DashboardFilterInput, fisca
   const region = (alias: string) =>
     sql`(${division}::text is null or ${sql.ref(`${alias}.division_code`)} = ${division}) and (${state}::text is null or ${sql.ref(`${alias}.code`)} = ${state})`;
 
-  const funding = await sql<{ requests: number; requested: number; committed: number; disbursed: number; k9s: number; officers: number; licenses: number; devices: number }>`
-    select count(*)::bigint as requests,
-      coalesce(sum(f.requested_cents), 0)::bigint as requested,
-      coalesce(sum(f.approved_cents) filter (where f.stage in ('approved', 'disbursed', 'reported')), 0)::bigint as committed,
-      coalesce(sum(f.disbursed_cents), 0)::bigint as disbursed,
-      coalesce(sum(f.units) filter (where f.category = 'detection_k9' and f.stage in ('disbursed', 'reported')), 0)::bigint as k9s,
+  // Requests created in the period, and approvals / payments dated in it (days in the organisation's zone).
+  const inPeriod = (col: string) => sql`(${sql.ref(col)} at time zone beacon_tz())::date >= ${start}::date and (${sql.ref(col)} at time zone beacon_tz())::date < ${end}::date`;
+  const categoryIs = (col: string) => sql`(${category}::funding_category is null or ${sql.ref(col)} = ${category}::funding_category)`;
+  const created = await sql<{ requests: number; requested: number }>`
+    select count(*)::bigint as requests, coalesce(sum(f.requested_cents), 0)::bigint as requested
+    from funding_request f join region r on r.code = f.state
+    where ${inPeriod('f.created_at')} and ${region('r')} and ${categoryIs('f.category')}
+  `.execute(db);
+  const moved = await sql<{ committed: number; disbursed: number }>`
+    select coalesce(sum(e.amount_cents) filter (where e.to_stage = 'approved'), 0)::bigint as committed,
+      coalesce(sum(e.amount_cents) filter (where e.to_stage = 'disbursed'), 0)::bigint as disbursed
+    from funding_stage_event e join region r on r.code = e.state
+    where ${inPeriod('e.occurred_at')} and ${region('r')} and ${categoryIs('e.category')}
+  `.execute(db);
+  // Units: paid requests of the fiscal year (as the overview still counts them).
+  const units = await sql<{ k9s: number; officers: number; licenses: number; devices: number }>`
+    select coalesce(sum(f.units) filter (where f.category = 'detection_k9' and f.stage in ('disbursed', 'reported')), 0)::bigint as k9s,
       coalesce(sum(f.units) filter (where f.category = 'training_scholarship' and f.stage in ('disbursed', 'reported')), 0)::bigint as officers,
       coalesce(sum(f.units) filter (where f.category = 'extraction_software' and f.stage in ('disbursed', 'reported')), 0)::bigint as licenses,
       coalesce(sum(f.units) filter (where f.category = 'forensic_hardware' and f.stage in ('disbursed', 'reported')), 0)::bigint as devices
     from funding_request f join region r on r.code = f.state
-    where f.fiscal_year = ${fy} and ${region('r')} and (${category}::funding_category is null or f.category = ${category}::funding_category)
+    where f.fiscal_year = ${fy} and ${region('r')} and ${categoryIs('f.category')}
   `.execute(db);
+  const funding = { rows: [{ ...created.rows[0], ...moved.rows[0], ...units.rows[0] }] };
 
   const stages = await sql<{ stage: string; requests: number; requested: number }>`
     select f.stage, count(*)::bigint as requests, sum(f.requested_cents)::bigint as requested
     from funding_request f join region r on r.code = f.state
-    where f.fiscal_year = ${fy} and ${region('r')} and (${category}::funding_category is null or f.category = ${category}::funding_category)
+    where ${inPeriod('f.created_at')} and ${region('r')} and ${categoryIs('f.category')}
     group by f.stage order by f.stage
   `.execute(db);
 
   const byCategory = await sql<{ category: string; requested: number; disbursed: number }>`
-    select f.category, sum(f.requested_cents)::bigint as requested, sum(f.disbursed_cents)::bigint as disbursed
-    from funding_request f join region r on r.code = f.state
-    where f.fiscal_year = ${fy} and ${region('r')} and (${category}::funding_category is null or f.category = ${category}::funding_category)
-    group by f.category order by f.category
+    select category, sum(requested)::bigint as requested, sum(disbursed)::bigint as disbursed from (
+      select f.category, f.requested_cents as requested, 0 as disbursed
+      from funding_request f join region r on r.code = f.state
+      where ${inPeriod('f.created_at')} and ${region('r')} and ${categoryIs('f.category')}
+      union all
+      select e.category, 0, case when e.to_stage = 'disbursed' then coalesce(e.amount_cents, 0) else 0 end
+      from funding_stage_event e join region r on r.code = e.state
+      where e.to_stage in ('approved', 'disbursed') and ${inPeriod('e.occurred_at')} and ${region('r')} and ${categoryIs('e.category')}
+    ) x group by category order by category
   `.execute(db);
 
   const budget = await sql<{ budget: number }>`

@@ -12,6 +12,7 @@ import * as overviewGrain from './2026-11-28-08-overview-grain.js';
 import * as snapshots from './2026-11-28-09-snapshots.js';
 import * as disbursedAmounts from './2026-12-03-01-disbursed-amounts.js';
 import * as signInThrottle from './2026-12-03-02-sign-in-throttle.js';
+import * as periods from './2026-12-03-03-periods.js';
 import * as notifyWriteTime from './2026-12-03-04-notify-write-time.js';
 import * as disclosureKey from './2026-12-03-05-disclosure-key.js';
 import * as accounts from './2026-12-03-08-accounts.js';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-09-snapshots': snapshots,
   '2026-12-03-01-disbursed-amounts': disbursedAmounts,
   '2026-12-03-02-sign-in-throttle': signInThrottle,
+  '2026-12-03-03-periods': periods,
   '2026-12-03-04-notify-write-time': notifyWriteTime,
   '2026-12-03-05-disclosure-key': disclosureKey,
   '2026-12-03-08-accounts': accounts

@@ -24,8 +24,12 @@ const PROGRAM_AREA = (col: string) => `(case
     when ${col} = 'outreach_program' then 'education'
   end)::program_area`;
 
-/** Calendar month (UTC) of a timestamptz, computed without the schema's month_start(). */
-const UTC_MONTH = (col: string) => `date_trunc('month', ${col} at time zone 'UTC')::date`;
+/** The organisation's time zone, as stored (BEACON_TIME_ZONE); read from the table, not through beacon_tz(). */
+const ORG_TZ = `(select time_zone from beacon_setting)`;
+/** Calendar day of a timestamptz in the organisation's time zone, computed without the schema's local_day(). */
+const ORG_DAY = (col: string) => `(${col} at time zone ${ORG_TZ})::date`;
+/** Calendar month of a timestamptz in the organisation's time zone, computed without the schema's month_start(). */
+const ORG_MONTH = (col: string) => `date_trunc('month', ${col} at time zone ${ORG_TZ})::date`;
 
 /**
  * The money a stage move moved, by its definition: approving moves the amount the approval states and
@@ -85,7 +89,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     group by m.from_stage`,
 
   v_stage_throughput: `
-    select ${UTC_MONTH('e.occurred_at')} as month, e.to_stage, e.fiscal_year, e.category, e.state, r.division_code,
+    select ${ORG_MONTH('e.occurred_at')} as month, e.to_stage, e.fiscal_year, e.category, e.state, r.division_code,
       count(*)::bigint as moves, coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
     from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state
     group by 1, e.to_stage, e.fiscal_year, e.category, e.state, r.division_code`,
@@ -115,10 +119,10 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_need_flow: `
     with created as (
-      select ${UTC_MONTH('n.created_at')} as month, n.kind, n.home_state as state, count(*) as created
+      select ${ORG_MONTH('n.created_at')} as month, n.kind, n.home_state as state, count(*) as created
       from ${NEEDS} n group by 1, 2, 3
     ), closed as (
-      select ${UTC_MONTH('n.closed_at')} as month, n.kind, n.home_state as state,
+      select ${ORG_MONTH('n.closed_at')} as month, n.kind, n.home_state as state,
         count(*) filter (where n.status = 'fulfilled') as fulfilled,
         count(*) filter (where n.status = 'cancelled') as cancelled
       from ${NEEDS} n where n.closed_at is not null and n.status in ('fulfilled', 'cancelled') group by 1, 2, 3
@@ -204,7 +208,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     group by f.fiscal_year, sc.scope, c.category, p.kind`,
 
   v_throughput_scope: `
-    select ${UTC_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, c.category, count(*)::bigint as moves,
+    select ${ORG_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, c.category, count(*)::bigint as moves,
       coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
     from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state ${SCOPES('e.state', 'r.division_code')}
     cross join lateral (values (e.category::text), ('*')) c(category)
@@ -212,10 +216,10 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_need_flow_scope: `
     with flow as (
-      select ${UTC_MONTH('n.created_at')} as month, n.home_state as state, n.division_code, 1 as created, 0 as fulfilled, 0 as cancelled
+      select ${ORG_MONTH('n.created_at')} as month, n.home_state as state, n.division_code, 1 as created, 0 as fulfilled, 0 as cancelled
       from ${NEEDS} n
       union all
-      select ${UTC_MONTH('n.closed_at')}, n.home_state, n.division_code, 0, (n.status = 'fulfilled')::int, (n.status = 'cancelled')::int
+      select ${ORG_MONTH('n.closed_at')}, n.home_state, n.division_code, 0, (n.status = 'fulfilled')::int, (n.status = 'cancelled')::int
       from ${NEEDS} n where n.closed_at is not null
     )
     select f.month, sc.scope, sum(f.created)::bigint as created, sum(f.fulfilled)::bigint as fulfilled,
@@ -253,7 +257,41 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
       f.division_code, count(*)::bigint as funded_requests
     from ${REQUESTS} f join partner p on p.id = f.partner_id
     where f.stage in ('disbursed', 'reported')
-    group by f.partner_id, p.name, p.kind, f.fiscal_year, f.category, f.home_state, f.division_code`
+    group by f.partner_id, p.name, p.kind, f.fiscal_year, f.category, f.home_state, f.division_code`,
+
+  v_request_month: `
+    select sc.scope, ${ORG_MONTH('f.created_at')} as month, f.stage, f.category, ${PROGRAM_AREA('f.category')} as program_area,
+      count(*)::bigint as request_count, sum(f.requested_cents)::bigint as requested_cents,
+      sum(f.approved_cents)::bigint as approved_cents, sum(f.disbursed_cents)::bigint as disbursed_cents
+    from ${REQUESTS} f ${SCOPES('f.home_state', 'f.division_code')}
+    group by sc.scope, 2, f.stage, f.category`,
+
+  v_move_month: `
+    select sc.scope, c.category, ${ORG_MONTH('e.occurred_at')} as month, e.to_stage, count(*)::bigint as moves,
+      coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
+    from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state
+    ${SCOPES('e.state', 'r.division_code')}
+    cross join lateral (values (e.category::text), ('*')) c(category)
+    group by sc.scope, c.category, 3, e.to_stage`,
+
+  v_request_days: `
+    select f.created_at, ${ORG_DAY('f.created_at')} as day, f.stage, f.category, ${PROGRAM_AREA('f.category')} as program_area,
+      f.home_state as state, f.division_code, f.requested_cents, f.approved_cents, f.disbursed_cents
+    from ${REQUESTS} f`,
+
+  v_move_days: `
+    select e.occurred_at, ${ORG_DAY('e.occurred_at')} as day, e.to_stage, e.category, ${PROGRAM_AREA('e.category')} as program_area,
+      e.state, r.division_code, ${MOVED_CENTS('e', 'mf')}::bigint as amount_cents
+    from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state`,
+
+  v_need_days: `
+    select n.created_at, ${ORG_DAY('n.created_at')} as created_day, n.closed_at, ${ORG_DAY('n.closed_at')} as closed_day,
+      n.status, n.home_state as state, n.division_code
+    from ${NEEDS} n`,
+
+  v_outreach_days: `
+    select o.occurred_on, o.state, r.division_code, o.format, o.audience, o.attendees, o.follow_up_requests
+    from outreach_event o join region r on r.code = o.state`
 };
 
 /** Columns of a view, in the order the schema spec lists them. */

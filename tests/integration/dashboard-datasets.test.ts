@@ -126,13 +126,23 @@ for (const target of targets) {
       expect(all.byFormat.find((f) => f.format === fmt.format)?.events).toBe(fmt.n);
     });
 
-    it('a date range covers the months it touches and the fiscal years it spans', async () => {
+    it('a date range covers exactly its days: a point per month it touches, requests created and payments made on those days', async () => {
       const r = await outreachDataset(h.db, { from: '2025-11-15', to: '2026-02-03' }, OPTIONS);
       expect(r.monthly.map((m) => m.month)).toEqual(['2025-11-01', '2025-12-01', '2026-01-01', '2026-02-01']);
       expect(r.period).toMatchObject({ kind: 'range', fiscalYear: 2025, fiscalYearTo: 2026 });
+      // Outreach events dated on the range's days only (the first and last months are partial).
+      const [reached] = await rows<{ n: number }>(h.db, sql`select coalesce(sum(attendees), 0)::int as n from outreach_event
+        where occurred_on between '2025-11-15' and '2026-02-03'`);
+      expect(r.totals.peopleReached).toBe(reached.n);
       const f = await fundingDataset(h.db, { from: '2025-11-15', to: '2026-02-03' }, OPTIONS);
-      const [both] = await rows<{ n: number }>(h.db, sql`select count(*)::int as n from funding_request where fiscal_year in (2025, 2026)`);
-      expect(f.pipelineByStage.reduce((s, p) => s + p.requests, 0)).toBe(both.n);
+      // The organisation's calendar day of each moment, as stored for BEACON_TIME_ZONE.
+      const [created] = await rows<{ n: number }>(h.db, sql`select count(*)::int as n from funding_request
+        where (created_at at time zone (select time_zone from beacon_setting))::date between '2025-11-15' and '2026-02-03'`);
+      expect(f.pipelineByStage.reduce((s, p) => s + p.requests, 0)).toBe(created.n);
+      const [paid] = await rows<{ cents: number }>(h.db, sql`select coalesce(sum(f.disbursed_cents), 0)::bigint as cents
+        from funding_stage_event e join funding_request f on f.id = e.request_id
+        where e.to_stage = 'disbursed' and (e.occurred_at at time zone (select time_zone from beacon_setting))::date between '2025-11-15' and '2026-02-03'`);
+      expect(f.throughput.reduce((s, t) => s + t.disbursedCents, 0)).toBe(Number(paid.cents));
     });
 
     it('readAllDashboardDatasets: one seq (the latest change), JSON-safe, equal to the single reads', async () => {

@@ -73,7 +73,7 @@ for (const target of targets) {
 
     it('returns the KPI figures of the fiscal year from the views', async () => {
       const o = await caller.dashboard.overview({ fiscalYear: 2026 });
-      expect(o.period).toEqual({ start: '2026-01-01', end: '2027-01-01' });
+      expect(o.period).toMatchObject({ kind: 'fiscalYear', label: 'FY2026', start: '2026-01-01', end: '2027-01-01' });
       expect(o.funding.requests).toBe(3);
       expect(o.funding.requestedCents).toBe(4_300_000);
       expect(o.funding.approvedCents).toBe(2_500_000 + 450_000);

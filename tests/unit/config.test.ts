@@ -77,7 +77,7 @@ describe('every setting: validated, named when refused, listed in .env.example',
 
   it('defaults: the embedded database in ./data on port 3000, demo on without DATABASE_URL and off with it', () => {
     const c = readConfig({});
-    expect(c).toMatchObject({ databaseUrl: undefined, dataDir: path.resolve('data'), port: 3000, host: '0.0.0.0', demo: true, logLevel: 'info', metricsToken: undefined, timeZone: 'UTC' });
+    expect(c).toMatchObject({ databaseUrl: undefined, dataDir: path.resolve('data'), port: 3000, host: '0.0.0.0', demo: true, logLevel: 'info', metricsToken: undefined, timeZone: 'America/New_York' });
     expect(readConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).demo).toBe(false);
     expect(readConfig({ DATABASE_URL: 'postgres://u@h:5432/db', BEACON_DEMO: '1' }).demo).toBe(true);
   });

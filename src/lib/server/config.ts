@@ -181,7 +181,8 @@ const SETTINGS = {
   /** Unset → random per data directory (src/lib/server/users/demo-password.ts). */
   demoPassword: text('BEACON_DEMO_PASSWORD', undefined, 'password of the demo users; unset = random per data directory, printed at start-up'),
   fiscalYearStartMonth: int('BEACON_FY_START_MONTH', 1, 1, 12, 'first month of the fiscal year (1 = January); a fiscal year is named after the calendar year it ends in'),
-  timeZone: text('BEACON_TIME_ZONE', 'UTC', "IANA time zone the organisation's days and months are counted in", isTimeZone),
+  // Eastern time: the organisation's head office and most of its staff and partners work from the US east coast.
+  timeZone: text('BEACON_TIME_ZONE', 'America/New_York', "IANA time zone the organisation's days, months, fiscal years, \"as of\" times and schedules are counted in (changing it rebuilds the month rollups at the next start)", isTimeZone),
   snapshotSchedulerIntervalMs: int('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', 60_000, 0, 86_400_000, 'how often the server looks for due snapshot schedules (ms); 0 turns the scheduler off'),
   liveTickMs: int('BEACON_LIVE_TICK_MS', 50, 10, 100, 'how often a changed dashboard may be re-read and pushed to its viewers (ms)'),
   logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'least severe log level written (JSON lines on stdout)'),

@@ -2,6 +2,7 @@
 import { config, type Config } from './config.js';
 import { createDb, type DbHandle } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
+import { applyTimeZone } from './db/time-zone.js';
 import { hasAnyDomainData, seedDatabase } from './seed/seed.service.js';
 import { ensureDemoUsers } from './users/demo-users.js';
 import { demoPasswordFor } from './users/demo-password.js';
@@ -50,6 +51,7 @@ async function openDatabase(cfg: Config): Promise<DbHandle> {
   const handle = await createDb(cfg.databaseUrl ? { url: cfg.databaseUrl } : { dataDir: cfg.dataDir });
   onShutdown(() => handle.close(), 'database');
   await migrateToLatest(handle.db);
+  await applyTimeZone(handle.db, cfg.timeZone);
   if (cfg.demo && !(await hasAnyDomainData(handle.db))) {
     const started = Date.now();
     logger().info('empty database: seeding demo data (first start only)');

@@ -8,6 +8,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
+import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, peopleByState, requestsCreated, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
 
 export type Tx = Kysely<Database>;
@@ -79,36 +80,6 @@ export function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_im
 
 export const sumOf = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
 
-export function pipelineByStage(db: Tx, f: FundingFilter) {
-  return whereScopedFunding(db.selectFrom('v_funding_scope'), f)
-    .select([
-      'stage',
-      sumOf('request_count').as('requests'),
-      sumOf('requested_cents').as('requestedCents'),
-      sumOf('approved_cents').as('approvedCents'),
-      sumOf('disbursed_cents').as('disbursedCents')
-    ])
-    .groupBy('stage');
-}
-
-export function moneyByCategory(db: Tx, f: FundingFilter) {
-  return whereScopedFunding(db.selectFrom('v_funding_scope'), f)
-    .select([
-      'category',
-      sumOf('requested_cents').as('requestedCents'),
-      sql<number>`coalesce(sum(approved_cents) filter (where stage in ('approved', 'disbursed', 'reported')), 0)::bigint`.as('committedCents'),
-      sumOf('disbursed_cents').as('disbursedCents')
-    ])
-    .groupBy('category')
-    .orderBy('category');
-}
-
-export function budgetForYear(db: Tx, fiscalYear: number, programArea?: string, fiscalYearTo = fiscalYear) {
-  let q = db.selectFrom('v_budget').where('fiscal_year', '>=', fiscalYear).where('fiscal_year', '<=', fiscalYearTo);
-  if (programArea) q = q.where('program_area', '=', programArea as never);
-  return q.select([sumOf('budget_cents').as('budgetCents'), sumOf('committed_cents').as('committedCents'), sumOf('disbursed_cents').as('disbursedCents')]);
-}
-
 export function openNeedsByPriority(db: Tx, f: RegionFilter) {
   return db.selectFrom('v_needs_scope').where('scope', '=', scopeOf(f))
     .where('status', 'in', ['open', 'in_progress', 'pledged'])
@@ -122,13 +93,6 @@ export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) 
     .orderBy('created_at')
     .orderBy('id')
     .limit(limit);
-}
-
-export function outreachReach(db: Tx, r: MonthRange) {
-  return db.selectFrom('v_outreach_scope').where('scope', '=', scopeOf(r))
-    .where('month', '>=', r.start)
-    .where('month', '<', r.end)
-    .select([sumOf('event_count').as('events'), sumOf('attendees').as('peopleReached'), sumOf('follow_up_requests').as('followUpRequests')]);
 }
 
 const unitsOf = (category: FundingCategory) =>
@@ -161,46 +125,13 @@ export function partnersSupported(db: Tx, f: FundingFilter) {
     .groupBy('partner_kind');
 }
 
-/** What moved during the period: money approved and disbursed (stage events), needs opened and closed. */
-export function periodFlowQuery(db: Tx, f: FundingFilter, r: MonthRange) {
-  const moves = db
-    .selectFrom('v_throughput_scope')
-    .where('scope', '=', scopeOf(r))
-    .where('category', '=', f.category ?? '*')
-    .where('month', '>=', r.start)
-    .where('month', '<', r.end);
-  const needs = db.selectFrom('v_need_flow_scope').where('scope', '=', scopeOf(r)).where('month', '>=', r.start).where('month', '<', r.end);
-  const m = moves.select([
-    sql<number>`coalesce(sum(amount_cents) filter (where to_stage = 'approved'), 0)::bigint`.as('approvedCents'),
-    sql<number>`coalesce(sum(amount_cents) filter (where to_stage = 'disbursed'), 0)::bigint`.as('disbursedCents'),
-    sql<number>`coalesce(sum(moves) filter (where to_stage = 'approved'), 0)::bigint`.as('approvedMoves'),
-    sql<number>`coalesce(sum(moves) filter (where to_stage = 'disbursed'), 0)::bigint`.as('disbursedMoves')
-  ]);
-  const n = needs.select([
-    sumOf('created').as('needsCreated'),
-    sql<number>`coalesce(sum(fulfilled + cancelled), 0)::bigint`.as('needsClosed'),
-    sumOf('fulfilled').as('needsFulfilled')
-  ]);
-  return db.selectFrom(m.as('m')).innerJoin(n.as('n'), (j) => j.onTrue()).selectAll();
-}
-
-/**
- * Per state, for the overview's tile map: money disbursed, open needs and people reached. The state
- * filter is left out (the map shows every state of the selected division; the chosen one is marked).
- */
-export function stateMeasures(db: Tx, f: FundingFilter, r: MonthRange) {
-  const wide = { ...f, state: undefined };
+/** Open needs now per state, for the overview's tile map (every state of the division filter; the state filter is left out). */
+export function stateMeasures(db: Tx, _f: FundingFilter, r: MonthRange) {
   const months = { ...r, state: undefined };
   return {
-    disbursed: whereFunding(db.selectFrom('v_pipeline'), wide).select(['state', sumOf('disbursed_cents').as('disbursedCents')]).groupBy('state'),
     needs: whereRegion(db.selectFrom('v_needs'), months)
       .where('status', 'in', ['open', 'in_progress', 'pledged'])
       .select(['state', sumOf('need_count').as('openNeeds')])
-      .groupBy('state'),
-    people: whereRegion(db.selectFrom('v_outreach_reach'), months)
-      .where('month', '>=', r.start)
-      .where('month', '<', r.end)
-      .select(['state', sumOf('attendees').as('peopleReached')])
       .groupBy('state')
   };
 }
@@ -213,38 +144,70 @@ export interface OverviewQueryInput {
   funding: FundingFilter;
   region: RegionFilter;
   months: MonthRange;
-  budgetArea?: string;
+  /** The exact period, with the region and category filters. */
+  exact: PeriodScope;
+  /** The states the tile map shows (the division's, or all). */
+  mapStates: string[];
+}
+
+/** Requests created in the period, per stage and category. */
+export function requestsByStageAndCategory(db: Tx, s: PeriodScope) {
+  return db.selectFrom(requestsCreated(db, s).as('x'))
+    .select(['x.stage', 'x.category', sumOf('x.request_count').as('requests'), sumOf('x.requested_cents').as('requestedCents'),
+      sumOf('x.approved_cents').as('approvedCents'), sumOf('x.disbursed_cents').as('disbursedCents')])
+    .groupBy(['x.stage', 'x.category']);
+}
+
+/** Moves dated in the period per category (every category) and stage, with the money moved. */
+export function movesByCategory(db: Tx, s: PeriodScope, orgWide: boolean) {
+  return db.selectFrom(movesInPeriod(db, s, { byCategory: true, orgWide }).as('x'))
+    .select(['x.category', 'x.to_stage', sumOf('x.moves').as('moves'), sumOf('x.amount_cents').as('amountCents')])
+    .groupBy(['x.category', 'x.to_stage']);
+}
+
+export function budgetOfYears(db: Tx, fiscalYear: number, fiscalYearTo: number, programArea?: string) {
+  let q = db.selectFrom('v_budget').where('fiscal_year', '>=', fiscalYear).where('fiscal_year', '<=', fiscalYearTo);
+  if (programArea) q = q.where('program_area', '=', programArea as never);
+  return q.select(['program_area as programArea', sumOf('budget_cents').as('budgetCents')]).groupBy('program_area');
+}
+
+/** Moves dated in the period per month and stage moved to (region and category filters applied). */
+export function movesByMonth(db: Tx, s: PeriodScope) {
+  return db.selectFrom(movesInPeriod(db, s).as('x'))
+    .select(['x.month', 'x.to_stage as stage', sumOf('x.moves').as('moves'), sumOf('x.amount_cents').as('amountCents')])
+    .groupBy(['x.month', 'x.to_stage'])
+    .orderBy('x.month');
 }
 
 export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
+  const months = { ...q.months, ...(q.exact.period.wholeMonths ?? { start: q.months.start, end: q.months.start }) };
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
-      jsonArrayFrom(pipelineByStage(db, q.funding)).as('stages'),
-      jsonArrayFrom(moneyByCategory(db, q.funding)).as('byCategory'),
-      jsonObjectFrom(budgetForYear(db, q.funding.fiscalYear, q.budgetArea, q.funding.fiscalYearTo)).as('budget'),
+      jsonArrayFrom(requestsByStageAndCategory(db, q.exact)).as('requests'),
+      jsonArrayFrom(movesByCategory(db, q.exact, false)).as('moves'),
+      jsonArrayFrom(movesByCategory(db, { ...q.exact, category: undefined }, true)).as('orgMoves'),
+      jsonArrayFrom(budgetOfYears(db, q.funding.fiscalYear, q.funding.fiscalYearTo ?? q.funding.fiscalYear)).as('budget'),
       jsonArrayFrom(openNeedsByPriority(db, q.region)).as('needs'),
       jsonArrayFrom(oldestOpenCriticalNeeds(db, q.region, 10)).as('oldestCritical'),
-      // Exact state-month rows: the service rounds them (survivor disclosure control) before anything leaves it.
-      jsonArrayFrom(survivorStateMonths(db, q.months)).as('survivorCells'),
-      eb.selectFrom(reportingCenters(db, q.months).as('rc')).select('rc.centers').as('survivorCenters'),
-      jsonObjectFrom(outreachReach(db, q.months)).as('outreach'),
+      // Monthly reports, only the months wholly inside the period; exact state-month rows: the service
+      // rounds them (survivor disclosure control) before anything leaves it.
+      jsonArrayFrom(survivorStateMonths(db, months)).as('survivorCells'),
+      eb.selectFrom(reportingCenters(db, months).as('rc')).select('rc.centers').as('survivorCenters'),
+      jsonArrayFrom(outreachInPeriod(db, q.exact, 'scope')).as('outreach'),
       jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
       jsonArrayFrom(partnersSupported(db, q.funding)).as('partners'),
-      jsonObjectFrom(periodFlowQuery(db, q.funding, q.months)).as('flow'),
-      jsonArrayFrom(stateMeasures(db, q.funding, q.months).disbursed).as('mapDisbursed'),
+      jsonArrayFrom(needFlowInPeriod(db, q.exact)).as('needFlow'),
+      jsonArrayFrom(disbursedByState(db, q.exact, q.mapStates)).as('mapDisbursed'),
       jsonArrayFrom(stateMeasures(db, q.funding, q.months).needs).as('mapNeeds'),
-      jsonArrayFrom(stateMeasures(db, q.funding, q.months).people).as('mapPeople')
+      jsonArrayFrom(peopleByState(db, q.exact, q.mapStates)).as('mapPeople')
     ])
     .executeTakeFirstOrThrow();
   return {
     ...row,
     seq: row.seq ?? 0,
-    budget: row.budget!,
     survivorCenters: row.survivorCenters ?? 0,
-    outreach: row.outreach!,
     units: row.units!,
-    flow: row.flow!,
     // JSON carries timestamps as text.
     oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
   };

@@ -4,7 +4,7 @@ import { dashboardFilterInput } from './dashboard.filters.js';
 import { dashboardOverview } from './dashboard.service.js';
 import { aftercareDataset, fundingDataset, outreachDataset } from './datasets.js';
 
-const options = () => ({ fiscalYearStartMonth: config().fiscalYearStartMonth });
+const options = () => ({ fiscalYearStartMonth: config().fiscalYearStartMonth, timeZone: config().timeZone });
 
 export const dashboardRouter = router({
   overview: operationalProcedure.input(dashboardFilterInput).query(({ ctx, input }) => dashboardOverview(ctx.db, input, options())),

@@ -1,7 +1,9 @@
 import type { Db } from '../db/index.js';
+import { config } from '../config.js';
 import type { FundingStage, NeedPriority, PartnerKind, ProgramArea } from '../db/schema.js';
 import { enums } from '../db/schema.js';
 import { resolvePeriod } from './dashboard.period.js';
+import { regionCodes, statesIn } from '$lib/regions.js';
 import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
 import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivor-figures.service.js';
@@ -17,73 +19,101 @@ const COMMITTED_STAGES: FundingStage[] = ['approved', 'disbursed', 'reported'];
 
 export interface OverviewOptions {
   fiscalYearStartMonth: number;
+  timeZone?: string;
   now?: Date;
 }
 
+const sumBy = <R>(rows: R[], pick: (r: R) => number) => rows.reduce((s, r) => s + pick(r), 0);
+
 /** The KPI figures of the overview, all read from the views by one statement (one snapshot). */
 export async function dashboardOverview(db: Db, filters: DashboardFilterInput, options: OverviewOptions) {
-  const resolved = resolvePeriod(filters, options);
+  const timeZone = options.timeZone ?? config().timeZone;
+  const resolved = resolvePeriod(filters, { ...options, timeZone });
   const fiscalYear = resolved.fiscalYear;
-  const period = { start: resolved.start, end: resolved.end };
+  // The same period header as the other dashboards' datasets.
+  const period = { kind: resolved.kind, label: resolved.label, start: resolved.start, end: resolved.end, fiscalYear, fiscalYearTo: resolved.fiscalYearTo };
   const region = { division: filters.division, state: filters.state };
   const funding = { ...region, fiscalYear, fiscalYearTo: resolved.fiscalYearTo, category: filters.category };
   const months = { ...region, start: period.start, end: period.end };
+  const exact = { ...region, period: resolved, category: filters.category };
+  const mapStates: string[] = filters.division ? statesIn(filters.division) : [...regionCodes];
+  const budgetArea = filters.category && programAreaOf[filters.category];
 
-  const { seq, stages, byCategory, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, partners, flow, mapDisbursed, mapNeeds, mapPeople } = await repo.overviewFigures(db, {
-    funding,
-    region,
-    months,
-    budgetArea: filters.category && programAreaOf[filters.category]
+  const { seq, requests, moves, orgMoves, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
+    await repo.overviewFigures(db, { funding, region, months, exact, mapStates });
+  const pipeline = enums.funding_stage.map((stage) => {
+    const rows = requests.filter((r) => r.stage === stage);
+    return {
+      stage,
+      requests: sumBy(rows, (r) => r.requests),
+      requestedCents: sumBy(rows, (r) => r.requestedCents),
+      approvedCents: sumBy(rows, (r) => r.approvedCents),
+      disbursedCents: sumBy(rows, (r) => r.disbursedCents)
+    };
   });
+  const moved = (rows: typeof moves, stage: FundingStage, what: 'amountCents' | 'moves') => sumBy(rows.filter((m) => m.to_stage === stage), (m) => m[what]);
+  const approvedCents = moved(moves, 'approved', 'amountCents');
+  const disbursedCents = moved(moves, 'disbursed', 'amountCents');
+  const inArea = orgMoves.filter((m) => !budgetArea || programAreaOf[m.category] === budgetArea);
+  const budgetCents = sumBy(budget.filter((b) => !budgetArea || b.programArea === budgetArea), (b) => b.budgetCents);
+  const budgetCommitted = moved(inArea, 'approved', 'amountCents');
+  const budgetDisbursed = moved(inArea, 'disbursed', 'amountCents');
+  // Budgets are organisation-wide: no percentage of them beside a regional amount.
+  const regional = Boolean(filters.division || filters.state);
+  const categories = [...new Set([...requests.map((r) => r.category), ...moves.filter((m) => m.to_stage === 'approved' || m.to_stage === 'disbursed').map((m) => m.category)])]
+    .sort((a, b) => enums.funding_category.indexOf(a as never) - enums.funding_category.indexOf(b as never));
   const survivorKey = await survivorRoundingKey(db);
-  const stageRow = (stage: FundingStage) => stages.find((s) => s.stage === stage);
-  const pipeline = enums.funding_stage.map((stage) => ({
-    stage,
-    requests: stageRow(stage)?.requests ?? 0,
-    requestedCents: stageRow(stage)?.requestedCents ?? 0,
-    approvedCents: stageRow(stage)?.approvedCents ?? 0,
-    disbursedCents: stageRow(stage)?.disbursedCents ?? 0
-  }));
-  const requestedCents = pipeline.reduce((sum, s) => sum + s.requestedCents, 0);
-  const committedCents = pipeline
-    .filter((s) => COMMITTED_STAGES.includes(s.stage))
-    .reduce((sum, s) => sum + s.approvedCents, 0);
-  const disbursedCents = pipeline.reduce((sum, s) => sum + s.disbursedCents, 0);
   const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
   const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
 
   return {
     asOf: options.now ?? new Date(),
+    /** The organisation's time zone: periods are its calendar days, "as of" is told in it. */
+    timeZone,
     seq,
     fiscalYear,
     period,
     periodLabel: resolved.label,
     filters: resolved.kind === 'fiscalYear' ? { ...filters, fiscalYear } : { ...filters },
-    /** Movement since the period's first day (KPI tiles show it next to each figure). */
+    /**
+     * Movement from the period's first day to its last: the same events as the totals beside them
+     * (approvals and payments dated in the period), so the two can never disagree.
+     */
     sincePeriodStart: {
-      approvedCents: flow.approvedCents,
-      disbursedCents: flow.disbursedCents,
-      requestsApproved: flow.approvedMoves,
-      requestsDisbursed: flow.disbursedMoves,
+      approvedCents,
+      disbursedCents,
+      requestsApproved: moved(moves, 'approved', 'moves'),
+      requestsDisbursed: moved(moves, 'disbursed', 'moves'),
       /** Needs opened minus needs closed in the period (all priorities). */
-      openNeedsNet: flow.needsCreated - flow.needsClosed,
-      needsFulfilled: flow.needsFulfilled
+      openNeedsNet: sumBy(needFlow, (f) => f.created - f.fulfilled - f.cancelled),
+      needsFulfilled: sumBy(needFlow, (f) => f.fulfilled)
     },
     funding: {
-      requests: pipeline.reduce((sum, s) => sum + s.requests, 0),
-      requestedCents,
-      approvedCents: committedCents,
+      /** Requests created in the period. */
+      requests: sumBy(pipeline, (s) => s.requests),
+      requestedCents: sumBy(pipeline, (s) => s.requestedCents),
+      /** Approvals dated in the period. */
+      approvedCents,
+      /** Payments dated in the period. */
       disbursedCents,
       budget: {
         scope: filters.category ? programAreaOf[filters.category] : 'all',
-        budgetCents: budget.budgetCents,
-        committedCents: budget.committedCents,
-        disbursedCents: budget.disbursedCents,
-        burnPercent: budget.budgetCents > 0 ? Math.round((budget.committedCents / budget.budgetCents) * 1000) / 10 : null
+        /** Budgets are set for the whole organisation: region filters never apply to them. */
+        orgWide: true,
+        budgetCents,
+        committedCents: budgetCommitted,
+        disbursedCents: budgetDisbursed,
+        burnPercent: !regional && budgetCents > 0 ? Math.round((budgetCommitted / budgetCents) * 1000) / 10 : null,
+        disbursedPercent: !regional && budgetCents > 0 ? Math.round((budgetDisbursed / budgetCents) * 1000) / 10 : null
       }
     },
     pipeline,
-    byCategory,
+    byCategory: categories.map((category) => ({
+      category,
+      requestedCents: sumBy(requests.filter((r) => r.category === category), (r) => r.requestedCents),
+      committedCents: moved(moves.filter((m) => m.category === category), 'approved', 'amountCents'),
+      disbursedCents: moved(moves.filter((m) => m.category === category), 'disbursed', 'amountCents')
+    })),
     needs: {
       openCritical: needRow('critical')?.needs ?? 0,
       open: needs.reduce((sum, n) => sum + n.needs, 0),
@@ -97,7 +127,11 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
     },
     /** Survivor figures as published outside the operational view (rounded, withheld under 3 centers). */
     survivors: publishSurvivorTotal(survivorCells, survivorCenters, survivorKey),
-    outreach,
+    outreach: {
+      events: sumBy(outreach, (o) => o.event_count),
+      peopleReached: sumBy(outreach, (o) => o.attendees),
+      followUpRequests: sumBy(outreach, (o) => o.follow_up_requests)
+    },
     /** The tile map's measures per state (every state of the division filter; the state filter is not applied). */
     byState: [...new Set([...mapDisbursed, ...mapNeeds, ...mapPeople].map((r) => r.state.trim()))].sort().map((state) => ({
       state,
@@ -106,7 +140,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
       peopleReached: mapPeople.find((r) => r.state.trim() === state)?.peopleReached ?? 0
     })),
     impact: {
-      disbursedCents: units.disbursedCents,
+      disbursedCents,
       k9sFunded: units.k9sFunded,
       officersTrained: units.officersTrained,
       extractionLicenses: units.extractionLicenses,

@@ -7,18 +7,22 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../db/index.js';
+import { config } from '../config.js';
 import { enums, type FundingCategory, type FundingStage, type ProgramArea } from '../db/schema.js';
 import { divisionOf, type RegionCode } from '$lib/regions.js';
 import { SURVIVOR_RULE } from '$lib/survivor-figures.js';
 import { publishSurvivorMonths, survivorRoundingKey, survivorStateMonths } from '../disclosure/survivor-figures.service.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
-import { monthsOf, resolvePeriod, type DashboardPeriod } from './dashboard.period.js';
+import { addDays, daysIn, monthsOf, resolvePeriod, type DashboardPeriod } from './dashboard.period.js';
 import { dashboardOverview } from './dashboard.service.js';
 import * as repo from './dashboard.repository.js';
 import { latestSeq, sumOf, whereFunding, whereRegion, type FundingFilter, type MonthRange, type RegionFilter } from './dashboard.repository.js';
+import { needFlowInPeriod, outreachInPeriod, type PeriodScope } from './period.repository.js';
 
 export interface DatasetOptions {
   fiscalYearStartMonth: number;
+  /** The organisation's time zone (BEACON_TIME_ZONE): which fiscal year "now" is in. */
+  timeZone?: string;
   /** "Now" for the current fiscal year and for how long a request has been in its stage. */
   now?: Date;
   /** A request in intake, vetting or approved longer than this is listed as stuck (default 30). */
@@ -46,23 +50,33 @@ interface Scope {
   region: RegionFilter;
   funding: FundingFilter;
   months: MonthRange;
+  /** The exact period with the region and category filters (whole months + edge days). */
+  exact: PeriodScope;
+  timeZone: string;
 }
 
 function scopeOf(filters: DashboardFilterInput, options: DatasetOptions): Scope {
-  const period = resolvePeriod(filters, options);
+  const period = resolvePeriod(filters, { ...options, timeZone: organisationTimeZone(options) });
   const region = { division: filters.division, state: filters.state };
   return {
     period,
     region,
     funding: { ...region, fiscalYear: period.fiscalYear, fiscalYearTo: period.fiscalYearTo, category: filters.category },
-    months: { ...region, start: period.start, end: period.end }
+    months: { ...region, start: period.start, end: period.end },
+    exact: { ...region, period, category: filters.category },
+    timeZone: organisationTimeZone(options)
   };
 }
+
+/** The zone days and "as of" times are told in: the option, else BEACON_TIME_ZONE. */
+export const organisationTimeZone = (options: { timeZone?: string }) => options.timeZone ?? config().timeZone;
 
 /** What every dataset says about itself: when it was read, which change it reflects, for what. */
 function header(scope: Scope, filters: DashboardFilterInput, seq: number, now: Date) {
   return {
     asOf: now.toISOString(),
+    /** The organisation's time zone: periods are its calendar days, "as of" is told in it. */
+    timeZone: scope.timeZone,
     seq,
     period: { kind: scope.period.kind, label: scope.period.label, start: scope.period.start, end: scope.period.end,
       fiscalYear: scope.period.fiscalYear, fiscalYearTo: scope.period.fiscalYearTo },
@@ -92,27 +106,16 @@ export function percentilesOf(histogram: Array<{ days: number; moves: number }>)
 export async function fundingDataset(db: Db, filters: DashboardFilterInput, options: DatasetOptions) {
   const now = options.now ?? new Date();
   const scope = scopeOf(filters, options);
-  const { funding, months } = scope;
+  const { funding, months, exact } = scope;
   const stuckDays = options.stuckAfterDays ?? DEFAULT_STUCK_DAYS;
   const stuckBefore = new Date(now.getTime() - stuckDays * 86_400_000);
 
-  let throughput = whereRegion(db.selectFrom('v_stage_throughput'), months).where('month', '>=', months.start).where('month', '<', months.end);
-  if (funding.category) throughput = throughput.where('category', '=', funding.category);
-  let budget = db.selectFrom('v_budget').where('fiscal_year', '>=', funding.fiscalYear).where('fiscal_year', '<=', funding.fiscalYearTo ?? funding.fiscalYear);
-  if (funding.category) budget = budget.where('program_area', '=', PROGRAM_AREA_OF[funding.category]);
   const stuck = whereFunding(db.selectFrom('v_open_request_age'), funding).where('stage_entered_at', '<', stuckBefore);
 
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
-      jsonArrayFrom(
-        whereFunding(db.selectFrom('v_pipeline'), funding)
-          .select(['stage', 'category', sumOf('request_count').as('requests'), sumOf('requested_cents').as('requestedCents'),
-            sumOf('approved_cents').as('approvedCents'), sumOf('disbursed_cents').as('disbursedCents')])
-          .groupBy(['stage', 'category'])
-          .orderBy('stage')
-          .orderBy('category')
-      ).as('pipeline'),
+      jsonArrayFrom(repo.requestsByStageAndCategory(db, exact).orderBy('x.stage').orderBy('x.category')).as('pipeline'),
       jsonArrayFrom(
         whereFunding(db.selectFrom('v_stage_duration'), funding).select(['stage', 'days', sumOf('moves').as('moves')]).groupBy(['stage', 'days'])
       ).as('durations'),
@@ -125,17 +128,9 @@ export async function fundingDataset(db: Db, filters: DashboardFilterInput, opti
           .limit(STUCK_LIMIT)
       ).as('stuck'),
       eb.selectFrom(stuck.select(sql<number>`count(*)::bigint`.as('n')).as('c')).select('c.n').as('stuckCount'),
-      jsonArrayFrom(
-        throughput.select(['month', 'to_stage as stage', sumOf('moves').as('moves'), sumOf('amount_cents').as('amountCents')])
-          .groupBy(['month', 'to_stage'])
-          .orderBy('month')
-      ).as('throughput'),
-      jsonArrayFrom(
-        budget
-          .select(['program_area as programArea', sumOf('budget_cents').as('budgetCents'), sumOf('committed_cents').as('committedCents'),
-            sumOf('disbursed_cents').as('disbursedCents')])
-          .groupBy('program_area')
-      ).as('budget'),
+      jsonArrayFrom(repo.movesByMonth(db, exact)).as('throughput'),
+      jsonArrayFrom(repo.budgetOfYears(db, funding.fiscalYear, funding.fiscalYearTo ?? funding.fiscalYear)).as('budget'),
+      jsonArrayFrom(repo.movesByCategory(db, { ...exact, category: undefined }, true)).as('orgMoves'),
       jsonArrayFrom(
         whereFunding(db.selectFrom('v_partner_funded'), funding)
           .select(['partner_id as partnerId', 'partner_name as name', 'partner_kind as kind', sumOf('funded_requests').as('fundedRequests')])
@@ -183,11 +178,18 @@ export async function fundingDataset(db: Db, filters: DashboardFilterInput, opti
         disbursedCents: of('disbursed')?.amountCents ?? 0
       } as { month: string; approvedMoves: number; disbursedMoves: number; declinedMoves: number; withdrawnMoves: number; approvedCents: number; disbursedCents: number };
     }),
+    /** Per program area, organisation-wide: budgets of the fiscal years the period overlaps, approvals and payments dated in it. */
     budget: enums.program_area
       .filter((area) => !funding.category || PROGRAM_AREA_OF[funding.category] === area)
       .map((programArea) => {
-        const b = row.budget.find((x) => x.programArea === programArea);
-        return { programArea, budgetCents: b?.budgetCents ?? 0, committedCents: b?.committedCents ?? 0, disbursedCents: b?.disbursedCents ?? 0 };
+        const moves = row.orgMoves.filter((m) => PROGRAM_AREA_OF[m.category as FundingCategory] === programArea);
+        const moved = (stage: string) => moves.filter((m) => m.to_stage === stage).reduce((s, m) => s + m.amountCents, 0);
+        return {
+          programArea,
+          budgetCents: row.budget.filter((b) => b.programArea === programArea).reduce((s, b) => s + b.budgetCents, 0),
+          committedCents: moved('approved'),
+          disbursedCents: moved('disbursed')
+        };
       }),
     /** The budget is set per program area for the whole organisation: region filters do not apply to it. */
     budgetIsOrgWide: true,
@@ -200,7 +202,9 @@ export async function fundingDataset(db: Db, filters: DashboardFilterInput, opti
 export async function aftercareDataset(db: Db, filters: DashboardFilterInput, options: DatasetOptions) {
   const now = options.now ?? new Date();
   const scope = scopeOf(filters, options);
-  const { region, months } = scope;
+  const { region, months, exact, period } = scope;
+  // Survivor counts are monthly reports: only the months wholly inside the period.
+  const reportMonths = period.wholeMonths ?? { start: period.start, end: period.start };
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
@@ -214,15 +218,10 @@ export async function aftercareDataset(db: Db, filters: DashboardFilterInput, op
           .orderBy('division_code')
       ).as('openNeeds'),
       jsonArrayFrom(repo.oldestOpenCriticalNeeds(db, region, OLDEST_CRITICAL)).as('oldestCritical'),
-      jsonArrayFrom(
-        whereRegion(db.selectFrom('v_need_flow'), months)
-          .where('month', '>=', months.start)
-          .where('month', '<', months.end)
-          .select(['month', sumOf('created').as('created'), sumOf('fulfilled').as('fulfilled'), sumOf('cancelled').as('cancelled')])
-          .groupBy('month')
-      ).as('flow'),
-      // Exact state-month rows: published below only through the survivor disclosure control.
-      jsonArrayFrom(survivorStateMonths(db, months)).as('survivorCells')
+      jsonArrayFrom(needFlowInPeriod(db, exact)).as('flow'),
+      // Exact state-month rows of the months wholly in the period: published below only through the
+      // survivor disclosure control.
+      jsonArrayFrom(survivorStateMonths(db, { ...months, ...reportMonths })).as('survivorCells')
     ])
     .executeTakeFirstOrThrow();
 
@@ -261,7 +260,7 @@ export async function aftercareDataset(db: Db, filters: DashboardFilterInput, op
       };
     }),
     /** Aggregate monthly counts reported by aftercare centers, rounded and withheld by the survivor rule. */
-    survivorsMonthly: publishSurvivorMonths(row.survivorCells, monthsOf(months), survivorKey),
+    survivorsMonthly: publishSurvivorMonths(row.survivorCells, monthsOf(reportMonths), survivorKey),
     survivorRule: SURVIVOR_RULE
   };
 }
@@ -271,7 +270,7 @@ export async function aftercareDataset(db: Db, filters: DashboardFilterInput, op
 export async function outreachDataset(db: Db, filters: DashboardFilterInput, options: DatasetOptions) {
   const now = options.now ?? new Date();
   const scope = scopeOf(filters, options);
-  const { months } = scope;
+  const { months, exact } = scope;
   const goalDivision = filters.division ?? (filters.state ? divisionOf(filters.state as RegionCode) : undefined);
   let goals = db
     .selectFrom('v_outreach_goal_progress')
@@ -283,24 +282,20 @@ export async function outreachDataset(db: Db, filters: DashboardFilterInput, opt
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
       jsonArrayFrom(
-        whereRegion(db.selectFrom('v_outreach_reach'), months)
-          .where('month', '>=', months.start)
-          .where('month', '<', months.end)
-          .select(['month', 'division_code as division', sumOf('event_count').as('events'), sumOf('attendees').as('peopleReached'),
-            sumOf('follow_up_requests').as('followUpRequests')])
-          .groupBy(['month', 'division_code'])
-          .orderBy('month')
-          .orderBy('division_code')
+        db.selectFrom(outreachInPeriod(db, exact, 'division').as('x'))
+          .select(['x.month', 'x.division', sumOf('x.event_count').as('events'), sumOf('x.attendees').as('peopleReached'),
+            sumOf('x.follow_up_requests').as('followUpRequests')])
+          .groupBy(['x.month', 'x.division'])
+          .orderBy('x.month')
+          .orderBy('x.division')
       ).as('reach'),
       jsonArrayFrom(
-        whereRegion(db.selectFrom('v_outreach_monthly'), months)
-          .where('month', '>=', months.start)
-          .where('month', '<', months.end)
-          .select(['format', 'audience', sumOf('event_count').as('events'), sumOf('attendees').as('peopleReached'),
-            sumOf('follow_up_requests').as('followUpRequests')])
-          .groupBy(['format', 'audience'])
-          .orderBy('format')
-          .orderBy('audience')
+        db.selectFrom(outreachInPeriod(db, exact, 'formats').as('x'))
+          .select(['x.format', 'x.audience', sumOf('x.event_count').as('events'), sumOf('x.attendees').as('peopleReached'),
+            sumOf('x.follow_up_requests').as('followUpRequests')])
+          .groupBy(['x.format', 'x.audience'])
+          .orderBy('x.format')
+          .orderBy('x.audience')
       ).as('formats'),
       jsonArrayFrom(
         goals
@@ -314,6 +309,12 @@ export async function outreachDataset(db: Db, filters: DashboardFilterInput, opt
 
   const monthList = monthsOf(months);
   const monthsIn = (start: string, end: string) => monthsOf({ start, end }).length;
+  // A month only partly in the period gets the share of its days that are.
+  const shareInPeriod = (month: string) => {
+    const next = addDays(`${month.slice(0, 8)}28`, 4).slice(0, 8) + '01';
+    const inside = { start: month > months.start ? month : months.start, end: next < months.end ? next : months.end };
+    return daysIn(inside) / daysIn({ start: month, end: next });
+  };
   const divisions = [...new Set([...row.reach.map((r) => r.division), ...row.goals.map((g) => g.division)])].sort();
   const totals = (pick: (r: (typeof row.reach)[number]) => number) => (month: string) =>
     row.reach.filter((r) => r.month === month).reduce((s, r) => s + pick(r), 0);
@@ -329,7 +330,7 @@ export async function outreachDataset(db: Db, filters: DashboardFilterInput, opt
       // A goal spread evenly over the months of its period.
       const goal = row.goals
         .filter((g) => g.periodStart <= month && month < g.periodEnd)
-        .reduce((s, g) => s + g.peopleGoal / monthsIn(g.periodStart, g.periodEnd), 0);
+        .reduce((s, g) => s + (g.peopleGoal / monthsIn(g.periodStart, g.periodEnd)) * shareInPeriod(month), 0);
       return { month, peopleReached: people(month), peopleGoal: Math.round(goal), events: events(month), followUpRequests: followUps(month) };
     }),
     byDivision: divisions.map((division) => ({
@@ -338,7 +339,7 @@ export async function outreachDataset(db: Db, filters: DashboardFilterInput, opt
         const r = row.reach.find((x) => x.month === month && x.division === division);
         const goal = row.goals
           .filter((g) => g.division === division && g.periodStart <= month && month < g.periodEnd)
-          .reduce((s, g) => s + g.peopleGoal / monthsIn(g.periodStart, g.periodEnd), 0);
+          .reduce((s, g) => s + (g.peopleGoal / monthsIn(g.periodStart, g.periodEnd)) * shareInPeriod(month), 0);
         return { month, peopleReached: r?.peopleReached ?? 0, peopleGoal: Math.round(goal) };
       })
     })),

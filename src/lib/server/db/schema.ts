@@ -227,6 +227,15 @@ export const tables = {
   },
   rollup_survivors_scope: {
     month: c('date'), scope: c('text'), reports: c('bigint'), served: c('bigint'), new_intakes: c('bigint'), bed_nights: c('bigint')
+  },
+  beacon_setting: { id: g('boolean'), time_zone: g('text'), updated_at: g('timestamp with time zone') },
+  rollup_request_month: {
+    scope: c('text'), month: c('date'), stage: c('funding_stage'), category: c('funding_category'), request_count: c('bigint'),
+    requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint')
+  },
+  rollup_move_month: {
+    scope: c('text'), category: c('text'), month: c('date'), to_stage: c('funding_stage'), moves: c('bigint'),
+    amount_cents: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
@@ -325,6 +334,31 @@ export const views = {
   v_partner_funded: {
     partner_id: c('bigint'), partner_name: c('text'), partner_kind: c('partner_kind'), fiscal_year: c('smallint'),
     category: c('funding_category'), state: c('character'), division_code: c('text'), funded_requests: c('bigint')
+  },
+  v_request_month: {
+    scope: c('text'), month: c('date'), stage: c('funding_stage'), category: c('funding_category'), program_area: c('program_area'),
+    request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint')
+  },
+  v_move_month: {
+    scope: c('text'), category: c('text'), month: c('date'), to_stage: c('funding_stage'), moves: c('bigint'),
+    amount_cents: c('bigint')
+  },
+  v_request_days: {
+    created_at: c('timestamp with time zone'), day: c('date'), stage: c('funding_stage'), category: c('funding_category'),
+    program_area: c('program_area'), state: c('character'), division_code: c('text'), requested_cents: c('bigint'),
+    approved_cents: c('bigint'), disbursed_cents: c('bigint')
+  },
+  v_move_days: {
+    occurred_at: c('timestamp with time zone'), day: c('date'), to_stage: c('funding_stage'), category: c('funding_category'),
+    program_area: c('program_area'), state: c('character'), division_code: c('text'), amount_cents: c('bigint')
+  },
+  v_need_days: {
+    created_at: c('timestamp with time zone'), created_day: c('date'), closed_at: n('timestamp with time zone'), closed_day: n('date'),
+    status: c('need_status'), state: c('character'), division_code: c('text')
+  },
+  v_outreach_days: {
+    occurred_on: c('date'), state: c('character'), division_code: c('text'), format: c('outreach_format'),
+    audience: c('outreach_audience'), attendees: c('integer'), follow_up_requests: c('integer')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 

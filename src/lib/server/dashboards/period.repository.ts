@@ -1,0 +1,190 @@
+// Rows of exactly one period: the whole months inside it from the month rollups (views over
+// trigger-kept tables, at the overview's scope grain where there is one), and the days before the
+// first whole month and after the last from the base rows by day (v_*_days, read through indexes on
+// the moment, so their cost is those days' rows). Every function returns one union query whose
+// rows the callers aggregate; a fiscal year, quarter or month range has no edge days at all.
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Database, FundingCategory } from '../db/schema.js';
+import type { DashboardPeriod, DayRange } from './dashboard.period.js';
+import { scopeOf, type RegionFilter, type Tx } from './dashboard.repository.js';
+
+export interface PeriodScope extends RegionFilter {
+  period: Pick<DashboardPeriod, 'wholeMonths' | 'edgeDays'>;
+  category?: FundingCategory;
+}
+
+/** 00:00 of a calendar day in the organisation's time zone. */
+const dayStart = (day: string) => sql<Date>`(${day}::date::timestamp at time zone beacon_tz())`;
+
+function whereDayRegion<V extends 'v_request_days' | 'v_move_days' | 'v_need_days' | 'v_outreach_days', O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
+  let out = q;
+  if (f.division) out = out.where('division_code' as never, '=', f.division as never);
+  if (f.state) out = out.where('state' as never, '=', f.state as never);
+  return out;
+}
+
+type Query<R> = SelectQueryBuilder<Database, never, R>;
+
+function unionAll<R>(parts: Array<Query<R>>, empty: Query<R>): Query<R> {
+  if (parts.length === 0) return empty.where(sql<boolean>`false`);
+  return parts.reduce((a, b) => a.unionAll(b));
+}
+
+const wholeMonthsOf = (p: PeriodScope['period']): DayRange[] => (p.wholeMonths ? [p.wholeMonths] : []);
+
+/** Requests created in the period: stage (now), category, count and amounts (now). */
+export function requestsCreated(db: Tx, s: PeriodScope) {
+  const months = wholeMonthsOf(s.period).map((m) => {
+    let q = db.selectFrom('v_request_month').where('scope', '=', scopeOf(s)).where('month', '>=', m.start).where('month', '<', m.end);
+    if (s.category) q = q.where('category', '=', s.category);
+    return q.select(['stage', 'category', 'request_count', 'requested_cents', 'approved_cents', 'disbursed_cents']) as unknown as Query<RequestRow>;
+  });
+  const days = s.period.edgeDays.map((d) => {
+    let q = whereDayRegion(db.selectFrom('v_request_days'), s).where('created_at', '>=', dayStart(d.start)).where('created_at', '<', dayStart(d.end));
+    if (s.category) q = q.where('category', '=', s.category);
+    return q.select(['stage', 'category', sql<number>`1::bigint`.as('request_count'), 'requested_cents', 'approved_cents', 'disbursed_cents']) as unknown as Query<RequestRow>;
+  });
+  return unionAll([...months, ...days], months[0] ?? days[0]);
+}
+interface RequestRow {
+  stage: string;
+  category: string;
+  request_count: number;
+  requested_cents: number;
+  approved_cents: number;
+  disbursed_cents: number;
+}
+
+/**
+ * Stage moves dated in the period: month, stage moved to, category ('*' = every category unless
+ * `byCategory`), number of moves and the money moved (approvals and payments).
+ */
+export function movesInPeriod(db: Tx, s: PeriodScope, options: { byCategory?: boolean; orgWide?: boolean } = {}) {
+  const region: RegionFilter = options.orgWide ? {} : s;
+  const months = wholeMonthsOf(s.period).map((m) => {
+    let q = db.selectFrom('v_move_month').where('scope', '=', scopeOf(region)).where('month', '>=', m.start).where('month', '<', m.end);
+    q = s.category ? q.where('category', '=', s.category) : options.byCategory ? q.where('category', '<>', '*') : q.where('category', '=', '*');
+    return q.select(['month', 'to_stage', 'category', 'moves', 'amount_cents']) as unknown as Query<MoveRow>;
+  });
+  const days = s.period.edgeDays.map((d) => {
+    let q = whereDayRegion(db.selectFrom('v_move_days'), region).where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
+    if (s.category) q = q.where('category', '=', s.category);
+    const category = s.category || options.byCategory ? sql<string>`category::text` : sql<string>`'*'`;
+    return q.select([
+      sql<string>`date_trunc('month', day)::date`.as('month'), 'to_stage', category.as('category'), sql<number>`1::bigint`.as('moves'), 'amount_cents'
+    ]) as unknown as Query<MoveRow>;
+  });
+  return unionAll([...months, ...days], months[0] ?? days[0]);
+}
+interface MoveRow {
+  month: string;
+  to_stage: string;
+  category: string;
+  moves: number;
+  amount_cents: number;
+}
+
+/** Per state (of the division filter, or all): money paid in the period. */
+export function disbursedByState(db: Tx, s: PeriodScope, states: string[]) {
+  const months = wholeMonthsOf(s.period).map((m) =>
+    db.selectFrom('v_move_month')
+      .where('scope', 'in', states.map((st) => `s:${st}`))
+      .where('category', '=', s.category ?? '*')
+      .where('to_stage', '=', 'disbursed')
+      .where('month', '>=', m.start).where('month', '<', m.end)
+      .select([sql<string>`substr(scope, 3)`.as('state'), 'amount_cents']) as unknown as Query<{ state: string; amount_cents: number }>
+  );
+  const days = s.period.edgeDays.map((d) => {
+    let q = db.selectFrom('v_move_days').where('state', 'in', states).where('to_stage', '=', 'disbursed')
+      .where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
+    if (s.category) q = q.where('category', '=', s.category);
+    return q.select([sql<string>`state::text`.as('state'), 'amount_cents']) as unknown as Query<{ state: string; amount_cents: number }>;
+  });
+  const all = unionAll([...months, ...days], months[0] ?? days[0]);
+  return db.selectFrom(all.as('x')).select(['x.state', sql<number>`coalesce(sum(x.amount_cents), 0)::bigint`.as('disbursedCents')]).groupBy('x.state');
+}
+
+/** Needs opened and closed (still fulfilled / cancelled) in the period, per month. */
+export function needFlowInPeriod(db: Tx, s: PeriodScope) {
+  const months = wholeMonthsOf(s.period).map((m) =>
+    db.selectFrom('v_need_flow_scope').where('scope', '=', scopeOf(s)).where('month', '>=', m.start).where('month', '<', m.end)
+      .select(['month', 'created', 'fulfilled', 'cancelled']) as unknown as Query<FlowRow>
+  );
+  const days = s.period.edgeDays.flatMap((d) => [
+    whereDayRegion(db.selectFrom('v_need_days'), s).where('created_at', '>=', dayStart(d.start)).where('created_at', '<', dayStart(d.end))
+      .select([sql<string>`date_trunc('month', created_day)::date`.as('month'), sql<number>`1::bigint`.as('created'), sql<number>`0::bigint`.as('fulfilled'),
+        sql<number>`0::bigint`.as('cancelled')]) as unknown as Query<FlowRow>,
+    whereDayRegion(db.selectFrom('v_need_days'), s).where('closed_at', '>=', dayStart(d.start)).where('closed_at', '<', dayStart(d.end))
+      .where('status', 'in', ['fulfilled', 'cancelled'])
+      .select([sql<string>`date_trunc('month', closed_day)::date`.as('month'), sql<number>`0::bigint`.as('created'),
+        sql<number>`(status = 'fulfilled')::int::bigint`.as('fulfilled'), sql<number>`(status = 'cancelled')::int::bigint`.as('cancelled')]) as unknown as Query<FlowRow>
+  ]);
+  const all = unionAll([...months, ...days], months[0] ?? days[0]);
+  return db.selectFrom(all.as('x'))
+    .select(['x.month', sql<number>`coalesce(sum(x.created), 0)::bigint`.as('created'), sql<number>`coalesce(sum(x.fulfilled), 0)::bigint`.as('fulfilled'),
+      sql<number>`coalesce(sum(x.cancelled), 0)::bigint`.as('cancelled')])
+    .groupBy('x.month');
+}
+interface FlowRow {
+  month: string;
+  created: number;
+  fulfilled: number;
+  cancelled: number;
+}
+
+/** Outreach events dated in the period, per month, division, format and audience as asked. */
+export function outreachInPeriod(db: Tx, s: PeriodScope, detail: 'scope' | 'division' | 'formats') {
+  const months = wholeMonthsOf(s.period).map((m) => {
+    if (detail === 'scope') {
+      return db.selectFrom('v_outreach_scope').where('scope', '=', scopeOf(s)).where('month', '>=', m.start).where('month', '<', m.end)
+        .select(['month', sql<string>`''`.as('division'), sql<string>`''`.as('format'), sql<string>`''`.as('audience'), 'event_count', 'attendees',
+          'follow_up_requests']) as unknown as Query<OutreachRow>;
+    }
+    if (detail === 'division') {
+      let q = db.selectFrom('v_outreach_reach').where('month', '>=', m.start).where('month', '<', m.end);
+      if (s.division) q = q.where('division_code', '=', s.division);
+      if (s.state) q = q.where('state', '=', s.state as never);
+      return q.select(['month', 'division_code as division', sql<string>`''`.as('format'), sql<string>`''`.as('audience'), 'event_count', 'attendees',
+        'follow_up_requests']) as unknown as Query<OutreachRow>;
+    }
+    let q = db.selectFrom('v_outreach_monthly').where('month', '>=', m.start).where('month', '<', m.end);
+    if (s.division) q = q.where('division_code', '=', s.division);
+    if (s.state) q = q.where('state', '=', s.state as never);
+    return q.select(['month', sql<string>`''`.as('division'), sql<string>`format::text`.as('format'), sql<string>`audience::text`.as('audience'),
+      'event_count', 'attendees', 'follow_up_requests']) as unknown as Query<OutreachRow>;
+  });
+  const days = s.period.edgeDays.map((d) =>
+    whereDayRegion(db.selectFrom('v_outreach_days'), s).where('occurred_on', '>=', d.start).where('occurred_on', '<', d.end)
+      .select([
+        sql<string>`date_trunc('month', occurred_on)::date`.as('month'),
+        (detail === 'division' ? sql<string>`division_code` : sql<string>`''`).as('division'),
+        (detail === 'formats' ? sql<string>`format::text` : sql<string>`''`).as('format'),
+        (detail === 'formats' ? sql<string>`audience::text` : sql<string>`''`).as('audience'),
+        sql<number>`1::bigint`.as('event_count'), sql<number>`attendees::bigint`.as('attendees'), sql<number>`follow_up_requests::bigint`.as('follow_up_requests')
+      ]) as unknown as Query<OutreachRow>
+  );
+  return unionAll([...months, ...days], months[0] ?? days[0]);
+}
+interface OutreachRow {
+  month: string;
+  division: string;
+  format: string;
+  audience: string;
+  event_count: number;
+  attendees: number;
+  follow_up_requests: number;
+}
+
+/** Per state (of the division filter, or all): people reached by outreach events dated in the period. */
+export function peopleByState(db: Tx, s: PeriodScope, states: string[]) {
+  const months = wholeMonthsOf(s.period).map((m) =>
+    db.selectFrom('v_outreach_reach').where('state', 'in', states as never[]).where('month', '>=', m.start).where('month', '<', m.end)
+      .select([sql<string>`state::text`.as('state'), 'attendees']) as unknown as Query<{ state: string; attendees: number }>
+  );
+  const days = s.period.edgeDays.map((d) =>
+    db.selectFrom('v_outreach_days').where('state', 'in', states as never[]).where('occurred_on', '>=', d.start).where('occurred_on', '<', d.end)
+      .select([sql<string>`state::text`.as('state'), sql<number>`attendees::bigint`.as('attendees')]) as unknown as Query<{ state: string; attendees: number }>
+  );
+  const all = unionAll([...months, ...days], months[0] ?? days[0]);
+  return db.selectFrom(all.as('x')).select(['x.state', sql<number>`coalesce(sum(x.attendees), 0)::bigint`.as('peopleReached')]).groupBy('x.state');
+}
