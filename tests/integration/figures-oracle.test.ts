@@ -239,10 +239,11 @@ function contextsFor(today: string): Context[] {
 function knownDefect(c: Context): string | null {
   // ORACLE_STRICT=1 runs every context as a plain test, to read what still differs.
   if (process.env.ORACLE_STRICT === '1') return null;
-  const defects = ['approvals, payments, units, partners funded, time in stage and top partners are selected by the request\'s fiscal year, not by the date of the stage event'];
-  if (c.kind !== 'fiscalYear') defects.push('date ranges widen to whole fiscal years (funding) and whole months (monthly figures)');
-  if (c.filters.division || c.filters.state) defects.push('the budget percentage is shown beside a regional amount');
-  if (c.timeZone !== DEFAULT_ZONE) defects.push('days and months are UTC, BEACON_TIME_ZONE is not applied');
+  const defects = [
+    "units funded, partners supported, top partners and time in stage are selected by the request's fiscal year, not by the date of the payment or move",
+    'stuck requests are not the requests of the period still open in their stage after 30 days'
+  ];
+  if (c.filters.category) defects.push("the budget percentage under a category filter is the program area's, not the category's approvals over the area budget");
   return defects.join('; ');
 }
 

@@ -3,6 +3,7 @@
 // which notes the gap. On PGlite and Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
 import { targets, type TestDb } from '../helpers/db.js';
 import { testUser } from '../helpers/auth.js';
 import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
@@ -19,7 +20,10 @@ async function refused(p: Promise<unknown>) {
     await p;
   } catch (err) {
     if (!(err instanceof TRPCError)) throw err;
-    const data = (err.cause as { details?: { fieldErrors?: Record<string, string[]> } } | undefined)?.details;
+    // Refused by the input rules (zod) or by the service (a DomainError naming its field).
+    const data = err.cause instanceof ZodError
+      ? { fieldErrors: err.cause.flatten().fieldErrors as Record<string, string[]> }
+      : (err.cause as { details?: { fieldErrors?: Record<string, string[]> } } | undefined)?.details;
     return { code: err.code, message: err.message, fieldErrors: data?.fieldErrors ?? {} };
   }
   return null;

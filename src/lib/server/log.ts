@@ -8,12 +8,17 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 import { config } from './config.js';
+import { isDatabaseError } from './db/refusals.js';
+import { loggableError } from './error-log.js';
 
 export type { Logger };
 
 /** Only what is safe to keep from an error: pg and Kysely errors carry `parameters`, `detail`, `where`. */
 export function errorFields(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
+  // A database error's message can quote the value it refused, and it carries the SQL: only its
+  // SQLSTATE and the schema objects' names are kept (error-log.ts).
+  if (isDatabaseError(err) || isDatabaseError(err.cause)) return { ...loggableError(err) };
   const code = (err as { code?: unknown }).code;
   const cause = err.cause instanceof Error ? { name: err.cause.name, message: err.cause.message } : undefined;
   return { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}), ...(cause ? { cause } : {}), stack: err.stack };

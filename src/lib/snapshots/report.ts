@@ -3,6 +3,7 @@
 // centers: docs/figures.md, "Survivor counts: disclosure control"); a snapshot made before that rule
 // has its survivor figures withheld here, before anything reaches a page, a CSV or a share link.
 import { SURVIVOR_RULE, WITHHELD } from '../survivor-figures.js';
+import { csvRows } from '../csv.js';
 
 export type Cell = string | number | boolean | null;
 export interface Table {
@@ -166,11 +167,6 @@ export function compareMetrics(a: Record<string, unknown>, b: Record<string, unk
   });
 }
 
-const csvCell = (v: Cell) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 export interface CsvHeader {
   title: string;
   period: string;
@@ -203,7 +199,7 @@ export function datasetsCsv(header: CsvHeader, datasets: Record<string, unknown>
       lines.push([]);
     }
   }
-  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return csvRows(lines);
 }
 
 /** "Mountain division · Utah · Detection k9" or "No filters (all regions and categories)". */

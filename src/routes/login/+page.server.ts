@@ -5,6 +5,7 @@ import { signIn, signOut } from '$lib/server/auth/sign-in.service.js';
 import { setSessionCookie } from '$lib/server/auth/session.js';
 import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
 import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
+import { CONTROL_CHARACTERS_MESSAGE, isCleanText } from '$lib/validation.js';
 import { beginSecondFactor } from '$lib/server/auth/two-factor.service.js';
 import { setChallengeCookie } from '$lib/server/auth/challenge-cookie.js';
 import { mailEnabled } from '$lib/server/mail/mail.js';
@@ -35,6 +36,7 @@ export const actions: Actions = {
     const password = text(form, 'password');
     const redirectTo = text(form, 'redirectTo') || event.url.searchParams.get('redirectTo');
     if (!email || !password) return fail(400, { email, message: 'Enter your email and password.' });
+    if (!isCleanText(email)) return fail(400, { email, message: `Email: ${CONTROL_CHARACTERS_MESSAGE}` });
 
     const { db } = await database();
     const knownBrowserToken = readKnownBrowserToken(event.cookies);

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { router, operationalProcedure } from '../trpc/t.js';
 import { divisionCodes } from '../../regions.js';
 import { listActivity } from './activity.service.js';
+import { count, id } from '../../validation.js';
 
 export const activityRouter = router({
   list: operationalProcedure
-    .input(z.object({ division: z.enum(divisionCodes), limit: z.number().int().min(1).max(200).default(50), beforeId: z.number().int().positive().optional() }).strict())
+    .input(z.object({ division: z.enum(divisionCodes), limit: count({ min: 1, max: 200 }).default(50), beforeId: id().optional() }).strict())
     .query(({ ctx, input }) => listActivity(ctx.db, ctx.user, input))
 });

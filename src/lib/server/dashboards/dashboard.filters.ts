@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { enums } from '../db/schema.js';
 import { divisionCodes, regionCodes, divisionOf } from '$lib/regions.js';
+import { isoDate as isoDateRule, year } from '$lib/validation.js';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a YYYY-MM-DD date.')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'Not a calendar date.');
+const isoDate = isoDateRule();
 
 /**
  * Every dashboard's filters: a fiscal year OR a date range (`from`..`to`, both days included; the
@@ -16,7 +11,7 @@ const isoDate = z
  */
 export const dashboardFilterInput = z
   .object({
-    fiscalYear: z.number().int().min(2000).max(2100).optional(),
+    fiscalYear: year('a fiscal year').optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     division: z.enum(divisionCodes).optional(),

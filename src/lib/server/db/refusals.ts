@@ -1,11 +1,57 @@
 // Invariants the database enforces (constraints, triggers) turned into clear, per-field messages.
 // Both drivers (pg, PGlite) report SQLSTATE as `code` and the constraint name as `constraint`.
 import { DomainError, fieldError } from '../errors.js';
+import { CONTROL_CHARACTERS_MESSAGE, INT4_MAX, isCleanText } from '../../validation.js';
 
 interface PgLikeError {
   code?: string;
   constraint?: string;
   message?: string;
+}
+
+/** True for an error raised by Postgres (pg or PGlite): it carries a five-character SQLSTATE. */
+export function isDatabaseError(err: unknown): err is PgLikeError & Error {
+  return err instanceof Error && typeof (err as PgLikeError).code === 'string' && /^[0-9A-Z]{5}$/.test((err as PgLikeError).code!);
+}
+
+type Leaf = { key: string; value: unknown };
+
+/** Every scalar in an input, with the name of the field holding it (the last object key on its path). */
+function leaves(value: unknown, key = '', out: Leaf[] = [], depth = 0): Leaf[] {
+  if (depth > 8 || out.length > 500) return out;
+  if (Array.isArray(value)) for (const v of value) leaves(v, key, out, depth + 1);
+  else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) leaves(v, k, out, depth + 1);
+  } else out.push({ key, value });
+  return out;
+}
+
+const looksLikeDate = (v: unknown) => v instanceof Date || (typeof v === 'string' && /^[+-]?\d{4,6}-\d{2}-\d{2}/.test(v));
+const outOfInt4 = (v: unknown) => typeof v === 'number' && (!Number.isSafeInteger(v) || Math.abs(v) > INT4_MAX);
+
+// Postgres data exceptions (SQLSTATE class 22): a value the schema let through but the column refuses.
+// Each: the message to show, and how to spot the input that caused it (to name its field).
+const DATA_EXCEPTIONS: Record<string, [message: string, culprit: (v: unknown) => boolean]> = {
+  '22021': [CONTROL_CHARACTERS_MESSAGE, (v) => typeof v === 'string' && !isCleanText(v)],
+  '22P05': [CONTROL_CHARACTERS_MESSAGE, (v) => typeof v === 'string' && !isCleanText(v)],
+  '22003': ['That number is out of range.', outOfInt4],
+  '22008': ['That date is out of range.', looksLikeDate],
+  '22007': ['Use a real date, like 2026-12-31.', looksLikeDate],
+  '22001': ['That text is too long.', (v) => typeof v === 'string' && v.length > 200]
+};
+
+/**
+ * A 400 for a Postgres data exception (class 22: bad text, NUL, numbers or dates out of range…),
+ * naming the field when the input shows which value caused it; null for any other error.
+ */
+export function dataExceptionRefusal(err: unknown, input?: unknown): DomainError | null {
+  if (!isDatabaseError(err) || !err.code!.startsWith('22')) return null;
+  const [message, culprit] = DATA_EXCEPTIONS[err.code!] ?? ['That value cannot be used.', () => false];
+  const field = leaves(input).find((l) => l.key && culprit(l.value))?.key;
+  // `sqlstate` stays on the server (the error formatter sends only field errors and conflicts): tests
+  // use it to tell a value the input rules missed from one they refused.
+  const details = { sqlstate: err.code, ...(field ? { fieldErrors: { [field]: [message] } } : {}) };
+  return new DomainError('BAD_REQUEST', message, details);
 }
 
 const CONSTRAINTS: Record<string, [field: string, message: string]> = {

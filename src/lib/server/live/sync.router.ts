@@ -6,10 +6,11 @@ import { config } from '../config.js';
 import { liveEngine } from './index.js';
 import { syncSince } from './sync.service.js';
 import { dashboardSources } from './dashboard-sources.js';
+import { text } from '../../validation.js';
 
 export const syncRouter = router({
   since: operationalProcedure
-    .input(z.object({ topic: z.string().min(1).max(300), seq: z.number().int().min(0).optional() }).strict())
+    .input(z.object({ topic: text({ min: 1, max: 300 }), seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict())
     .query(async ({ ctx, input }) => {
       const engine = await liveEngine();
       return syncSince(

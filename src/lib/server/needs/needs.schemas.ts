@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { regionCodes, divisionCodes } from '../../regions.js';
 import { enums } from '../db/schema.js';
+import { cents, count, id as idRule, isoDate as isoDateRule, text, version as versionRule } from '../../validation.js';
 
 export const needsListInput = z
   .object({
@@ -8,34 +9,26 @@ export const needsListInput = z
     states: z.array(z.enum(regionCodes)).min(1, 'Name at least one state, or leave the filter out.').max(regionCodes.length).optional(),
     division: z.enum(divisionCodes).optional(),
     includeClosed: z.boolean().default(false),
-    limit: z.number().int().min(1).max(1000).default(500)
+    limit: count({ min: 1, max: 1000 }).default(500)
   })
   .strict();
 
 export type NeedsListInput = z.infer<typeof needsListInput>;
 
-/** YYYY-MM-DD, a real calendar day. */
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-12-31 (year-month-day).')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'That day does not exist.');
-
-const id = z.number().int().positive();
-const version = z.number().int().positive('Send the version your edit is based on.');
+const isoDate = isoDateRule();
+const id = idRule();
+const version = versionRule();
 
 /** The fields a coordinator edits on a need (camelCase; the repository maps them to columns). */
 export const needFields = {
-  title: z.string().trim().min(3, 'Give the need a title (at least 3 characters).').max(200, 'Keep the title under 200 characters.'),
+  title: text({ min: 3, max: 200, tooShort: 'Give the need a title (at least 3 characters).', tooLong: 'Keep the title under 200 characters.' }),
   centerId: id,
   kind: z.enum(enums.need_kind),
   basicNeedType: z.enum(enums.basic_need_type).nullable(),
-  quantity: z.number().int('Quantity is a whole number.').min(1, 'Quantity must be at least 1.').max(1_000_000),
+  quantity: count({ min: 1, max: 1_000_000, tooSmall: 'Quantity must be at least 1.' }),
   priority: z.enum(enums.need_priority),
   neededBy: isoDate.nullable(),
-  estimatedCostCents: z.number().int().min(0, 'The estimated cost cannot be negative.').max(1e12)
+  estimatedCostCents: cents('The estimated cost cannot be negative.')
 };
 export type NeedField = keyof typeof needFields;
 export const needFieldNames = Object.keys(needFields) as NeedField[];
@@ -72,14 +65,14 @@ export const needPledgeInput = z
   .object({
     id,
     version,
-    pledgedBy: z.string().trim().min(2, 'Name who pledged (at least 2 characters).').max(200),
-    amountCents: z.number().int().min(0, 'The pledged amount cannot be negative.').max(1e12),
+    pledgedBy: text({ min: 2, max: 200, tooShort: 'Name who pledged (at least 2 characters).' }),
+    amountCents: cents('The pledged amount cannot be negative.'),
     expectedOn: isoDate.nullable().default(null)
   })
   .strict();
 
 export const needFulfilInput = z
-  .object({ id, version, quantity: z.number().int().min(1, 'Fulfil at least 1.').max(1_000_000) })
+  .object({ id, version, quantity: count({ min: 1, max: 1_000_000, tooSmall: 'Fulfil at least 1.' }) })
   .strict();
 
 export type NeedCreateInput = z.infer<typeof needCreateInput>;

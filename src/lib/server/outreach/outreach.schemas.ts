@@ -1,22 +1,22 @@
 import { z } from 'zod';
 import { divisionCodes, regionCodes } from '../../regions.js';
 import { enums } from '../db/schema.js';
-import { isoDate } from '../needs/needs.schemas.js';
+import { count as countRule, id, isoDate, text, version } from '../../validation.js';
 
-const count = (what: string) => z.number().int(`${what} is a whole number.`).min(0, `${what} cannot be negative.`).max(1_000_000);
+const count = (what: string) => countRule({ max: 1_000_000, tooSmall: `${what} cannot be negative.` });
 
 export const outreachFields = {
-  occurredOn: isoDate,
+  occurredOn: isoDate(),
   state: z.enum(regionCodes, { errorMap: () => ({ message: 'Pick a state or province.' }) }),
   format: z.enum(enums.outreach_format),
   audience: z.enum(enums.outreach_audience),
-  title: z.string().trim().min(3, 'A title has at least 3 characters.').max(200).nullable(),
+  title: text({ min: 3, max: 200, tooShort: 'A title has at least 3 characters.' }).nullable(),
   attendees: count('Attendees'),
   partnerProfessionals: count('Partner professionals'),
   followUpRequests: count('Follow-ups')
 };
 
-export const outreachListInput = z.object({ division: z.enum(divisionCodes), limit: z.number().int().min(1).max(200).default(30) }).strict();
+export const outreachListInput = z.object({ division: z.enum(divisionCodes), limit: countRule({ min: 1, max: 200 }).default(30) }).strict();
 export const outreachCreateInput = z.object({
   ...outreachFields,
   title: outreachFields.title.default(null),
@@ -25,11 +25,11 @@ export const outreachCreateInput = z.object({
 }).strict();
 const partial = z.object(outreachFields).partial().strict();
 export const outreachUpdateInput = z.object({
-  id: z.number().int().positive(),
-  version: z.number().int().positive(),
+  id: id(),
+  version: version(),
   changes: partial.refine((c) => Object.keys(c).length > 0, 'Change at least one field.')
 }).strict();
-export const outreachDeleteInput = z.object({ id: z.number().int().positive(), version: z.number().int().positive() }).strict();
+export const outreachDeleteInput = z.object({ id: id(), version: version() }).strict();
 
 export type OutreachCreateInput = z.infer<typeof outreachCreateInput>;
 export type OutreachUpdateInput = z.infer<typeof outreachUpdateInput>;

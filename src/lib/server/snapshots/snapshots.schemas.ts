@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { enums } from '../db/schema.js';
 import { divisionCodes, regionCodes, divisionOf } from '../../regions.js';
+import { count, id as idRule, instant, isoDate as isoDateRule, text, year } from '../../validation.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-09-30.');
-const fiscalYear = z.number({ invalid_type_error: 'Enter a fiscal year.' }).int().min(2000).max(2100);
+const isoDate = isoDateRule();
+const fiscalYear = year('a fiscal year');
 
 /** Dashboard filters a snapshot is made for (its period sets the fiscal year). */
 export const snapshotFilterInput = z
@@ -23,16 +24,16 @@ export type SnapshotFilters = z.infer<typeof snapshotFilterInput>;
 
 export const periodInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fiscal_year'), fiscalYear }).strict(),
-  z.object({ kind: z.literal('fiscal_quarter'), fiscalYear, quarter: z.number().int().min(1, 'Quarter 1 to 4.').max(4, 'Quarter 1 to 4.') }).strict(),
+  z.object({ kind: z.literal('fiscal_quarter'), fiscalYear, quarter: count({ min: 1, max: 4, tooSmall: 'Quarter 1 to 4.', tooLarge: 'Quarter 1 to 4.' }) }).strict(),
   z.object({ kind: z.literal('dates'), from: isoDate, to: isoDate }).strict()
 ]).superRefine((p, ctx) => {
   if (p.kind === 'dates' && p.to < p.from) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['to'], message: 'The last day must not be before the first.' });
 });
 export type PeriodInput = z.infer<typeof periodInput>;
 
-const title = z.string().trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters.');
-const notes = z.string().max(20000, 'Use at most 20,000 characters.');
-const id = z.number().int().positive();
+const title = text({ min: 1, max: 200, tooShort: 'Enter a title.' });
+const notes = text({ max: 20000 });
+const id = idRule();
 
 export const createSnapshotInput = z
   .object({ title, notes: notes.default(''), period: periodInput, filters: snapshotFilterInput.default({}) })
@@ -40,7 +41,7 @@ export const createSnapshotInput = z
 export type CreateSnapshotInput = z.infer<typeof createSnapshotInput>;
 
 export const snapshotIdInput = z.object({ id }).strict();
-export const listSnapshotsInput = z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict().default({});
+export const listSnapshotsInput = z.object({ limit: count({ min: 1, max: 500 }).default(100) }).strict().default({});
 export const updateNotesInput = z.object({ id, title: title.optional(), notes: notes.optional() }).strict();
 export const compareInput = z
   .object({ a: id, b: id })
@@ -52,7 +53,7 @@ export const setScheduleInput = z
     id: id.optional(),
     title,
     frequency: z.enum(['monthly', 'quarterly']),
-    nextRunAt: z.coerce.date({ invalid_type_error: 'Enter the first run time.' }),
+    nextRunAt: instant('the first run time'),
     filters: snapshotFilterInput.default({})
   })
   .strict();
@@ -60,7 +61,7 @@ export type SetScheduleInput = z.infer<typeof setScheduleInput>;
 export const scheduleIdInput = z.object({ id }).strict();
 
 export const createShareLinkInput = z
-  .object({ snapshotId: id, expiresInDays: z.number().int().min(1, 'At least 1 day.').max(365, 'At most 365 days.').default(30) })
+  .object({ snapshotId: id, expiresInDays: count({ min: 1, max: 365, tooSmall: 'At least 1 day.', tooLarge: 'At most 365 days.' }).default(30) })
   .strict();
 export const shareLinksInput = z.object({ snapshotId: id }).strict();
 export const revokeShareLinkInput = z.object({ id }).strict();

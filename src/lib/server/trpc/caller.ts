@@ -29,18 +29,28 @@ export interface Refusal {
 
 /**
  * A refused procedure call, for a page to show: status, one message, per-field messages (from the zod
- * error, never parsed from text). Null for anything unexpected, which must surface as a 500.
+ * error or the service's field errors, never parsed from text), keyed by the form field's name (the
+ * last name on the issue's path: `period.from` → `from`). Null for anything unexpected, which must
+ * surface as a 500.
  */
 export function describeRefusal(err: unknown): Refusal | null {
   if (!(err instanceof TRPCError) || !STATUS[err.code]) return null;
+  const status = STATUS[err.code]!;
   if (!(err.cause instanceof ZodError)) {
     // A service's refusal may name its field too (DomainError details), as a zod error does.
     const named = err.cause instanceof DomainError ? (err.cause.details?.fieldErrors as Record<string, string[] | undefined> | undefined) : undefined;
-    return { status: STATUS[err.code]!, message: err.message, fieldErrors: named ?? {} };
+    return { status, message: err.message, fieldErrors: named ?? {} };
   }
-  const { formErrors, fieldErrors } = err.cause.flatten() as { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
-  const fields = Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages?.[0]}`);
-  return { status: STATUS[err.code]!, message: [...formErrors, ...fields].join(' · ') || 'Check the form.', fieldErrors };
+  const formErrors: string[] = [];
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of err.cause.issues) {
+    const name = [...issue.path].reverse().find((p): p is string => typeof p === 'string');
+    if (name) (fieldErrors[name] ??= []).push(issue.message);
+    else formErrors.push(issue.message);
+  }
+  // The page's summary is in plain words too: the messages, not the fields' internal names.
+  const summary = [...new Set([...formErrors, ...Object.values(fieldErrors).map((m) => m[0])])];
+  return { status, message: summary.join(' ') || 'Check the form.', fieldErrors };
 }
 
 /** A form action's answer to a refused call; unexpected errors are rethrown (500, details logged only). */

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
+import { dataExceptionRefusal, databaseRefusal, isDatabaseError } from '../db/refusals.js';
 import { metrics } from '../metrics.js';
 import { canEditState, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 
@@ -24,13 +25,19 @@ const t = initTRPC.context<Context>().create({
   }
 });
 
-/** Maps typed domain errors to tRPC codes; anything else is an internal error. */
-const domainErrors = t.middleware(async ({ next }) => {
+/**
+ * Maps typed domain errors to tRPC codes, and database refusals that slipped past the input rules
+ * (a data exception such as NUL in text, a number or date out of range; a check constraint) to a 400
+ * naming the field where the input shows it; anything else is an internal error.
+ */
+const domainErrors = t.middleware(async ({ next, rawInput }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  let cause = result.error.cause;
+  if (isDatabaseError(cause)) cause = dataExceptionRefusal(cause, rawInput) ?? databaseRefusal(cause) ?? cause;
+  if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  // Refused input: the message is the rules' plain words (tRPC's default is the issues as JSON).
+  if (cause instanceof ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: [...new Set(cause.issues.map((i) => i.message))].join(' '), cause });
   return result;
 });
 

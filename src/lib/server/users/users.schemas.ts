@@ -2,20 +2,22 @@
 import { z } from 'zod';
 import { divisionCodes, regionCodes } from '../../regions.js';
 import { ROLES, type Role } from '../auth/access.js';
+import { CLEAN_TEXT, CONTROL_CHARACTERS_MESSAGE, text } from '../../validation.js';
 
 const unique = <T>(values: T[]) => [...new Set(values)];
 
 export const emailInput = z
-  .string({ required_error: 'Enter an email address.' })
+  .string({ required_error: 'Enter an email address.', invalid_type_error: 'Enter an email address.' })
+  .regex(CLEAN_TEXT, CONTROL_CHARACTERS_MESSAGE)
   .trim()
   .toLowerCase()
   .max(254, 'Use at most 254 characters.')
   .email('Enter a valid email address.');
 export const roleInput = z.enum(ROLES as [Role, ...Role[]], { errorMap: () => ({ message: `Choose a role: ${ROLES.join(', ')}.` }) });
-export const displayNameInput = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
+export const displayNameInput = text({ min: 1, max: 100, tooShort: 'Enter a name.' });
 export const divisionsInput = z.array(z.enum(divisionCodes)).max(divisionCodes.length).transform(unique);
 export const statesInput = z.array(z.enum(regionCodes)).max(regionCodes.length).transform(unique);
-export const userIdInput = z.string().trim().min(1, 'Choose a user.').max(64);
+export const userIdInput = text({ min: 1, max: 64, tooShort: 'Choose a user.' });
 
 export const inviteUserInput = z
   .object({
