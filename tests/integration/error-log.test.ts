@@ -44,5 +44,14 @@ for (const target of targets) {
       expect(wrapped).not.toContain(SECRET);
       expect(wrapped).not.toMatch(/select/i);
     });
+
+    it('an undefined column: the log names it (what an operator needs), still without SQL', async () => {
+      const err = await failure(() => sql`select no_such_column from aftercare_need where id = ${SECRET}`.execute(h.db));
+      const line = JSON.stringify(loggableError(err));
+      expect(line).toContain('42703');
+      expect(line).toContain('no_such_column');
+      expect(line).not.toContain(SECRET);
+      expect(line).not.toMatch(/select|where/i);
+    });
   });
 }

@@ -14,8 +14,9 @@ export interface LoggableError {
   stack?: string;
 }
 
-// Classes whose messages are written by us or name only schema objects (integrity, raised in triggers).
-const MESSAGE_SAFE_CLASSES = ['23', 'P0', 'BC', '40', '53', '57', '08'];
+// Classes whose messages are written by us or name only schema objects (integrity, raised in triggers;
+// 42: an undefined column or relation — what an operator needs after a broken migration or schema).
+const MESSAGE_SAFE_CLASSES = ['23', 'P0', 'BC', '40', '42', '53', '57', '08'];
 
 export function loggableError(err: unknown): LoggableError {
   if (isDatabaseError(err)) {
