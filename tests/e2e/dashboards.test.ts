@@ -168,7 +168,7 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     fs.writeFileSync(path.join(artifactsDir, 'dashboards-by-category.csv'), csv);
     expect(csv).toMatch(/^Chart,Money by category\r\n/);
     expect(csv).toMatch(/\r\nFilters,Fiscal year: FY\d{4}; Division: Pacific\r\n/);
-    expect(csv).toMatch(/\r\nAs of,"[A-Z][a-z]+ \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC"\r\n/);
+    expect(csv).toMatch(/\r\nAs of,"[A-Z][a-z]+ \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} America\/New_York"\r\n/);
     const [header, ...rows] = parseCsvTable(csv);
     const chart = await chartData(page, 'by-category');
     expect(header).toEqual(['Category', ...chart.datasets.map((d) => `${d.label} (USD)`)]);
