@@ -31,18 +31,28 @@ afterAll(async () => {
   if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
 });
 
+/** A join that waits for the socket's join budget (this test is about the room cap, not the rate). */
+async function joinWithinBudget(s: LiveSocket, room: string) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const result = await join(s, room);
+    if (result.ok || result.error !== 'rate_limited' || Date.now() > deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 describe('rooms per socket', () => {
   it('lets a socket follow 8 dashboard rooms at once, refuses a 9th, and admits it once one is left', async () => {
     const s = await open('director');
     const rooms = ['overview', 'funding', 'aftercare', 'outreach'].flatMap((t) => [dashboardRoom(t as 'overview'), dashboardRoom(t as 'overview', { division: 'mountain' })]);
-    for (const room of rooms) expect(await join(s, room), room).toMatchObject({ ok: true });
+    for (const room of rooms) expect(await joinWithinBudget(s, room), room).toMatchObject({ ok: true });
     const ninth = dashboardRoom('overview', { division: 'pacific' });
-    expect(await join(s, ninth)).toMatchObject({ ok: false, error: 'too_many_rooms' });
+    expect(await joinWithinBudget(s, ninth)).toMatchObject({ ok: false, error: 'too_many_rooms' });
     // Joining a room it is already in is no new room; rows rooms are not dashboards.
-    expect(await join(s, rooms[0])).toMatchObject({ ok: true });
-    expect(await join(s, 'needs:division:mountain')).toMatchObject({ ok: true });
+    expect(await joinWithinBudget(s, rooms[0])).toMatchObject({ ok: true });
+    expect(await joinWithinBudget(s, 'needs:division:mountain')).toMatchObject({ ok: true });
     expect(await s.timeout(5_000).emitWithAck('room:leave', { room: rooms[7] })).toEqual({ ok: true });
-    expect(await join(s, ninth)).toMatchObject({ ok: true });
+    expect(await joinWithinBudget(s, ninth)).toMatchObject({ ok: true });
     s.close();
   });
 
