@@ -47,10 +47,15 @@ interface PageLabels {
 
 /** What a viewer reads: tile labels, panel titles, and each panel's table headers (charts via their Table view). */
 async function readLabels(page: Page): Promise<PageLabels> {
-  for (const toggle of await page.locator('[data-testid^="toggle-"]').all()) {
-    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
-  }
-  await expect.poll(() => page.locator('[data-testid^="toggle-"][aria-pressed="false"]').count()).toBe(0);
+  // A click that lands before the page has hydrated does nothing: click what is still unpressed until none is.
+  const unpressed = page.locator('[data-testid^="toggle-"][aria-pressed="false"]');
+  await expect
+    .poll(async () => {
+      // One at a time: a pressed toggle leaves this locator, so positions shift after each click.
+      if ((await unpressed.count()) > 0) await unpressed.first().click({ timeout: 5_000 }).catch(() => undefined);
+      return unpressed.count();
+    })
+    .toBe(0);
   return page.evaluate(() => ({
     tiles: [...document.querySelectorAll('.kpi .label')].map((e) => e.textContent!.trim()),
     panels: [...document.querySelectorAll('section.panel')].map((s) => ({

@@ -25,8 +25,10 @@ describe.skipIf(!hasBrowser)('the live dashboard in Chromium', () => {
   it('updates the figures in place when a change commits, and shows when it is not live', async () => {
     const cookie = await signIn(server.url, 'director@beacon.demo');
     const context = await browser.newContext();
-    const [name, value] = cookie.split('=');
-    await context.addCookies([{ name, value, url: server.url }]);
+    // The Cookie header may carry several cookies (the session and the known-browser mark), and values may hold '='.
+    await context.addCookies(
+      cookie.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url: server.url }))
+    );
     const page = await context.newPage();
     await page.goto(`${server.url}/dashboard`);
     const state = page.getByTestId('live-state');
