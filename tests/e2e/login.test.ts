@@ -131,6 +131,8 @@ describe.skipIf(!hasBrowser)('sign-in in Chromium', () => {
     await invitee.getByLabel('Password again').fill('password1234');
     await invitee.getByRole('button', { name: 'Set password and sign in' }).click();
     await expect(invitee.getByRole('alert').textContent()).resolves.toMatch(/too common/);
+    // The refusal keeps what was typed (with or without JavaScript loaded yet).
+    await expect(invitee.getByLabel('Your name').inputValue()).resolves.toBe('Nova Coordinator');
     await invitee.getByLabel('Password (at least').fill('granite-sparrow-orchard-64');
     await invitee.getByLabel('Password again').fill('granite-sparrow-orchard-64');
     await Promise.all([invitee.waitForURL(/\/needs$/), invitee.getByRole('button', { name: 'Set password and sign in' }).click()]);

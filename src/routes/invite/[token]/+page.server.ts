@@ -27,9 +27,12 @@ export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
     const password = text(form, 'password');
+    // What was typed as the name comes back with every refusal, so a page reloaded without
+    // JavaScript (or before it loaded) keeps it.
+    const typedName = text(form, 'displayName').slice(0, 200);
     const name = displayNameInput.safeParse(text(form, 'displayName'));
-    if (!name.success) return fail(400, { field: 'displayName', message: name.error.issues[0].message });
-    if (password !== text(form, 'confirm')) return fail(400, { field: 'confirm', message: 'The two passwords differ.' });
+    if (!name.success) return fail(400, { field: 'displayName', message: name.error.issues[0].message, displayName: typedName });
+    if (password !== text(form, 'confirm')) return fail(400, { field: 'confirm', message: 'The two passwords differ.', displayName: typedName });
 
     const { db } = await database();
     let accepted;
@@ -37,7 +40,7 @@ export const actions: Actions = {
       accepted = await acceptInvitation(db, { token: event.params.token, displayName: name.data, password });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return fail(err.code === 'NOT_FOUND' ? 404 : 400, { field: (err.details?.field as string) ?? null, message: err.message });
+      return fail(err.code === 'NOT_FOUND' ? 404 : 400, { field: (err.details?.field as string) ?? null, message: err.message, displayName: typedName });
     }
     // Signed in as the new account straight away (whoever was signed in on this browser is not).
     if (event.locals.session) await signOut(db, event.locals.session);
