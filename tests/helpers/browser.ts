@@ -2,7 +2,7 @@
 // browser tests are skipped with one line locally, and fail when CI=true.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -28,3 +28,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 export const artifactsDir = path.resolve(import.meta.dirname, '..', '..', 'test-results');
 fs.mkdirSync(artifactsDir, { recursive: true });
+
+/** Waits until the page's app has hydrated (the root layout marks `<html data-hydrated>`). */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForSelector('html[data-hydrated="true"]', { state: 'attached' });
+}
