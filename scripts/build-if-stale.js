@@ -47,7 +47,7 @@ function withBuildLock(/** @type {() => void} */ fn) {
       const age = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       // A builder that was killed leaves its lock behind: free it once its process is gone.
       if (age > 10 * 60_000 || (age > 2_000 && !holderAlive())) fs.rmSync(lockDir, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('timed out waiting for another build to finish');
+      if (Date.now() > deadline) throw new Error('timed out waiting for another build to finish', { cause: err });
       sleep(500);
     }
   }

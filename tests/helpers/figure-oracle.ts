@@ -27,7 +27,6 @@ export interface Base {
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-const isoDay = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<Base> {
   // Dates are read as text so no driver or session time zone can move them.

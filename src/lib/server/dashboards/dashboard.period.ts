@@ -77,7 +77,8 @@ export function resolvePeriod(filters: DashboardFilterInput, options: PeriodOpti
 /** The first day of every month the period touches (a monthly series' points; edge months hold only the period's days). */
 export function monthsOf(period: DayRange): string[] {
   const out: string[] = [];
-  let [y, m] = period.start.split('-').map(Number);
+  const [y, firstMonth] = period.start.split('-').map(Number);
+  let m = firstMonth;
   for (let month = isoMonthStart(y, m); month < period.end; month = isoMonthStart(y, ++m)) {
     out.push(month);
     if (out.length > 240) break;

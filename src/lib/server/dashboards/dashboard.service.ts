@@ -15,8 +15,6 @@ const programAreaOf: Record<string, ProgramArea> = {
   outreach_program: 'education'
 };
 
-const COMMITTED_STAGES: FundingStage[] = ['approved', 'disbursed', 'reported'];
-
 export interface OverviewOptions {
   fiscalYearStartMonth: number;
   timeZone?: string;
