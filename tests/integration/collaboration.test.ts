@@ -120,6 +120,22 @@ for (const target of targets) {
       expect((await A.needs.get({ id: need.id })).priority).toBe('critical');
     });
 
+    it('never offers a sign-in (or another change it cannot undo) as the change to undo', async () => {
+      const carol = await testUser(h.db, 'coordinator', { divisions: ['mountain'] });
+      const C = createCaller({ db: h.db, dbKind: h.kind, user: carol });
+      await h.db.insertInto('audit_log').values({ actor_id: carol.id, action: 'auth.signIn', entity: 'app_user', entity_id: carol.id } as never).execute();
+      const nothing = await refusal(C.undo.last());
+      expect(nothing.code).toBe('NOT_FOUND');
+      expect(nothing.message).toMatch(/^Nothing to undo/);
+      expect(nothing.message).not.toMatch(/auth|sign/i);
+      // An edit, then a comment: undo reverts the edit (the comment is not "a change to undo").
+      const need = await C.needs.create({ centerId, title: 'Synthetic kettles', kind: 'equipment' });
+      await C.needs.update({ id: need.id, version: need.version, changes: { quantity: 5 } });
+      await C.comments.add({ entity: 'need', id: need.id, body: 'Counted twice.' });
+      expect(await C.undo.last()).toMatchObject({ undid: 'needs.update', id: need.id });
+      expect((await C.needs.get({ id: need.id })).quantity).toBe(1);
+    });
+
     it('adds comments with @mentions of colleagues in the region, announced to the division room', async () => {
       const need = await A.needs.create({ centerId, title: 'Synthetic bus passes', kind: 'basic_needs', basicNeedType: 'transportation' });
       const people = await A.comments.mentionable({ entity: 'need', id: need.id });
@@ -148,6 +164,20 @@ for (const target of targets) {
         before: { version: 1, estimated_cost_cents: 0 }, after: { version: 2, estimated_cost_cents: 12_300 }
       });
       expect(await A.activity.list({ division: 'pacific', limit: 5 })).toEqual([]);
+    });
+
+    it('names the need and its center in the feed, lists every division without one, and one need\'s history', async () => {
+      const need = await A.needs.create({ centerId, title: 'Synthetic lamps', kind: 'equipment' });
+      await B.needs.update({ id: need.id, version: need.version, changes: { priority: 'high' } });
+      await A.comments.add({ entity: 'need', id: need.id, body: 'Ordered.' });
+      const [comment, update] = await A.activity.list({ division: 'mountain', limit: 2 });
+      expect(update).toMatchObject({ action: 'needs.update', needTitle: 'Synthetic lamps', centerName: 'Synthetic Mesa Aftercare' });
+      expect(comment).toMatchObject({ action: 'comments.add', needTitle: 'Synthetic lamps', centerName: 'Synthetic Mesa Aftercare' });
+      const everywhere = await A.activity.list({ limit: 200 });
+      expect(everywhere.map((e) => e.id)).toEqual(expect.arrayContaining([comment.id, update.id]));
+      expect(everywhere.every((e) => e.state !== null)).toBe(true);
+      const history = await A.activity.list({ needId: need.id, limit: 10 });
+      expect(history.map((e) => e.action)).toEqual(['needs.update', 'needs.create']);
     });
 
     it('logs, edits (versioned) and deletes outreach events within the region', async () => {

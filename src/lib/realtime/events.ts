@@ -176,7 +176,7 @@ export function parseRoom(room: string): RoomSpec | null {
   return null;
 }
 
-/** Rooms that show who else is looking (a dashboard, or one division's needs). */
+/** Rooms that show who else is looking (a dashboard, one division's needs, or every division's). */
 export function hasPresence(room: string): boolean {
-  return room.startsWith('dashboard:') || room.startsWith('needs:division:');
+  return room.startsWith('dashboard:') || room.startsWith('needs:division:') || room === 'needs:all';
 }

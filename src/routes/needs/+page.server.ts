@@ -1,26 +1,40 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/trpc/caller.js';
-import { divisionCodes, divisions } from '$lib/regions.js';
+import { divisionCodes, divisions, regions } from '$lib/regions.js';
 import { workingDivision } from '$lib/server/auth/working-division.js';
+
+/** Enough for a division's whole list (search, sort and paging happen in the browser). */
+const NEEDS_LIMIT = 5000;
 
 export const load: PageServerLoad = async (event) => {
   const user = event.locals.user!; // the page guard in hooks.server.ts lets only operational roles in
-  const division = workingDivision(user, event.url.searchParams.get('division'));
+  // Leadership and admin edit everywhere: they start on every division at once.
+  const everywhere = user.role !== 'coordinator';
+  const asked = event.url.searchParams.get('division');
+  const division = everywhere && (asked === null || asked === 'all') ? null : workingDivision(user, asked);
+  const scope = division ?? undefined;
   const caller = await serverCaller(event);
   const [needs, centers, activity] = await Promise.all([
-    caller.needs.list({ division, includeClosed: true }),
-    caller.needs.centers({ division }),
-    caller.activity.list({ division, limit: 30 })
+    caller.needs.list({ division: scope, includeClosed: true, limit: NEEDS_LIMIT }),
+    caller.needs.centers({ division: scope }),
+    caller.activity.list({ division: scope, limit: 30 })
   ]);
+  const nameOf = (code: string) => divisions.find((d) => d.code === code)?.name ?? code;
   return {
     division,
-    divisionName: divisions.find((d) => d.code === division)!.name,
-    divisions: divisionCodes.map((code) => ({ code, name: divisions.find((d) => d.code === code)!.name })),
+    divisionName: division ? nameOf(division) : 'All divisions',
+    divisions: divisionCodes.map((code) => ({ code, name: nameOf(code) })),
+    everywhere,
     // Where this user may write (null = everywhere): the UI hides controls elsewhere; the server refuses anyway.
     editableStates: user.role === 'coordinator' ? user.states : null,
+    // A coordinator's own regions in words: their divisions, then single states outside them.
+    ownRegions: user.role === 'coordinator'
+      ? [...user.divisions.map(nameOf), ...regions.filter((r) => user.states.includes(r.code) && !user.divisions.includes(r.division)).map((r) => r.name)]
+      : [],
     me: { id: user.id, displayName: user.displayName },
     needs,
     centers,
-    activity
+    activity,
+    limit: NEEDS_LIMIT
   };
 };

@@ -1,11 +1,12 @@
-// The /needs workspace in the browser: the division's needs kept live (every committed change in the
-// division's room refetches them, with the activity feed and the open comment thread), the saves, and
-// the conflicts a save can run into.
-import { trpc, refusal, describe, type Conflict } from '$lib/trpc.js';
+// The /needs workspace in the browser: the needs kept live (every committed change in the room
+// refetches them, with the activity feed and the open drawer), the saves, and the conflicts a save
+// can run into.
+import { trpc, refusal, type Conflict, type Refused } from '$lib/trpc.js';
 import { liveClient, type LiveClient } from '$lib/realtime/live-client.svelte.js';
 import { rowsRoom, type IntentTarget } from '$lib/realtime/events.js';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '$lib/server/trpc/router.js';
+import { fieldLabel, fieldMessages, plainRefusal } from './need-words.js';
 
 type Outputs = inferRouterOutputs<AppRouter>;
 export type Need = Outputs['needs']['list'][number];
@@ -16,25 +17,31 @@ export interface PendingConflict {
   need: Need;
   mine: Record<string, unknown>;
   conflict: Conflict;
+  /** Where focus goes back when the dialog closes (the cell that was being edited). */
+  returnTo: { id: number; field: string };
 }
+
+/** What a save came to: saved, refused (with the plain message for the field), or a conflict (dialog). */
+export type SaveResult = { ok: true } | { ok: false; message: string } | { ok: false; conflict: true };
 
 export class NeedsWorkspace {
   needs = $state<Need[]>([]);
   activity = $state<Activity[]>([]);
   message = $state<string | null>(null);
   conflict = $state<PendingConflict | null>(null);
-  /** Bumped on every live change, so open comment threads refetch. */
+  /** Bumped on every live change, so the open drawer refetches its comments and history. */
   revision = $state(0);
   live = $state<LiveClient | null>(null);
   readonly room: string;
 
-  constructor(readonly division: string, needs: Need[], activity: Activity[]) {
+  /** `division` null: every division. */
+  constructor(readonly division: string | null, needs: Need[], activity: Activity[], readonly limit = 5000) {
     this.needs = needs;
     this.activity = activity;
-    this.room = rowsRoom('needs', { division });
+    this.room = division ? rowsRoom('needs', { division }) : rowsRoom('needs', 'all');
   }
 
-  /** Follows the division's room; returns the unsubscribe function (for an $effect). */
+  /** Follows the room; returns the unsubscribe function (for an $effect). */
   follow(): () => void {
     const live = liveClient();
     this.live = live;
@@ -44,9 +51,10 @@ export class NeedsWorkspace {
   }
 
   async refresh() {
+    const division = (this.division ?? undefined) as never;
     const [needs, activity] = await Promise.all([
-      trpc().needs.list.query({ division: this.division as never, includeClosed: true }),
-      trpc().activity.list.query({ division: this.division as never, limit: 30 })
+      trpc().needs.list.query({ division, includeClosed: true, limit: this.limit }),
+      trpc().activity.list.query({ division, limit: 30 })
     ]);
     this.needs = needs;
     this.activity = activity;
@@ -72,19 +80,24 @@ export class NeedsWorkspace {
   }
 
   /** Saves one field edited from `base` (the version and value when editing began). */
-  async saveField(need: Need, field: Editable, value: unknown, base: { version: number; value: unknown }) {
-    await this.#update(need, { [field]: value }, base.version, { [field]: base.value });
+  async saveField(need: Need, field: Editable, value: unknown, base: { version: number; value: unknown }): Promise<SaveResult> {
+    return this.#update(need, { [field]: value }, base.version, { [field]: base.value }, field);
   }
 
-  async #update(need: Need, changes: Record<string, unknown>, version: number, base?: Record<string, unknown>) {
+  async #update(need: Need, changes: Record<string, unknown>, version: number, base: Record<string, unknown> | undefined, field: string): Promise<SaveResult> {
     this.message = null;
     try {
       const row = await trpc().needs.update.mutate({ id: need.id, version, changes, base } as never);
       this.#replace(row);
+      return { ok: true };
     } catch (err) {
       const r = refusal(err);
-      if (r.conflict) this.conflict = { need, mine: changes, conflict: r.conflict };
-      else this.message = describe(r);
+      if (r.conflict) {
+        this.conflict = { need, mine: changes, conflict: r.conflict, returnTo: { id: need.id, field } };
+        return { ok: false, conflict: true };
+      }
+      const messages = fieldMessages(r, {}, field);
+      return { ok: false, message: messages[field] ?? Object.values(messages)[0] ?? plainRefusal(r) };
     }
   }
 
@@ -95,21 +108,37 @@ export class NeedsWorkspace {
     this.conflict = null;
     const changes = Object.fromEntries(Object.entries(pending.mine).filter(([f]) => choice[f] !== 'theirs'));
     const current = pending.conflict.current as { version: number };
-    if (Object.keys(changes).length) await this.#update(pending.need, changes, current.version);
+    if (Object.keys(changes).length) {
+      const r = await this.#update(pending.need, changes, current.version, undefined, pending.returnTo.field);
+      if (!r.ok && 'message' in r) this.message = `${fieldLabel(pending.returnTo.field)}: ${r.message}`;
+    }
     await this.refresh();
   }
 
-  async act(run: () => Promise<unknown>): Promise<boolean> {
+  /** The dialog closed without a choice (Escape): theirs stays, and the page says mine was not saved. */
+  async dismiss() {
+    const pending = this.conflict;
+    if (!pending) return;
+    this.conflict = null;
+    const what = Object.keys(pending.mine).map(fieldLabel).join(', ').toLowerCase();
+    this.message = `Your change to the ${what} of “${pending.need.title}” was not saved; the current values are shown.`;
+    await this.refresh();
+  }
+
+  /** A write other than a field edit (move, pledge, fulfilment): null when done, else the refusal. */
+  async act(run: () => Promise<unknown>): Promise<Refused | null> {
     this.message = null;
     try {
       await run();
       await this.refresh();
-      return true;
+      return null;
     } catch (err) {
       const r = refusal(err);
-      this.message = r.conflict ? `Someone else changed it first — ${r.message} The board now shows the current values.` : describe(r);
-      if (r.conflict) await this.refresh();
-      return false;
+      if (r.conflict) {
+        this.message = 'Someone else changed this need first; the current values are shown. Try again if it still applies.';
+        await this.refresh();
+      }
+      return r;
     }
   }
 }

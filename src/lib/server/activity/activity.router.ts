@@ -6,6 +6,13 @@ import { count, id } from '../../validation.js';
 
 export const activityRouter = router({
   list: operationalProcedure
-    .input(z.object({ division: z.enum(divisionCodes), limit: count({ min: 1, max: 200 }).default(50), beforeId: id().optional() }).strict())
+    .input(z.object({
+      /** Absent: every division. */
+      division: z.enum(divisionCodes).optional(),
+      /** Only this need's history. */
+      needId: id().optional(),
+      limit: count({ min: 1, max: 200 }).default(50),
+      beforeId: id().optional()
+    }).strict())
     .query(({ ctx, input }) => listActivity(ctx.db, ctx.user, input))
 });

@@ -3,7 +3,9 @@ import { assertMayReadOperational, type SessionUser } from '../auth/access.js';
 import { statesIn, type DivisionCode } from '../../regions.js';
 import { listActivity as read } from './activity.repository.js';
 
-export async function listActivity(db: Db, actor: SessionUser, input: { division: string; limit: number; beforeId?: number }) {
+/** A division's activity (every division when none is named), or one need's history. */
+export async function listActivity(db: Db, actor: SessionUser, input: { division?: string; needId?: number; limit: number; beforeId?: number }) {
   assertMayReadOperational(actor, 'Activity is operational detail, not part of board snapshots.');
-  return read(db, statesIn(input.division as DivisionCode), input.limit, input.beforeId);
+  const states = input.division ? statesIn(input.division as DivisionCode) : null;
+  return read(db, { states, needId: input.needId }, input.limit, input.beforeId);
 }

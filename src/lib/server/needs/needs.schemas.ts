@@ -9,7 +9,7 @@ export const needsListInput = z
     states: z.array(z.enum(regionCodes)).min(1, 'Name at least one state, or leave the filter out.').max(regionCodes.length).optional(),
     division: z.enum(divisionCodes).optional(),
     includeClosed: z.boolean().default(false),
-    limit: count({ min: 1, max: 1000 }).default(500)
+    limit: count({ min: 1, max: 5000 }).default(500)
   })
   .strict();
 

@@ -9,6 +9,8 @@ import { updateOutreach } from '../outreach/outreach.service.js';
 import { lastChangeWithinMinute } from './undo.repository.js';
 
 const NEED_ACTIONS = ['needs.update', 'needs.move', 'needs.pledge', 'needs.fulfil'];
+/** What "my last change" can be: an edit undo reverts, or an undo (refused: no redo of a redo). */
+const CONSIDERED = [...NEED_ACTIONS, 'outreach.update', 'needs.undo', 'outreach.undo'];
 
 function split(values: unknown) {
   const { version, ...fields } = (values ?? {}) as Record<string, unknown> & { version?: number };
@@ -17,7 +19,7 @@ function split(values: unknown) {
 
 export async function undoLast(db: Db, actor: SessionUser) {
   assertRole(actor, OPERATIONAL_ROLES);
-  const last = await lastChangeWithinMinute(db, actor.id);
+  const last = await lastChangeWithinMinute(db, actor.id, CONSIDERED);
   if (!last) throw new DomainError('NOT_FOUND', 'Nothing to undo: you have made no change in the last minute.');
   const id = Number(last.entityId);
   const before = split(last.before);

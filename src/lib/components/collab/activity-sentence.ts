@@ -1,0 +1,67 @@
+// An audit row as a sentence a colleague reads ("Ana raised Beds and mattresses (Dovwood) from High
+// to Critical"), never field keys, ids or cents. Client-safe.
+import { label } from '$lib/format.js';
+import { fieldKey, fieldLabel, formatValue } from '../needs/need-words.js';
+
+export interface ActivityEntry {
+  action: string;
+  entity?: string | null;
+  before?: unknown;
+  after?: unknown;
+  actorName: string | null;
+  needTitle?: string | null;
+  centerName?: string | null;
+}
+
+const RANK: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 };
+const IGNORED = new Set(['version', 'mentions', 'state', 'updatedAt']);
+
+const fields = (v: unknown) =>
+  Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [fieldKey(k), x]).filter(([k]) => !IGNORED.has(k as string)));
+
+/** One changed field as a clause: "raised X from High to Critical", "changed the quantity of X from 3 to 4". */
+function clause(field: string, from: unknown, to: unknown, subject: string): string {
+  const a = formatValue(field, from);
+  const b = formatValue(field, to);
+  if (field === 'priority' && typeof from === 'string' && typeof to === 'string' && from in RANK && to in RANK)
+    return `${RANK[to] < RANK[from] ? 'raised' : 'lowered'} ${subject} from ${a} to ${b}`;
+  if (field === 'title') return `renamed “${a}” to “${b}”`;
+  if (field === 'status') return `moved ${subject} from ${a} to ${b}`;
+  return `changed the ${fieldLabel(field).toLowerCase()} of ${subject} from ${a} to ${b}`;
+}
+
+/** What the actor did, as the rest of the sentence after their name. */
+export function activityPredicate(e: ActivityEntry): string {
+  const subject = e.needTitle ? `${e.needTitle}${e.centerName ? ` (${e.centerName})` : ''}` : 'a need';
+  const before = fields(e.before);
+  const after = fields(e.after);
+  const changed = Object.keys(after).filter((k) => k in before && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const list = (prefix: string) => {
+    if (!changed.length) return `${prefix} ${subject}`;
+    if (changed.length === 1) return prefix === 'undid a change to' ? `undid a change: ${clause(changed[0], before[changed[0]], after[changed[0]], subject)}` : clause(changed[0], before[changed[0]], after[changed[0]], subject);
+    return `${prefix} ${subject}: ${changed.map((k) => `${fieldLabel(k).toLowerCase()} from ${formatValue(k, before[k])} to ${formatValue(k, after[k])}`).join(', ')}`;
+  };
+  switch (e.action) {
+    case 'needs.create': return `added ${subject}`;
+    case 'needs.update': return list('changed');
+    case 'needs.move': return list('moved');
+    case 'needs.undo': return list('undid a change to');
+    case 'needs.pledge': {
+      const who = after.pledgedBy ? ` from ${String(after.pledgedBy)}` : '';
+      return `recorded a pledge of ${formatValue('pledgedCents', after.pledgedCents)}${who} for ${subject}`;
+    }
+    case 'needs.fulfil': {
+      const got = Number(after.fulfilledQuantity ?? 0) - Number(before.fulfilledQuantity ?? 0);
+      return `recorded ${got > 0 ? got.toLocaleString('en-US') : 'some'} received for ${subject}`;
+    }
+    case 'comments.add': return e.entity === 'need_comment' ? `commented on ${subject}` : 'commented on a funding request';
+    case 'funding.advance':
+      return before.stage && after.stage ? `moved a funding request from ${label(String(before.stage))} to ${label(String(after.stage))}` : 'moved a funding request';
+    case 'partners.vet': return after.status ? `marked a partner ${label(String(after.status)).toLowerCase()}` : 'vetted a partner';
+    case 'outreach.create': return 'logged an outreach event';
+    case 'outreach.update': return 'changed an outreach event';
+    case 'outreach.undo': return 'undid a change to an outreach event';
+    case 'outreach.delete': return 'deleted an outreach event';
+    default: return 'made a change';
+  }
+}
