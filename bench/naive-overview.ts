@@ -29,14 +29,14 @@ export async function naiveOverview(db: Db, filters: DashboardFilterInput, fisca
     from funding_stage_event e join region r on r.code = e.state
     where ${inPeriod('e.occurred_at')} and ${region('r')} and ${categoryIs('e.category')}
   `.execute(db);
-  // Units: paid requests of the fiscal year (as the overview still counts them).
+  // Units: requests whose payment is dated in the period (the payment's place and category).
   const units = await sql<{ k9s: number; officers: number; licenses: number; devices: number }>`
-    select coalesce(sum(f.units) filter (where f.category = 'detection_k9' and f.stage in ('disbursed', 'reported')), 0)::bigint as k9s,
-      coalesce(sum(f.units) filter (where f.category = 'training_scholarship' and f.stage in ('disbursed', 'reported')), 0)::bigint as officers,
-      coalesce(sum(f.units) filter (where f.category = 'extraction_software' and f.stage in ('disbursed', 'reported')), 0)::bigint as licenses,
-      coalesce(sum(f.units) filter (where f.category = 'forensic_hardware' and f.stage in ('disbursed', 'reported')), 0)::bigint as devices
-    from funding_request f join region r on r.code = f.state
-    where f.fiscal_year = ${fy} and ${region('r')} and ${categoryIs('f.category')}
+    select coalesce(sum(f.units) filter (where e.category = 'detection_k9'), 0)::bigint as k9s,
+      coalesce(sum(f.units) filter (where e.category = 'training_scholarship'), 0)::bigint as officers,
+      coalesce(sum(f.units) filter (where e.category = 'extraction_software'), 0)::bigint as licenses,
+      coalesce(sum(f.units) filter (where e.category = 'forensic_hardware'), 0)::bigint as devices
+    from funding_stage_event e join funding_request f on f.id = e.request_id join region r on r.code = e.state
+    where e.to_stage = 'disbursed' and ${inPeriod('e.occurred_at')} and ${region('r')} and ${categoryIs('e.category')}
   `.execute(db);
   const funding = { rows: [{ ...created.rows[0], ...moved.rows[0], ...units.rows[0] }] };
 
@@ -87,9 +87,9 @@ export async function naiveOverview(db: Db, filters: DashboardFilterInput, fisca
 
   const partners = await sql<{ kind: string; partners: number }>`
     select p.kind, count(distinct p.id)::bigint as partners
-    from funding_request f join partner p on p.id = f.partner_id join region r on r.code = f.state
-    where f.fiscal_year = ${fy} and f.stage in ('disbursed', 'reported') and ${region('r')}
-      and (${category}::funding_category is null or f.category = ${category}::funding_category)
+    from funding_stage_event e join funding_request f on f.id = e.request_id join partner p on p.id = f.partner_id
+      join region r on r.code = e.state
+    where e.to_stage = 'disbursed' and ${inPeriod('e.occurred_at')} and ${region('r')} and ${categoryIs('e.category')}
     group by p.kind order by p.kind
   `.execute(db);
 

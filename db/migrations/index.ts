@@ -16,6 +16,7 @@ import * as periods from './2026-12-03-03-periods.js';
 import * as notifyWriteTime from './2026-12-03-04-notify-write-time.js';
 import * as disclosureKey from './2026-12-03-05-disclosure-key.js';
 import * as accounts from './2026-12-03-08-accounts.js';
+import * as eventPeriodRollups from './2026-12-04-01-event-period-rollups.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-03-periods': periods,
   '2026-12-03-04-notify-write-time': notifyWriteTime,
   '2026-12-03-05-disclosure-key': disclosureKey,
-  '2026-12-03-08-accounts': accounts
+  '2026-12-03-08-accounts': accounts,
+  '2026-12-04-01-event-period-rollups': eventPeriodRollups
 };

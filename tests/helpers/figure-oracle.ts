@@ -314,7 +314,8 @@ export function expectOverview(base: Base, c: Context) {
         budgetCents,
         committedCents: sumBy(orgWide.approvalsInPeriod.filter((e) => inArea(e.requestId)), (e) => e.amount ?? 0),
         disbursedCents: sumBy(orgWide.paymentsInPeriod.filter((e) => inArea(e.requestId)), orgWide.paidAmount),
-        burnPercent: regional ? null : pct(approvedCents, budgetCents)
+        burnPercent: regional ? null : pct(approvedCents, budgetCents),
+        disbursedPercent: regional ? null : pct(disbursedCents, budgetCents)
       }
     },
     sincePeriodStart: {
@@ -585,7 +586,7 @@ const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknow
 
 export function compareOverview(m: Mismatches, e: ReturnType<typeof expectOverview>, o: Json) {
   for (const k of ['requests', 'requestedCents', 'approvedCents', 'disbursedCents'] as const) m.value(`overview.funding.${k}`, e.funding[k], get(o, `funding.${k}`));
-  for (const k of ['budgetCents', 'committedCents', 'disbursedCents', 'burnPercent'] as const) m.value(`overview.funding.budget.${k}`, e.funding.budget[k], get(o, `funding.budget.${k}`));
+  for (const k of ['budgetCents', 'committedCents', 'disbursedCents', 'burnPercent', 'disbursedPercent'] as const) m.value(`overview.funding.budget.${k}`, e.funding.budget[k], get(o, `funding.budget.${k}`));
   for (const [k, v] of Object.entries(e.sincePeriodStart)) m.value(`overview.sincePeriodStart.${k}`, v, get(o, `sincePeriodStart.${k}`));
   m.table('overview.pipeline', e.pipeline, asArray(o.pipeline), (r) => String(r.stage), ['requests', 'requestedCents', 'approvedCents', 'disbursedCents']);
   m.table('overview.byCategory', e.byCategory, asArray(o.byCategory), (r) => String(r.category), ['requestedCents', 'committedCents', 'disbursedCents']);

@@ -248,7 +248,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_open_request_age: `
     select f.id, f.title, f.stage, f.category, f.fiscal_year, f.home_state as state, f.division_code, p.name as partner_name,
-      f.requested_cents, f.approved_cents, f.stage_entered_at
+      f.requested_cents, f.approved_cents, f.stage_entered_at, f.created_at
     from ${REQUESTS} f join partner p on p.id = f.partner_id
     where f.stage in ('intake', 'vetting', 'approved')`,
 
@@ -291,7 +291,34 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_outreach_days: `
     select o.occurred_on, o.state, r.division_code, o.format, o.audience, o.attendees, o.follow_up_requests
-    from outreach_event o join region r on r.code = o.state`
+    from outreach_event o join region r on r.code = o.state`,
+
+  // Payments (moves to disbursed) by the month they occurred: the event's place and category, the
+  // request's partner and units now.
+  v_paid_month: `
+    select sc.scope, c.category, ${ORG_MONTH('e.occurred_at')} as month, f.partner_id, count(*)::bigint as payments,
+      coalesce(sum(f.units), 0)::bigint as units
+    from funding_stage_event e join funding_request f on f.id = e.request_id join region r on r.code = e.state
+    ${SCOPES('e.state', 'r.division_code')}
+    cross join lateral (values (e.category::text), ('*')) c(category)
+    where e.to_stage = 'disbursed'
+    group by sc.scope, c.category, 3, f.partner_id`,
+
+  v_stage_days_month: `
+    select sc.scope, c.category, ${ORG_MONTH('m.occurred_at')} as month, m.from_stage as stage, m.days, count(*)::bigint as moves
+    from ${MOVES} m ${SCOPES('m.state', 'm.division_code')}
+    cross join lateral (values (m.category::text), ('*')) c(category)
+    group by sc.scope, c.category, 3, m.from_stage, m.days`,
+
+  v_paid_days: `
+    select e.occurred_at, ${ORG_DAY('e.occurred_at')} as day, e.category, e.state, r.division_code, f.partner_id,
+      coalesce(f.units, 0)::bigint as units
+    from funding_stage_event e join funding_request f on f.id = e.request_id join region r on r.code = e.state
+    where e.to_stage = 'disbursed'`,
+
+  v_stage_days_moves: `
+    select m.occurred_at, ${ORG_DAY('m.occurred_at')} as day, m.from_stage as stage, m.category, m.state, m.division_code, m.days
+    from ${MOVES} m`
 };
 
 /** Columns of a view, in the order the schema spec lists them. */

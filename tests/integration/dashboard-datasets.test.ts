@@ -52,18 +52,22 @@ for (const target of targets) {
         expect([t.month, t.disbursedCents, t.disbursedMoves]).toEqual([t.month, Number(e?.cents ?? 0), e?.n ?? 0]);
       }
       const perPartner = await rows<{ name: string; n: number }>(h.db, sql`
-        select p.name, count(*)::int as n from funding_request f join partner p on p.id = f.partner_id
-        where f.fiscal_year = 2026 and f.stage in ('disbursed', 'reported') group by p.id, p.name order by n desc, p.name limit 1`);
+        select p.name, count(*)::int as n from funding_stage_event e join funding_request f on f.id = e.request_id
+          join partner p on p.id = f.partner_id
+        where e.to_stage = 'disbursed' and (e.occurred_at at time zone (select time_zone from beacon_setting))::date between '2026-01-01' and '2026-12-31'
+        group by p.id, p.name order by n desc, p.name collate "C" limit 1`);
       expect(f.topPartners[0]).toMatchObject({ name: perPartner[0].name, fundedRequests: perPartner[0].n });
     });
 
-    it('funding: median and p90 time in stage follow the days histogram; stuck requests are the open ones entered long ago', async () => {
+    it('funding: median and p90 time in stage follow the days histogram; stuck requests are the open ones of the period entered long ago', async () => {
       expect(percentilesOf([{ days: 1, moves: 5 }, { days: 3, moves: 4 }, { days: 10, moves: 1 }])).toEqual({ moves: 10, medianDays: 1, p90Days: 3 });
       expect(percentilesOf([])).toEqual({ moves: 0, medianDays: null, p90Days: null });
       const later = new Date(ANCHOR.getTime() + 400 * 86_400_000);
       const f = await fundingDataset(h.db, { fiscalYear: 2026 }, { ...OPTIONS, now: later, stuckAfterDays: 30 });
       const [open] = await rows<{ n: number }>(h.db, sql`
-        select count(*)::int as n from funding_request where fiscal_year = 2026 and stage in ('intake', 'vetting', 'approved')
+        select count(*)::int as n from funding_request
+        where (created_at at time zone (select time_zone from beacon_setting))::date between '2026-01-01' and '2026-12-31'
+          and stage in ('intake', 'vetting', 'approved')
           and stage_entered_at < ${new Date(later.getTime() - 30 * 86_400_000)}`);
       expect(open.n).toBeGreaterThan(0);
       expect(f.stuck.count).toBe(open.n);

@@ -6,8 +6,7 @@
 // dashboard procedures, a stored snapshot and its CSV. A last test breaks one rollup on purpose and
 // checks that the oracle sees it.
 //
-// Reproduce with PROPERTY_SEED=<seed>; ORACLE_OPS changes the number of successful writes; ORACLE_STRICT=1
-// runs the contexts marked as known defects as plain tests (to read what still differs).
+// Reproduce with PROPERTY_SEED=<seed>; ORACLE_OPS changes the number of successful writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { TRPCError } from '@trpc/server';
@@ -232,21 +231,6 @@ function contextsFor(today: string): Context[] {
   ];
 }
 
-/**
- * Contexts the product still gets wrong on main, each with the defect of issue 14 that breaks it.
- * Delete a line when the fix lands: `it.fails` then fails, so a fixed context cannot stay marked.
- */
-function knownDefect(c: Context): string | null {
-  // ORACLE_STRICT=1 runs every context as a plain test, to read what still differs.
-  if (process.env.ORACLE_STRICT === '1') return null;
-  const defects = [
-    "units funded, partners supported, top partners and time in stage are selected by the request's fiscal year, not by the date of the payment or move",
-    'stuck requests are not the requests of the period still open in their stage after 30 days'
-  ];
-  if (c.filters.category) defects.push("the budget percentage under a category filter is the program area's, not the category's approvals over the area budget");
-  return defects.join('; ');
-}
-
 const dashboardFilters = (c: Context) => ({
   ...(c.kind === 'fiscalYear' ? { fiscalYear: c.fiscalYear! } : { from: c.start, to: addDays(c.end, -1) }),
   ...c.filters
@@ -376,7 +360,7 @@ for (const target of targets) {
       expect(historyPaidWithoutAmount).toBeGreaterThan(50);
     });
 
-    it.fails('funding.advance records a disbursement without an amount (known defect: the procedure still demands one; issue 14 item 4)', () => {
+    it('funding.advance records a disbursement without an amount (it pays the approved amount)', () => {
       expect(writer.ok.get('funding.advance:disbursed-without-amount') ?? 0, JSON.stringify(Object.fromEntries(writer.refused))).toBeGreaterThan(10);
     });
 
@@ -394,8 +378,7 @@ for (const target of targets) {
     });
 
     for (const c of contexts) {
-      const known = knownDefect(c);
-      (known ? it.fails : it)(`${c.name}: dashboards, snapshot and CSV equal the dictionary's figures${known ? ` (known defect: ${known})` : ''}`, async () => {
+      it(`${c.name}: dashboards, snapshot and CSV equal the dictionary's figures`, async () => {
         const list = await configuredFor(h.db, c, async () => {
           const shown = await dashboards(caller, c);
           const found = compareAll(`[${c.name}] dashboard`, base, c, shown);

@@ -8,7 +8,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
-import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, peopleByState, requestsCreated, type PeriodScope } from './period.repository.js';
+import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, requestsCreated, unitsPaid, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
 
 export type Tx = Kysely<Database>;
@@ -53,20 +53,6 @@ export function scopeOf(f: RegionFilter): string {
   return f.division ? `d:${f.division}` : '*';
 }
 
-function whereScopedFunding<O>(q: SelectQueryBuilder<Database, 'v_funding_scope', O>, f: FundingFilter) {
-  let out = whereYears(q.where('scope', '=', scopeOf(f)), f);
-  if (f.category) out = out.where('category', '=', f.category);
-  return out;
-}
-
-/** One fiscal year, or the fiscal years a date range spans. */
-function whereYears<V extends 'v_funding_scope' | 'v_partner_support' | 'v_partner_scope', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
-  const to = f.fiscalYearTo ?? f.fiscalYear;
-  return to === f.fiscalYear
-    ? q.where('fiscal_year' as never, '=', f.fiscalYear as never)
-    : q.where('fiscal_year' as never, '>=', f.fiscalYear as never).where('fiscal_year' as never, '<=', to as never);
-}
-
 export function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners' | 'v_stage_duration' | 'v_stage_throughput' | 'v_open_request_age' | 'v_partner_funded', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
   let out =
     f.fiscalYearTo === undefined || f.fiscalYearTo === f.fiscalYear
@@ -93,36 +79,6 @@ export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) 
     .orderBy('created_at')
     .orderBy('id')
     .limit(limit);
-}
-
-const unitsOf = (category: FundingCategory) =>
-  sql<number>`coalesce(sum(units) filter (where category = ${category}), 0)::bigint`;
-
-export function fundedUnits(db: Tx, f: FundingFilter) {
-  return whereScopedFunding(db.selectFrom('v_funding_scope'), f)
-    .where('stage', 'in', ['disbursed', 'reported'])
-    .select([
-      sumOf('disbursed_cents').as('disbursedCents'),
-      unitsOf('detection_k9').as('k9sFunded'),
-      unitsOf('training_scholarship').as('officersTrained'),
-      unitsOf('extraction_software').as('extractionLicenses'),
-      unitsOf('forensic_hardware').as('forensicDevices')
-    ]);
-}
-
-export function partnersSupported(db: Tx, f: FundingFilter) {
-  // One fiscal year: the kept counts. Several (a date range): a partner funded in two of them counts once.
-  if ((f.fiscalYearTo ?? f.fiscalYear) === f.fiscalYear) {
-    return db
-      .selectFrom('v_partner_support')
-      .where('scope', '=', scopeOf(f))
-      .where('fiscal_year', '=', f.fiscalYear)
-      .where('category', '=', f.category ?? '*')
-      .select(['partner_kind as kind', 'partners']);
-  }
-  return whereYears(db.selectFrom('v_partner_scope').where('scope', '=', scopeOf(f)).where('category', '=', f.category ?? '*'), f)
-    .select(['partner_kind as kind', sql<number>`count(distinct partner_id)::bigint`.as('partners')])
-    .groupBy('partner_kind');
 }
 
 /** Open needs now per state, for the overview's tile map (every state of the division filter; the state filter is left out). */
@@ -179,6 +135,9 @@ export function movesByMonth(db: Tx, s: PeriodScope) {
     .orderBy('x.month');
 }
 
+/** The categories whose units the overview counts (K9s, officers trained, extraction licenses, forensic devices). */
+export const UNIT_CATEGORIES: FundingCategory[] = ['detection_k9', 'training_scholarship', 'extraction_software', 'forensic_hardware'];
+
 export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
   const months = { ...q.months, ...(q.exact.period.wholeMonths ?? { start: q.months.start, end: q.months.start }) };
   const row = await db
@@ -195,8 +154,8 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       jsonArrayFrom(survivorStateMonths(db, months)).as('survivorCells'),
       eb.selectFrom(reportingCenters(db, months).as('rc')).select('rc.centers').as('survivorCenters'),
       jsonArrayFrom(outreachInPeriod(db, q.exact, 'scope')).as('outreach'),
-      jsonObjectFrom(fundedUnits(db, q.funding)).as('units'),
-      jsonArrayFrom(partnersSupported(db, q.funding)).as('partners'),
+      jsonArrayFrom(unitsPaid(db, q.exact, UNIT_CATEGORIES)).as('units'),
+      jsonArrayFrom(partnersPaid(db, q.exact)).as('partners'),
       jsonArrayFrom(needFlowInPeriod(db, q.exact)).as('needFlow'),
       jsonArrayFrom(disbursedByState(db, q.exact, q.mapStates)).as('mapDisbursed'),
       jsonArrayFrom(stateMeasures(db, q.funding, q.months).needs).as('mapNeeds'),
@@ -207,7 +166,6 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
     ...row,
     seq: row.seq ?? 0,
     survivorCenters: row.survivorCenters ?? 0,
-    units: row.units!,
     // JSON carries timestamps as text.
     oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
   };

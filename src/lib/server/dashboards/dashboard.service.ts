@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js';
 import { config } from '../config.js';
-import type { FundingStage, NeedPriority, PartnerKind, ProgramArea } from '../db/schema.js';
+import type { FundingCategory, FundingStage, NeedPriority, PartnerKind, ProgramArea } from '../db/schema.js';
 import { enums } from '../db/schema.js';
 import { resolvePeriod } from './dashboard.period.js';
 import { regionCodes, statesIn } from '$lib/regions.js';
@@ -63,6 +63,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const survivorKey = await survivorRoundingKey(db);
   const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
   const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
+  const unitsOf = (category: FundingCategory) => units.find((u) => u.category === category)?.units ?? 0;
 
   return {
     asOf: options.now ?? new Date(),
@@ -101,8 +102,9 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
         budgetCents,
         committedCents: budgetCommitted,
         disbursedCents: budgetDisbursed,
-        burnPercent: !regional && budgetCents > 0 ? Math.round((budgetCommitted / budgetCents) * 1000) / 10 : null,
-        disbursedPercent: !regional && budgetCents > 0 ? Math.round((budgetDisbursed / budgetCents) * 1000) / 10 : null
+        /** The tile's approvals (with the category filter) over the budget beside them; none under a region filter. */
+        burnPercent: !regional && budgetCents > 0 ? Math.round((approvedCents / budgetCents) * 1000) / 10 : null,
+        disbursedPercent: !regional && budgetCents > 0 ? Math.round((disbursedCents / budgetCents) * 1000) / 10 : null
       }
     },
     pipeline,
@@ -139,10 +141,10 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
     })),
     impact: {
       disbursedCents,
-      k9sFunded: units.k9sFunded,
-      officersTrained: units.officersTrained,
-      extractionLicenses: units.extractionLicenses,
-      forensicDevices: units.forensicDevices,
+      k9sFunded: unitsOf('detection_k9'),
+      officersTrained: unitsOf('training_scholarship'),
+      extractionLicenses: unitsOf('extraction_software'),
+      forensicDevices: unitsOf('forensic_hardware'),
       labsSupported: partnerCount('forensic_lab'),
       centersSupported: partnerCount('aftercare_center'),
       agenciesSupported: partnerCount('law_enforcement_agency') + partnerCount('icac_task_force') + partnerCount('icac_affiliate')

@@ -17,7 +17,7 @@ import { addDays, daysIn, monthsOf, resolvePeriod, type DashboardPeriod } from '
 import { dashboardOverview } from './dashboard.service.js';
 import * as repo from './dashboard.repository.js';
 import { latestSeq, sumOf, whereFunding, whereRegion, type FundingFilter, type MonthRange, type RegionFilter } from './dashboard.repository.js';
-import { needFlowInPeriod, outreachInPeriod, type PeriodScope } from './period.repository.js';
+import { needFlowInPeriod, outreachInPeriod, periodBounds, stageDaysInPeriod, topPartnersPaid, type PeriodScope } from './period.repository.js';
 
 export interface DatasetOptions {
   fiscalYearStartMonth: number;
@@ -51,7 +51,7 @@ interface Scope {
   funding: FundingFilter;
   months: MonthRange;
   /** The exact period with the region and category filters (whole months + edge days). */
-  exact: PeriodScope;
+  exact: PeriodScope & { period: DashboardPeriod };
   timeZone: string;
 }
 
@@ -110,15 +110,18 @@ export async function fundingDataset(db: Db, filters: DashboardFilterInput, opti
   const stuckDays = options.stuckAfterDays ?? DEFAULT_STUCK_DAYS;
   const stuckBefore = new Date(now.getTime() - stuckDays * 86_400_000);
 
-  const stuck = whereFunding(db.selectFrom('v_open_request_age'), funding).where('stage_entered_at', '<', stuckBefore);
+  // Stuck: requests of the pipeline (created in the period, open now) in their stage since before the threshold.
+  const { from, to } = periodBounds(exact);
+  let stuck = whereRegion(db.selectFrom('v_open_request_age'), scope.region)
+    .where('created_at', '>=', from).where('created_at', '<', to)
+    .where('stage_entered_at', '<', stuckBefore);
+  if (funding.category) stuck = stuck.where('category', '=', funding.category);
 
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
       jsonArrayFrom(repo.requestsByStageAndCategory(db, exact).orderBy('x.stage').orderBy('x.category')).as('pipeline'),
-      jsonArrayFrom(
-        whereFunding(db.selectFrom('v_stage_duration'), funding).select(['stage', 'days', sumOf('moves').as('moves')]).groupBy(['stage', 'days'])
-      ).as('durations'),
+      jsonArrayFrom(stageDaysInPeriod(db, exact)).as('durations'),
       jsonArrayFrom(
         stuck
           .select(['id', 'title', 'stage', 'category', 'state', 'partner_name as partnerName', 'requested_cents as requestedCents',
@@ -131,14 +134,7 @@ export async function fundingDataset(db: Db, filters: DashboardFilterInput, opti
       jsonArrayFrom(repo.movesByMonth(db, exact)).as('throughput'),
       jsonArrayFrom(repo.budgetOfYears(db, funding.fiscalYear, funding.fiscalYearTo ?? funding.fiscalYear)).as('budget'),
       jsonArrayFrom(repo.movesByCategory(db, { ...exact, category: undefined }, true)).as('orgMoves'),
-      jsonArrayFrom(
-        whereFunding(db.selectFrom('v_partner_funded'), funding)
-          .select(['partner_id as partnerId', 'partner_name as name', 'partner_kind as kind', sumOf('funded_requests').as('fundedRequests')])
-          .groupBy(['partner_id', 'partner_name', 'partner_kind'])
-          .orderBy(sql`sum(funded_requests)`, 'desc')
-          .orderBy('partner_name')
-          .limit(TOP_PARTNERS)
-      ).as('topPartners')
+      jsonArrayFrom(topPartnersPaid(db, exact, TOP_PARTNERS)).as('topPartners')
     ])
     .executeTakeFirstOrThrow();
 

@@ -16,7 +16,7 @@ export interface PeriodScope extends RegionFilter {
 /** 00:00 of a calendar day in the organisation's time zone. */
 const dayStart = (day: string) => sql<Date>`(${day}::date::timestamp at time zone beacon_tz())`;
 
-function whereDayRegion<V extends 'v_request_days' | 'v_move_days' | 'v_need_days' | 'v_outreach_days', O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
+function whereDayRegion<V extends 'v_request_days' | 'v_move_days' | 'v_need_days' | 'v_outreach_days' | 'v_paid_days' | 'v_stage_days_moves', O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
   let out = q;
   if (f.division) out = out.where('division_code' as never, '=', f.division as never);
   if (f.state) out = out.where('state' as never, '=', f.state as never);
@@ -187,4 +187,78 @@ export function peopleByState(db: Tx, s: PeriodScope, states: string[]) {
   );
   const all = unionAll([...months, ...days], months[0] ?? days[0]);
   return db.selectFrom(all.as('x')).select(['x.state', sql<number>`coalesce(sum(x.attendees), 0)::bigint`.as('peopleReached')]).groupBy('x.state');
+}
+
+/**
+ * Payments (moves to `disbursed`) dated in the period, per partner: category ('*' = every category,
+ * unless `categories` names the ones wanted), partner, number of payments and the units paid for.
+ */
+export function paidInPeriod(db: Tx, s: PeriodScope, categories?: FundingCategory[]) {
+  const wanted = s.category ? [s.category] : categories;
+  const months = wholeMonthsOf(s.period).map((m) => {
+    const q = db.selectFrom('v_paid_month').where('scope', '=', scopeOf(s)).where('month', '>=', m.start).where('month', '<', m.end);
+    return (wanted ? q.where('category', 'in', wanted) : q.where('category', '=', '*'))
+      .select(['category', 'partner_id', 'payments', 'units']) as unknown as Query<PaidRow>;
+  });
+  const days = s.period.edgeDays.map((d) => {
+    let q = whereDayRegion(db.selectFrom('v_paid_days'), s).where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
+    if (wanted) q = q.where('category', 'in', wanted);
+    return q.select([(wanted ? sql<string>`category::text` : sql<string>`'*'`).as('category'), 'partner_id', sql<number>`1::bigint`.as('payments'),
+      'units']) as unknown as Query<PaidRow>;
+  });
+  return unionAll([...months, ...days], months[0] ?? days[0]);
+}
+interface PaidRow {
+  category: string;
+  partner_id: number;
+  payments: number;
+  units: number;
+}
+
+/** Moves out of a stage dated in the period: the stage left, whole days spent in it, number of moves. */
+export function stageDaysInPeriod(db: Tx, s: PeriodScope) {
+  const months = wholeMonthsOf(s.period).map((m) =>
+    db.selectFrom('v_stage_days_month').where('scope', '=', scopeOf(s)).where('category', '=', s.category ?? '*')
+      .where('month', '>=', m.start).where('month', '<', m.end)
+      .select(['stage', 'days', 'moves']) as unknown as Query<{ stage: string; days: number; moves: number }>
+  );
+  const days = s.period.edgeDays.map((d) => {
+    let q = whereDayRegion(db.selectFrom('v_stage_days_moves'), s).where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
+    if (s.category) q = q.where('category', '=', s.category);
+    return q.select(['stage', 'days', sql<number>`1::bigint`.as('moves')]) as unknown as Query<{ stage: string; days: number; moves: number }>;
+  });
+  const all = unionAll([...months, ...days], months[0] ?? days[0]);
+  return db.selectFrom(all.as('x')).select(['x.stage', 'x.days', sql<number>`coalesce(sum(x.moves), 0)::bigint`.as('moves')]).groupBy(['x.stage', 'x.days']);
+}
+
+/** Units paid for in the period, per category (the categories asked for). */
+export function unitsPaid(db: Tx, s: PeriodScope, categories: FundingCategory[]) {
+  return db.selectFrom(paidInPeriod(db, s, categories).as('x'))
+    .select(['x.category', sql<number>`coalesce(sum(x.units), 0)::bigint`.as('units')])
+    .groupBy('x.category');
+}
+
+/** Distinct partners with a payment dated in the period, per partner kind. */
+export function partnersPaid(db: Tx, s: PeriodScope) {
+  return db.selectFrom(paidInPeriod(db, s).as('x'))
+    .innerJoin('partner as p', 'p.id', 'x.partner_id')
+    .select(['p.kind', sql<number>`count(distinct x.partner_id)::bigint`.as('partners')])
+    .groupBy('p.kind');
+}
+
+/** The partners with the most payments dated in the period, most first, ties by name. */
+export function topPartnersPaid(db: Tx, s: PeriodScope, limit: number) {
+  return db.selectFrom(paidInPeriod(db, s).as('x'))
+    .innerJoin('partner as p', 'p.id', 'x.partner_id')
+    .select(['p.id as partnerId', 'p.name', 'p.kind', sql<number>`sum(x.payments)::bigint`.as('fundedRequests')])
+    .groupBy(['p.id', 'p.name', 'p.kind'])
+    .having(sql<boolean>`sum(x.payments) > 0`)
+    .orderBy(sql`sum(x.payments)`, 'desc')
+    .orderBy(sql`p.name collate "C"`)
+    .limit(limit);
+}
+
+/** 00:00 of a period's first day and of the day after its last, in the organisation's time zone. */
+export function periodBounds(s: PeriodScope & { period: { start: string; end: string } }) {
+  return { from: dayStart(s.period.start), to: dayStart(s.period.end) };
 }

@@ -236,6 +236,12 @@ export const tables = {
   rollup_move_month: {
     scope: c('text'), category: c('text'), month: c('date'), to_stage: c('funding_stage'), moves: c('bigint'),
     amount_cents: c('bigint')
+  },
+  rollup_paid_month: {
+    scope: c('text'), category: c('text'), month: c('date'), partner_id: c('bigint'), payments: c('bigint'), units: c('bigint')
+  },
+  rollup_stage_days_month: {
+    scope: c('text'), category: c('text'), month: c('date'), stage: c('funding_stage'), days: c('integer'), moves: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
@@ -329,7 +335,7 @@ export const views = {
   v_open_request_age: {
     id: c('bigint'), title: c('text'), stage: c('funding_stage'), category: c('funding_category'), fiscal_year: c('smallint'),
     state: c('character'), division_code: c('text'), partner_name: c('text'), requested_cents: c('bigint'),
-    approved_cents: c('bigint'), stage_entered_at: c('timestamp with time zone')
+    approved_cents: c('bigint'), stage_entered_at: c('timestamp with time zone'), created_at: c('timestamp with time zone')
   },
   v_partner_funded: {
     partner_id: c('bigint'), partner_name: c('text'), partner_kind: c('partner_kind'), fiscal_year: c('smallint'),
@@ -359,6 +365,20 @@ export const views = {
   v_outreach_days: {
     occurred_on: c('date'), state: c('character'), division_code: c('text'), format: c('outreach_format'),
     audience: c('outreach_audience'), attendees: c('integer'), follow_up_requests: c('integer')
+  },
+  v_paid_month: {
+    scope: c('text'), category: c('text'), month: c('date'), partner_id: c('bigint'), payments: c('bigint'), units: c('bigint')
+  },
+  v_stage_days_month: {
+    scope: c('text'), category: c('text'), month: c('date'), stage: c('funding_stage'), days: c('integer'), moves: c('bigint')
+  },
+  v_paid_days: {
+    occurred_at: c('timestamp with time zone'), day: c('date'), category: c('funding_category'), state: c('character'),
+    division_code: c('text'), partner_id: c('bigint'), units: c('bigint')
+  },
+  v_stage_days_moves: {
+    occurred_at: c('timestamp with time zone'), day: c('date'), stage: c('funding_stage'), category: c('funding_category'),
+    state: c('character'), division_code: c('text'), days: c('integer')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 

@@ -22,10 +22,11 @@ export async function advanceFunding(db: Db, actor: SessionUser, input: FundingA
   const before = await repo.findRequest(db, input.id);
   if (!before) throw new DomainError('NOT_FOUND', `Funding request ${input.id} does not exist.`);
   assertCanEditState(actor, before.state);
-  if ((input.to === 'approved' || input.to === 'disbursed') && !input.amountCents) {
-    throw fieldError('amountCents', `Enter the amount ${input.to === 'approved' ? 'approved' : 'disbursed'} (above zero).`);
-  }
-  const amount = input.to === 'approved' || input.to === 'disbursed' ? input.amountCents! : null;
+  // Approving needs the amount approved. A disbursement may leave the amount out: it then pays the
+  // approved amount (the database writes it onto the event, migration 2026-12-03-01).
+  if (input.to === 'approved' && !input.amountCents) throw fieldError('amountCents', 'Enter the amount approved (above zero).');
+  if (input.to === 'disbursed' && input.amountCents === 0) throw fieldError('amountCents', 'Enter the amount disbursed (above zero), or leave it empty to pay the approved amount.');
+  const amount = input.to === 'approved' || input.to === 'disbursed' ? input.amountCents ?? null : null;
   try {
     await db.transaction().execute(async (tx) => {
       await repo.insertStageEvent(tx, { requestId: input.id, from: input.from, to: input.to, amountCents: amount, actorId: actor.id });
