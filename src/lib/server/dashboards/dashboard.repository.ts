@@ -5,7 +5,7 @@
 // The overview reads the v_*_scope views (migration 08): one scope's rows per read, a few dozen
 // whatever the history, so its cost does not grow with the data.
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
 import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, requestsCreated, unitsPaid, type PeriodScope } from './period.repository.js';

@@ -16,7 +16,7 @@ import type { DashboardFilterInput } from './dashboard.filters.js';
 import { addDays, daysIn, monthsOf, resolvePeriod, type DashboardPeriod } from './dashboard.period.js';
 import { dashboardOverview } from './dashboard.service.js';
 import * as repo from './dashboard.repository.js';
-import { latestSeq, sumOf, whereFunding, whereRegion, type FundingFilter, type MonthRange, type RegionFilter } from './dashboard.repository.js';
+import { latestSeq, sumOf, whereRegion, type FundingFilter, type MonthRange, type RegionFilter } from './dashboard.repository.js';
 import { needFlowInPeriod, outreachInPeriod, periodBounds, stageDaysInPeriod, topPartnersPaid, type PeriodScope } from './period.repository.js';
 
 export interface DatasetOptions {
