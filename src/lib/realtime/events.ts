@@ -1,8 +1,7 @@
 // The one socket contract, shared by the live hub (server) and the live client (browser). Client-safe:
 // the only server reference is a type-only import of the router, erased at compile time, so view
 // shapes flow from the procedures that produce them instead of being copied here.
-import type { inferProcedureOutput, inferRouterOutputs } from '@trpc/server';
-import type { AppRouter } from '$lib/server/trpc/router.js';
+import type { RouterOutputs } from '$lib/server/trpc/router.js';
 import type { PatchOp } from './view-patch.js';
 
 /** change_log topics, as the database triggers write them. */
@@ -22,17 +21,10 @@ export interface RowChange {
 
 /** Dashboard topics and the view each one pushes (the tRPC output of the same query). */
 export interface DashboardViews {
-  overview: inferRouterOutputs<AppRouter>['dashboard']['overview'];
-  funding: inferRouterOutputs<AppRouter>['dashboard']['funding'];
-  aftercare: inferRouterOutputs<AppRouter>['dashboard']['aftercare'];
-  outreach: inferRouterOutputs<AppRouter>['dashboard']['outreach'];
-}
-/** The same views as a server load hands them to a page (devalue keeps Dates as Dates). */
-export interface RenderedDashboardViews {
-  overview: inferProcedureOutput<AppRouter['dashboard']['overview']>;
-  funding: inferProcedureOutput<AppRouter['dashboard']['funding']>;
-  aftercare: inferProcedureOutput<AppRouter['dashboard']['aftercare']>;
-  outreach: inferProcedureOutput<AppRouter['dashboard']['outreach']>;
+  overview: RouterOutputs['dashboard']['overview'];
+  funding: RouterOutputs['dashboard']['funding'];
+  aftercare: RouterOutputs['dashboard']['aftercare'];
+  outreach: RouterOutputs['dashboard']['outreach'];
 }
 export type DashboardTopic = keyof DashboardViews;
 export const dashboardTopics = ['overview', 'funding', 'aftercare', 'outreach'] as const satisfies readonly DashboardTopic[];

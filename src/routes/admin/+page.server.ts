@@ -1,6 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure, describeRefusal } from '$lib/server/trpc/caller.js';
 import { mailInvitation } from '$lib/server/users/invitation-mail.js';
+import { formInput } from '$lib/form-input.js';
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -41,7 +42,7 @@ export const actions: Actions = {
       states: list(form, 'states')
     };
     try {
-      const invited = await caller.users.invite(input as never);
+      const invited = await caller.users.invite(formInput(input));
       const email = input.email.trim().toLowerCase();
       const url = `${event.url.origin}/invite/${invited.token}`;
       // Mailed when mail is on; the link stays on screen either way, for the admin to copy.
@@ -86,13 +87,15 @@ export const actions: Actions = {
     const caller = await serverCaller(event);
     const userId = text(form, 'userId') ?? '';
     try {
-      await caller.users.update({
-        userId,
-        role: text(form, 'role') as never,
-        displayName: text(form, 'displayName'),
-        divisions: list(form, 'divisions') as never,
-        states: list(form, 'states') as never
-      });
+      await caller.users.update(
+        formInput({
+          userId,
+          role: text(form, 'role'),
+          displayName: text(form, 'displayName'),
+          divisions: list(form, 'divisions'),
+          states: list(form, 'states')
+        })
+      );
       return { action: 'update', userId, saved: true };
     } catch (err) {
       return actionFailure(err, { action: 'update', userId });

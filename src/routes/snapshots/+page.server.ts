@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure } from '$lib/server/trpc/caller.js';
 import { createInputFromForm, idFromForm, scheduleInputFromForm } from '$lib/server/snapshots/snapshot-forms.js';
+import { formInput } from '$lib/form-input.js';
 
 const MAKERS = ['leadership', 'admin'];
 
@@ -17,7 +18,7 @@ export const actions: Actions = {
     const input = createInputFromForm(await event.request.formData());
     let id: number;
     try {
-      id = (await (await serverCaller(event)).snapshots.create(input as never)).id;
+      id = (await (await serverCaller(event)).snapshots.create(formInput(input))).id;
     } catch (err) {
       return actionFailure(err, { action: 'create', values: input });
     }
@@ -26,7 +27,7 @@ export const actions: Actions = {
   setSchedule: async (event) => {
     const input = scheduleInputFromForm(await event.request.formData());
     try {
-      await (await serverCaller(event)).snapshots.setSchedule(input as never);
+      await (await serverCaller(event)).snapshots.setSchedule(formInput(input));
       return { action: 'setSchedule', ok: true };
     } catch (err) {
       return actionFailure(err, { action: 'setSchedule', values: input });
@@ -35,7 +36,7 @@ export const actions: Actions = {
   deleteSchedule: async (event) => {
     const id = idFromForm(await event.request.formData());
     try {
-      await (await serverCaller(event)).snapshots.deleteSchedule({ id } as never);
+      await (await serverCaller(event)).snapshots.deleteSchedule(formInput({ id }));
       return { action: 'deleteSchedule', ok: true };
     } catch (err) {
       return actionFailure(err, { action: 'deleteSchedule' });

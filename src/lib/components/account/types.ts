@@ -1,5 +1,4 @@
 // Shapes of account procedure outputs as load functions receive them, taken from the router.
-import type { inferProcedureOutput } from '@trpc/server';
-import type { AppRouter } from '$lib/server/trpc/router.js';
+import type { CallerOutputs } from '$lib/server/trpc/router.js';
 
-export type AccountSession = inferProcedureOutput<AppRouter['auth']['sessions']>[number];
+export type AccountSession = CallerOutputs['auth']['sessions'][number];

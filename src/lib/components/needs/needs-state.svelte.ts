@@ -4,11 +4,11 @@
 import { trpc, refusal, type Conflict, type Refused } from '$lib/trpc.js';
 import { liveClient, type LiveClient } from '$lib/realtime/live-client.svelte.js';
 import { rowsRoom, type IntentTarget } from '$lib/realtime/events.js';
-import type { inferRouterOutputs } from '@trpc/server';
-import type { AppRouter } from '$lib/server/trpc/router.js';
+import type { RouterOutputs as Outputs } from '$lib/server/trpc/router.js';
+import { formInput } from '$lib/form-input.js';
+import type { DivisionCode } from '$lib/regions.js';
 import { fieldLabel, fieldMessages, plainRefusal } from './need-words.js';
 
-type Outputs = inferRouterOutputs<AppRouter>;
 export type Need = Outputs['needs']['list'][number];
 export type Activity = Outputs['activity']['list'][number];
 export type Editable = 'title' | 'priority' | 'quantity' | 'neededBy' | 'estimatedCostCents' | 'centerId' | 'kind' | 'basicNeedType';
@@ -51,7 +51,7 @@ export class NeedsWorkspace {
   }
 
   async refresh() {
-    const division = (this.division ?? undefined) as never;
+    const division = formInput<DivisionCode | undefined>(this.division ?? undefined);
     const [needs, activity] = await Promise.all([
       trpc().needs.list.query({ division, includeClosed: true, limit: this.limit }),
       trpc().activity.list.query({ division, limit: 30 })
@@ -87,7 +87,7 @@ export class NeedsWorkspace {
   async #update(need: Need, changes: Record<string, unknown>, version: number, base: Record<string, unknown> | undefined, field: string): Promise<SaveResult> {
     this.message = null;
     try {
-      const row = await trpc().needs.update.mutate({ id: need.id, version, changes, base } as never);
+      const row = await trpc().needs.update.mutate(formInput({ id: need.id, version, changes, base }));
       this.#replace(row);
       return { ok: true };
     } catch (err) {

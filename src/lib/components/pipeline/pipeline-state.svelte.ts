@@ -2,10 +2,8 @@
 import { trpc, refusal, describe } from '$lib/trpc.js';
 import { liveClient } from '$lib/realtime/live-client.svelte.js';
 import { rowsRoom } from '$lib/realtime/events.js';
-import type { inferRouterOutputs } from '@trpc/server';
-import type { AppRouter } from '$lib/server/trpc/router.js';
-
-type Outputs = inferRouterOutputs<AppRouter>;
+import type { RouterOutputs as Outputs } from '$lib/server/trpc/router.js';
+import type { DivisionCode } from '$lib/regions.js';
 export type Request = Outputs['funding']['list'][number];
 export type Partner = Outputs['partners']['list'][number];
 
@@ -15,7 +13,7 @@ export class PipelineWorkspace {
   message = $state<string | null>(null);
   revision = $state(0);
 
-  constructor(readonly division: string, requests: Request[], partners: Partner[]) {
+  constructor(readonly division: DivisionCode, requests: Request[], partners: Partner[]) {
     this.requests = requests;
     this.partners = partners;
   }
@@ -32,8 +30,8 @@ export class PipelineWorkspace {
 
   async refresh() {
     const [requests, partners] = await Promise.all([
-      trpc().funding.list.query({ division: this.division as never }),
-      trpc().partners.list.query({ division: this.division as never })
+      trpc().funding.list.query({ division: this.division }),
+      trpc().partners.list.query({ division: this.division })
     ]);
     this.requests = requests;
     this.partners = partners;

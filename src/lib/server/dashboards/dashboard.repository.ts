@@ -6,7 +6,7 @@
 // whatever the history, so its cost does not grow with the data.
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { Database, FundingCategory } from '../db/schema.js';
+import type { Database, FundingCategory, ProgramArea } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
 import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, requestsCreated, unitsPaid, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
@@ -35,8 +35,8 @@ type RegionalView = 'v_pipeline' | 'v_stage_duration' | 'v_stage_throughput' | '
 
 export function whereRegion<V extends RegionalView, O>(q: SelectQueryBuilder<Database, V, O>, f: RegionFilter) {
   let out = q;
-  if (f.division) out = out.where('division_code' as never, '=', f.division as never);
-  if (f.state) out = out.where('state' as never, '=', f.state as never);
+  if (f.division) out = out.where(sql.ref('division_code'), '=', f.division);
+  if (f.state) out = out.where(sql.ref('state'), '=', f.state);
   return out;
 }
 
@@ -56,11 +56,11 @@ export function scopeOf(f: RegionFilter): string {
 export function whereFunding<V extends 'v_pipeline' | 'v_impact_funding' | 'v_impact_partners' | 'v_stage_duration' | 'v_stage_throughput' | 'v_open_request_age' | 'v_partner_funded', O>(q: SelectQueryBuilder<Database, V, O>, f: FundingFilter) {
   let out =
     f.fiscalYearTo === undefined || f.fiscalYearTo === f.fiscalYear
-      ? whereRegion(q, f).where('fiscal_year' as never, '=', f.fiscalYear as never)
+      ? whereRegion(q, f).where(sql.ref('fiscal_year'), '=', f.fiscalYear)
       : whereRegion(q, f)
-          .where('fiscal_year' as never, '>=', f.fiscalYear as never)
-          .where('fiscal_year' as never, '<=', f.fiscalYearTo as never);
-  if (f.category) out = out.where('category' as never, '=', f.category as never);
+          .where(sql.ref('fiscal_year'), '>=', f.fiscalYear)
+          .where(sql.ref('fiscal_year'), '<=', f.fiscalYearTo);
+  if (f.category) out = out.where(sql.ref('category'), '=', f.category);
   return out;
 }
 
@@ -121,9 +121,9 @@ export function movesByCategory(db: Tx, s: PeriodScope, orgWide: boolean) {
     .groupBy(['x.category', 'x.to_stage']);
 }
 
-export function budgetOfYears(db: Tx, fiscalYear: number, fiscalYearTo: number, programArea?: string) {
+export function budgetOfYears(db: Tx, fiscalYear: number, fiscalYearTo: number, programArea?: ProgramArea) {
   let q = db.selectFrom('v_budget').where('fiscal_year', '>=', fiscalYear).where('fiscal_year', '<=', fiscalYearTo);
-  if (programArea) q = q.where('program_area', '=', programArea as never);
+  if (programArea) q = q.where('program_area', '=', programArea);
   return q.select(['program_area as programArea', sumOf('budget_cents').as('budgetCents')]).groupBy('program_area');
 }
 

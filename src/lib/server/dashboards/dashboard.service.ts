@@ -8,6 +8,9 @@ import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
 import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivor-figures.service.js';
 
+/** Categories in the order the schema lists them (a category read as plain text sorts by it too). */
+const CATEGORY_ORDER: readonly string[] = enums.funding_category;
+
 const programAreaOf: Record<string, ProgramArea> = {
   forensic_hardware: 'law_enforcement', extraction_software: 'law_enforcement', detection_k9: 'law_enforcement',
   training_scholarship: 'law_enforcement', lab_equipment: 'forensic_labs', lab_facility: 'forensic_labs',
@@ -59,7 +62,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   // Budgets are organisation-wide: no percentage of them beside a regional amount.
   const regional = Boolean(filters.division || filters.state);
   const categories = [...new Set([...requests.map((r) => r.category), ...moves.filter((m) => m.to_stage === 'approved' || m.to_stage === 'disbursed').map((m) => m.category)])]
-    .sort((a, b) => enums.funding_category.indexOf(a as never) - enums.funding_category.indexOf(b as never));
+    .sort((a, b) => CATEGORY_ORDER.indexOf(a) - CATEGORY_ORDER.indexOf(b));
   const survivorKey = await survivorRoundingKey(db);
   const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
   const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;

@@ -29,8 +29,7 @@ export interface DatasetOptions {
   stuckAfterDays?: number;
 }
 
-export const DASHBOARD_NAMES = ['overview', 'funding', 'aftercare', 'outreach'] as const;
-export type DashboardName = (typeof DASHBOARD_NAMES)[number];
+export type DashboardName = 'overview' | 'funding' | 'aftercare' | 'outreach';
 
 const OPEN_NEED_STATUSES = ['open', 'in_progress', 'pledged'] as const;
 const STUCK_LIMIT = 20;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import type { FundingStage } from '../db/schema.js';
 
 export async function listRequests(db: Db, states: string[], limit: number) {
   return db
@@ -19,9 +20,9 @@ export async function findRequest(db: Db, id: number) {
   return db.selectFrom('funding_request').select(['id', 'state', 'stage', 'approved_cents', 'disbursed_cents', 'version']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertStageEvent(db: Db, e: { requestId: number; from: string; to: string; amountCents: number | null; actorId: string }) {
+export async function insertStageEvent(db: Db, e: { requestId: number; from: FundingStage; to: FundingStage; amountCents: number | null; actorId: string }) {
   await db
     .insertInto('funding_stage_event')
-    .values({ request_id: e.requestId, from_stage: e.from, to_stage: e.to, amount_cents: e.amountCents, actor_id: e.actorId } as never)
+    .values({ request_id: e.requestId, from_stage: e.from, to_stage: e.to, amount_cents: e.amountCents, actor_id: e.actorId })
     .execute();
 }

@@ -1,7 +1,7 @@
 // Aftercare needs: reads for the board, and the versioned write every change goes through.
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Db } from '../db/index.js';
-import type { NeedStatus } from '../db/schema.js';
+import type { Database, NeedStatus } from '../db/schema.js';
 
 const VIEW_COLUMNS = [
   'n.id', 'n.center_id as centerId', 'p.name as centerName', 'n.state', 'n.title', 'n.kind', 'n.basic_need_type as basicNeedType',
@@ -43,20 +43,10 @@ export async function listCenters(db: Db, states: string[] | undefined) {
   return q.orderBy('name').execute();
 }
 
-export interface NeedInsert {
-  center_id: number;
-  title: string;
-  kind: 'equipment' | 'building' | 'basic_needs';
-  basic_need_type: string | null;
-  quantity: number;
-  priority: string;
-  needed_by: string | null;
-  estimated_cost_cents: number;
-  created_by: string;
-}
+export type NeedInsert = Insertable<Database['aftercare_need']>;
 
 export async function insertNeed(db: Db, values: NeedInsert) {
-  return db.insertInto('aftercare_need').values(values as never).returning(['id', 'state', 'version']).executeTakeFirstOrThrow();
+  return db.insertInto('aftercare_need').values(values).returning(['id', 'state', 'version']).executeTakeFirstOrThrow();
 }
 
 /** A column's new value: a plain value, or an expression over the row being updated (alias `n`). */

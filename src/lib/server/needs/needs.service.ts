@@ -91,11 +91,6 @@ export async function createNeed(db: Db, actor: SessionUser, input: NeedCreateIn
 const toColumns = (changes: NeedChanges) =>
   Object.fromEntries(Object.entries(changes).map(([f, v]) => [NEED_COLUMNS[f as NeedField], v]));
 
-export interface WriteOptions {
-  /** Audit action (default `needs.update`). */
-  action?: string;
-}
-
 /**
  * The one write path for a need: applied at `version`, or — when it moved on — if none of the changed
  * columns differ from `base` (the caller's view of them). Otherwise CONFLICT with the current row.

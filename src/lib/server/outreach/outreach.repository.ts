@@ -1,9 +1,6 @@
+import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../db/index.js';
-
-export const OUTREACH_COLUMNS = {
-  occurredOn: 'occurred_on', state: 'state', format: 'format', audience: 'audience', title: 'title', attendees: 'attendees',
-  partnerProfessionals: 'partner_professionals', followUpRequests: 'follow_up_requests'
-} as const;
+import type { Database } from '../db/schema.js';
 
 const VIEW = [
   'id', 'occurred_on as occurredOn', 'state', 'format', 'audience', 'title', 'attendees', 'partner_professionals as partnerProfessionals',
@@ -23,12 +20,12 @@ export async function findEvent(db: Db, id: number) {
   return db.selectFrom('outreach_event').select(VIEW).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertEvent(db: Db, values: Record<string, unknown>) {
-  return db.insertInto('outreach_event').values(values as never).returning(VIEW).executeTakeFirstOrThrow();
+export async function insertEvent(db: Db, values: Insertable<Database['outreach_event']>) {
+  return db.insertInto('outreach_event').values(values).returning(VIEW).executeTakeFirstOrThrow();
 }
 
-export async function updateEvent(db: Db, id: number, values: Record<string, unknown>) {
-  return db.updateTable('outreach_event').set(values as never).where('id', '=', id).returning(VIEW).executeTakeFirstOrThrow();
+export async function updateEvent(db: Db, id: number, values: Updateable<Database['outreach_event']>) {
+  return db.updateTable('outreach_event').set(values).where('id', '=', id).returning(VIEW).executeTakeFirstOrThrow();
 }
 
 export async function deleteEvent(db: Db, id: number) {

@@ -9,8 +9,11 @@ import type { OutreachChanges, OutreachCreateInput, OutreachUpdateInput } from '
 
 type Event = NonNullable<Awaited<ReturnType<typeof repo.findEvent>>>;
 
-const toColumns = (changes: OutreachChanges) =>
-  Object.fromEntries(Object.entries(changes).map(([f, v]) => [repo.OUTREACH_COLUMNS[f as keyof typeof repo.OUTREACH_COLUMNS], v]));
+/** The columns of an event's fields; a field left out stays undefined, which Kysely leaves out of the SQL. */
+const toColumns = (c: OutreachChanges) => ({
+  occurred_on: c.occurredOn, state: c.state, format: c.format, audience: c.audience, title: c.title, attendees: c.attendees,
+  partner_professionals: c.partnerProfessionals, follow_up_requests: c.followUpRequests
+});
 
 export async function listOutreach(db: Db, actor: SessionUser, input: { division: string; limit: number }) {
   assertMayReadOperational(actor, 'Outreach detail is operational, not part of board snapshots.');
@@ -22,7 +25,11 @@ export async function createOutreach(db: Db, actor: SessionUser, input: Outreach
   assertCanEditState(actor, input.state);
   return refusing(() =>
     db.transaction().execute(async (tx) => {
-      const row = await repo.insertEvent(tx, { ...toColumns(input), created_by: actor.id });
+      const row = await repo.insertEvent(tx, {
+        occurred_on: input.occurredOn, state: input.state, format: input.format, audience: input.audience, title: input.title,
+        attendees: input.attendees, partner_professionals: input.partnerProfessionals, follow_up_requests: input.followUpRequests,
+        created_by: actor.id
+      });
       await recordAudit(tx, { actorId: actor.id, action: 'outreach.create', entity: 'outreach_event', entityId: row.id, state: row.state, after: input });
       return row;
     })

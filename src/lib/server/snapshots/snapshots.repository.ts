@@ -2,6 +2,7 @@
 // only where a snapshot is opened (never by the list).
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { FundingCategory } from '../db/schema.js';
 
 export interface NewSnapshot {
   title: string;
@@ -65,7 +66,7 @@ export function updateSnapshotText(tx: Db, id: number, title: string, notes: str
 }
 
 /** Requests that reached "disbursed" in (from, to], with the snapshot's region/category filters. */
-export function disbursementsBetween(db: Db, from: Date, to: Date, f: { states?: string[]; category?: string }, limit: number) {
+export function disbursementsBetween(db: Db, from: Date, to: Date, f: { states?: string[]; category?: FundingCategory }, limit: number) {
   let q = db
     .selectFrom('funding_stage_event as e')
     .innerJoin('funding_request as r', 'r.id', 'e.request_id')
@@ -74,7 +75,7 @@ export function disbursementsBetween(db: Db, from: Date, to: Date, f: { states?:
     .where('e.occurred_at', '>', from)
     .where('e.occurred_at', '<=', to);
   if (f.states) q = q.where('e.state', 'in', f.states);
-  if (f.category) q = q.where('e.category', '=', f.category as never);
+  if (f.category) q = q.where('e.category', '=', f.category);
   return q
     .select(['r.id', 'r.title', 'r.category', 'e.state', 'p.name as partnerName', 'e.amount_cents as amountCents', 'e.occurred_at as at'])
     .orderBy('e.occurred_at')
@@ -83,14 +84,14 @@ export function disbursementsBetween(db: Db, from: Date, to: Date, f: { states?:
     .execute();
 }
 
-export function disbursementTotalsBetween(db: Db, from: Date, to: Date, f: { states?: string[]; category?: string }) {
+export function disbursementTotalsBetween(db: Db, from: Date, to: Date, f: { states?: string[]; category?: FundingCategory }) {
   let q = db
     .selectFrom('funding_stage_event as e')
     .where('e.to_stage', '=', 'disbursed')
     .where('e.occurred_at', '>', from)
     .where('e.occurred_at', '<=', to);
   if (f.states) q = q.where('e.state', 'in', f.states);
-  if (f.category) q = q.where('e.category', '=', f.category as never);
+  if (f.category) q = q.where('e.category', '=', f.category);
   return q.select([sql<number>`count(*)::bigint`.as('count'), sql<number>`coalesce(sum(e.amount_cents), 0)::bigint`.as('amountCents')]).executeTakeFirstOrThrow();
 }
 

@@ -1,3 +1,4 @@
+import type { AnyProcedure, AnyRouter, inferProcedureOutput, inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { router } from './t.js';
 import { authRouter } from '../auth/auth.router.js';
 import { auditRouter } from '../audit/audit.router.js';
@@ -30,3 +31,18 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+
+// Every procedure's input and outputs by path (`RouterInputs['needs']['update']`): the one source call
+// sites take their types from (type-only imports, erased, so client code may use them too).
+export type RouterInputs = inferRouterInputs<AppRouter>;
+/** Outputs as the browser's client and the socket receive them: JSON (a Date arrives as a string). */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+/** Outputs as an in-process caller returns them, and so as a page load hands them on (devalue keeps Dates). */
+export type CallerOutputs = OutputsOf<AppRouter>;
+type OutputsOf<R extends AnyRouter> = {
+  [K in keyof R['_def']['record']]: R['_def']['record'][K] extends AnyRouter
+    ? OutputsOf<R['_def']['record'][K]>
+    : R['_def']['record'][K] extends AnyProcedure
+      ? inferProcedureOutput<R['_def']['record'][K]>
+      : never;
+};

@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
 import { dataExceptionRefusal, databaseRefusal, isDatabaseError } from '../db/refusals.js';
 import { metrics } from '../metrics.js';
-import { canEditState, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
+import { mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 
 const t = initTRPC.context<Context>().create({
   // Never dev mode: tRPC would put stack traces into error responses.
@@ -74,23 +74,6 @@ export function role(...roles: Role[]) {
     const user = requireUser(ctx.user);
     if (!roles.includes(user.role)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `This needs one of these roles: ${roles.join(', ')}.` });
-    }
-    return next({ ctx: { ...ctx, user } });
-  });
-}
-
-/**
- * Region scope for mutations: `getState` names the state the input touches (from the input, or by
- * looking the row up); coordinators pass only for their own states. Use after `.input()`.
- * A null state means the row does not exist (NOT_FOUND, so no one learns what exists elsewhere).
- */
-export function inRegion<I>(getState: (input: I, ctx: Context & { user: SessionUser }) => string | null | Promise<string | null>) {
-  return t.middleware(async ({ ctx, input, next }) => {
-    const user = requireUser(ctx.user);
-    const state = await getState(input as I, { ...ctx, user });
-    if (state === null) throw new TRPCError({ code: 'NOT_FOUND', message: 'Not found.' });
-    if (!canEditState(user, state)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `You can only change rows in your own regions (not ${state}).` });
     }
     return next({ ctx: { ...ctx, user } });
   });

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure, describeRefusal } from '$lib/server/trpc/caller.js';
 import { idFromForm } from '$lib/server/snapshots/snapshot-forms.js';
+import { formInput } from '$lib/form-input.js';
 
 const idOf = (raw: string) => (/^\d{1,15}$/.test(raw) ? Number(raw) : error(404, 'There is no such snapshot.'));
 
@@ -52,7 +53,7 @@ export const actions: Actions = {
   revoke: async (event) => {
     const id = idFromForm(await event.request.formData());
     try {
-      await (await serverCaller(event)).snapshots.revokeShareLink({ id } as never);
+      await (await serverCaller(event)).snapshots.revokeShareLink(formInput({ id }));
       return { action: 'revoke', ok: true };
     } catch (err) {
       return actionFailure(err, { action: 'revoke' });
