@@ -119,7 +119,20 @@ const rules: Record<string, Rule> = {
   'funding.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'funding.advance': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newRequest(), from: 'intake', to: 'vetting' }) },
   'partners.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
-  'partners.vet': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newPartner(), status: 'vetted' }) },
+  'partners.vet': {
+    expect: REGION_WRITE,
+    input: async (w) => ({ id: await w.newPartner(), status: 'vetted', note: 'Synthetic: MOU on file', vettedUntil: new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10) })
+  },
+  'partners.create': { expect: REGION_WRITE, input: (w) => ({ name: `Synthetic partner ${w.unique()}`, kind: 'forensic_lab', state: 'CO', city: 'Boulder' }) },
+  'partners.update': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newPartner(), changes: { city: 'Pueblo' } }) },
+  'budgets.list': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ fiscalYear: 2026 }) },
+  'budgets.set': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ fiscalYear: 2027, programArea: 'education', amountCents: 50_000_000, restrictions: [{ restriction: 'Synthetic Trust — schools', amountCents: 1_000_000 }] }) },
+  'goals.set': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ division: 'mountain', fiscalYear: 2027, peopleGoal: 5_000 }) },
+  'survivorCounts.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain', month: '2026-10' }) },
+  'survivorCounts.set': {
+    expect: REGION_WRITE,
+    input: (w) => ({ centerId: w.mountain.centerId, month: '2026-10', served: 12, newIntakes: 2, bedNights: 200, exitsToSafeHousing: 1 })
+  },
   'comments.list': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
   'comments.mentionable': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
   'comments.add': { expect: REGION_WRITE, input: (w) => ({ entity: 'need', id: w.mountain.needId, body: 'Synthetic note' }) },

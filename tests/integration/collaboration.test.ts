@@ -94,7 +94,7 @@ for (const target of targets) {
       await A.funding.advance({ id: req, from: 'intake', to: 'vetting' });
       const unvetted = await refusal(A.funding.advance({ id: req, from: 'vetting', to: 'approved', amountCents: 50_000 }));
       expect(unvetted.fieldErrors?.partnerId?.[0]).toMatch(/pending.*only vetted partners/);
-      await A.partners.vet({ id: pending, status: 'vetted' });
+      await A.partners.vet({ id: pending, status: 'vetted', note: 'Synthetic: accreditation seen', vettedUntil: new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10) });
       await A.funding.advance({ id: req, from: 'vetting', to: 'approved', amountCents: 50_000 });
       const over = await refusal(A.funding.advance({ id: req, from: 'approved', to: 'disbursed', amountCents: 60_000 }));
       expect(over.fieldErrors?.amountCents?.[0]).toMatch(/cannot exceed the amount approved/);

@@ -22,7 +22,7 @@ async function catalogColumns(db: Kysely<any>): Promise<CatalogColumn[]> {
 }
 
 /** The only columns an aggregate survivor count may have, and the only types they may be. */
-const SURVIVOR_COUNT_COLUMNS = ['id', 'center_id', 'state', 'month', 'served', 'new_intakes', 'bed_nights', 'reported_at'];
+const SURVIVOR_COUNT_COLUMNS = ['id', 'center_id', 'state', 'month', 'served', 'new_intakes', 'bed_nights', 'reported_at', 'exits_to_safe_housing'];
 const AGGREGATE_TYPES = ['bigint', 'integer', 'smallint', 'date', 'timestamp with time zone', 'character'];
 /** Tables/views that may be about survivors at all: aggregates only. */
 const SURVIVOR_RELATIONS = ['survivor_count', 'rollup_survivors', 'v_survivors_monthly', 'rollup_survivors_scope', 'v_survivors_scope'];
@@ -79,7 +79,7 @@ for (const target of targets) {
       const byName = Object.fromEntries(sc.map((c) => [c.column, c.type]));
       expect(byName).toEqual({
         id: 'bigint', center_id: 'bigint', state: 'character', month: 'date', served: 'integer', new_intakes: 'integer',
-        bed_nights: 'integer', reported_at: 'timestamp with time zone'
+        bed_nights: 'integer', reported_at: 'timestamp with time zone', exits_to_safe_housing: 'integer'
       });
     });
 

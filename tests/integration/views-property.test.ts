@@ -1049,7 +1049,7 @@ for (const target of targets) {
         {
           what: 'rollup_survivors_scope not updated on INSERT',
           statements: ['drop trigger rollup_survivors_scope_insert on survivor_count',
-            "insert into survivor_count (center_id, month, served, new_intakes, bed_nights) select center_id, (month + interval '40 years')::date, 3, 1, 2 from survivor_count limit 1"],
+            "insert into survivor_count (center_id, month, served, new_intakes, bed_nights) select center_id, (month - interval '40 years')::date, 3, 1, 2 from survivor_count limit 1"],
           views: ['v_survivors_scope']
         },
         {

@@ -10,6 +10,9 @@ const PAGE_ROLES: Array<[prefix: string, roles: readonly Role[]]> = [
   ['/needs', OPERATIONAL_ROLES],
   ['/pipeline', OPERATIONAL_ROLES],
   ['/outreach', OPERATIONAL_ROLES],
+  ['/partners', OPERATIONAL_ROLES],
+  ['/survivor-counts', OPERATIONAL_ROLES],
+  ['/budgets', ['leadership', 'admin']],
   ['/snapshots', ROLES],
   ['/admin', ['admin']]
 ];
@@ -46,6 +49,9 @@ const NAV: NavLink[] = [
   { href: '/needs', label: 'Needs' },
   { href: '/pipeline', label: 'Pipeline' },
   { href: '/outreach', label: 'Outreach' },
+  { href: '/partners', label: 'Partners' },
+  { href: '/survivor-counts', label: 'Survivor counts' },
+  { href: '/budgets', label: 'Budgets' },
   { href: '/snapshots', label: 'Snapshots' },
   { href: '/admin', label: 'Admin' }
 ];

@@ -63,7 +63,22 @@ const CONSTRAINTS: Record<string, [field: string, message: string]> = {
   aftercare_need_pledged_by_length: ['pledgedBy', 'Name who pledged (2 to 200 characters).'],
   funding_request_disbursed_within_approved: ['amountCents', 'The amount disbursed cannot exceed the amount approved.'],
   outreach_event_title_length: ['title', 'A title has 3 to 200 characters.'],
-  outreach_event_attendees_not_negative: ['attendees', 'Attendees cannot be negative.']
+  outreach_event_attendees_not_negative: ['attendees', 'Attendees cannot be negative.'],
+  partner_name_length: ['name', 'A name has 2 to 200 characters.'],
+  partner_city_length: ['city', 'A city has 2 to 100 characters.'],
+  partner_aftercare_city_only: ['city', "An aftercare center's location is confidential: enter the city only, never a street address."],
+  partner_vetting_note_length: ['note', 'Write what the vetting rests on (3 to 2,000 characters).'],
+  budget_amount_not_negative: ['amountCents', 'A budget cannot be negative.'],
+  budget_donor_restriction_length: ['restriction', 'Describe the restriction in 2 to 200 characters.'],
+  outreach_goal_people_positive: ['peopleGoal', 'The goal for people reached must be at least 1.'],
+  outreach_goal_events_not_negative: ['eventsGoal', 'The goal for events cannot be negative.'],
+  survivor_count_served_not_negative: ['served', 'Survivors served cannot be negative.'],
+  survivor_count_new_intakes_not_negative: ['newIntakes', 'New intakes cannot be negative.'],
+  survivor_count_bed_nights_not_negative: ['bedNights', 'Bed nights cannot be negative.'],
+  survivor_count_exits_not_negative: ['exitsToSafeHousing', 'Exits to safe housing cannot be negative.'],
+  survivor_count_intakes_within_served: ['newIntakes', 'New intakes cannot be more than survivors served.'],
+  survivor_count_exits_within_served: ['exitsToSafeHousing', 'Exits to safe housing cannot be more than survivors served.'],
+  survivor_count_month_not_future: ['month', 'That month has not begun yet: counts are reported for past or current months.']
 };
 
 /** A DomainError for a refusal the user can act on, or null for anything unexpected. */
@@ -78,6 +93,9 @@ export function databaseRefusal(err: unknown): DomainError | null {
       return fieldError(message.includes('need') ? 'status' : 'to', capitalise(message.replace(/: stages go.*/, '.')));
     case 'BC003':
       return fieldError('partnerId', `${capitalise(message)}. Vet the partner first.`);
+    case 'BC004':
+      // An approval for a partner whose vetting has lapsed (or has no end date).
+      return fieldError('partnerId', `${capitalise(message)}. Renew the vetting on the Partners page before approving.`);
     case '23514': {
       const known = e.constraint ? CONSTRAINTS[e.constraint] : undefined;
       if (known) return fieldError(known[0], known[1]);

@@ -90,7 +90,8 @@ export const tables = {
   },
   partner: {
     id: g('bigint'), name: c('text'), kind: c('partner_kind'), vetting_status: g('vetting_status'), state: c('character'),
-    vetted_at: gn('timestamp with time zone'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone')
+    vetted_at: gn('timestamp with time zone'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'),
+    city: n('text'), vetted_until: gn('date'), vetting_note: n('text')
   },
   funding_request: {
     id: g('bigint'), partner_id: c('bigint'), state: g('character'), title: c('text'), category: c('funding_category'),
@@ -125,7 +126,8 @@ export const tables = {
   },
   survivor_count: {
     id: g('bigint'), center_id: c('bigint'), state: g('character'), month: c('date'), served: c('integer'),
-    new_intakes: c('integer'), bed_nights: c('integer'), reported_at: g('timestamp with time zone')
+    new_intakes: c('integer'), bed_nights: c('integer'), reported_at: g('timestamp with time zone'),
+    exits_to_safe_housing: n('integer')
   },
   outreach_event: {
     id: g('bigint'), occurred_on: c('date'), state: c('character'), format: c('outreach_format'),

@@ -1,14 +1,45 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 
+const VIEW = [
+  'id', 'name', 'kind', 'state', 'city', 'vetting_status as vettingStatus', 'vetted_at as vettedAt', 'vetted_until as vettedUntil',
+  'vetting_note as vettingNote', 'updated_at as updatedAt'
+] as const;
+
 export async function listPartners(db: Db, states: string[]) {
-  return db.selectFrom('partner').select(['id', 'name', 'kind', 'state', 'vetting_status as vettingStatus', 'vetted_at as vettedAt'])
-    .where('state', 'in', states).orderBy('name').execute();
+  return db.selectFrom('partner').select(VIEW)
+    .select(sql<boolean>`vetting_status = 'vetted' and vetted_until is not null and vetted_until >= local_day(now())`.as('vettingCurrent'))
+    .where('state', 'in', states).orderBy('name').orderBy('id').execute();
 }
 
 export async function findPartner(db: Db, id: number) {
-  return db.selectFrom('partner').select(['id', 'name', 'state', 'vetting_status']).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('partner').select([...VIEW, 'vetting_status']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function setVetting(db: Db, id: number, status: 'vetted' | 'suspended') {
-  return db.updateTable('partner').set({ vetting_status: status }).where('id', '=', id).returning(['id', 'vetting_status as vettingStatus']).executeTakeFirstOrThrow();
+export async function lockPartner(db: Db, id: number) {
+  return db.selectFrom('partner').select([...VIEW, 'vetting_status']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function insertPartner(db: Db, values: { name: string; kind: string; state: string; city: string | null }) {
+  return db.insertInto('partner').values(values as never).returning(VIEW).executeTakeFirstOrThrow();
+}
+
+export async function updatePartner(db: Db, id: number, values: Record<string, unknown>) {
+  return db.updateTable('partner').set(values as never).where('id', '=', id).returning(VIEW).executeTakeFirstOrThrow();
+}
+
+export async function setVetting(db: Db, id: number, v: { status: 'vetted' | 'suspended'; note: string; vettedUntil: string | null; renew: boolean }) {
+  return db.updateTable('partner')
+    .set({
+      vetting_status: v.status, vetting_note: v.note,
+      ...(v.status === 'vetted' ? { vetted_until: v.vettedUntil } : {}),
+      // A renewal (vetted again while vetted) is a new vetting: the trigger dates only status changes.
+      ...(v.renew ? { vetted_at: sql`now()` } : {})
+    } as never)
+    .where('id', '=', id).returning(VIEW).executeTakeFirstOrThrow();
+}
+
+export async function localToday(db: Db): Promise<string> {
+  const { rows } = await sql<{ today: string }>`select to_char(local_day(now()), 'YYYY-MM-DD') as today`.execute(db);
+  return rows[0].today;
 }

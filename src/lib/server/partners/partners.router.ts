@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import { router, operationalProcedure } from '../trpc/t.js';
-import { divisionCodes } from '../../regions.js';
-import { listPartners, vetPartner } from './partners.service.js';
-import { id } from '../../validation.js';
+import { createPartner, listPartners, updatePartner, vetPartner } from './partners.service.js';
+import { partnerCreateInput, partnerListInput, partnerUpdateInput, partnerVetInput } from './partners.schemas.js';
 
 export const partnersRouter = router({
-  list: operationalProcedure.input(z.object({ division: z.enum(divisionCodes) }).strict())
-    .query(({ ctx, input }) => listPartners(ctx.db, ctx.user, input.division)),
-  vet: operationalProcedure.input(z.object({ id: id(), status: z.enum(['vetted', 'suspended']) }).strict())
-    .mutation(({ ctx, input }) => vetPartner(ctx.db, ctx.user, input))
+  list: operationalProcedure.input(partnerListInput).query(({ ctx, input }) => listPartners(ctx.db, ctx.user, input.division)),
+  create: operationalProcedure.input(partnerCreateInput).mutation(({ ctx, input }) => createPartner(ctx.db, ctx.user, input)),
+  update: operationalProcedure.input(partnerUpdateInput).mutation(({ ctx, input }) => updatePartner(ctx.db, ctx.user, input)),
+  vet: operationalProcedure.input(partnerVetInput).mutation(({ ctx, input }) => vetPartner(ctx.db, ctx.user, input))
 });

@@ -13,18 +13,23 @@ import { activityRouter } from '../activity/activity.router.js';
 import { outreachRouter } from '../outreach/outreach.router.js';
 import { undoRouter } from '../undo/undo.router.js';
 import { snapshotsRouter } from '../snapshots/snapshots.router.js';
+import { budgetsRouter, goalsRouter } from '../budgets/budgets.router.js';
+import { survivorCountsRouter } from '../survivors/survivors.router.js';
 
 export const appRouter = router({
   activity: activityRouter,
   auth: authRouter,
   comments: commentsRouter,
   audit: auditRouter,
+  budgets: budgetsRouter,
   dashboard: dashboardRouter,
   funding: fundingRouter,
+  goals: goalsRouter,
   needs: needsRouter,
   outreach: outreachRouter,
   partners: partnersRouter,
   snapshots: snapshotsRouter,
+  survivorCounts: survivorCountsRouter,
   sync: syncRouter,
   undo: undoRouter,
   users: usersRouter

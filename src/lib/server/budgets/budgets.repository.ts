@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.js';
+
+export async function budgetLines(db: Db, fiscalYear: number) {
+  return db.selectFrom('budget').select(['id', 'program_area as programArea', 'donor_restriction as restriction', 'amount_cents as amountCents', 'updated_at as updatedAt'])
+    .where('fiscal_year', '=', fiscalYear).orderBy('program_area').orderBy(sql`donor_restriction nulls first`).orderBy('id').execute();
+}
+
+export async function budgetSummary(db: Db, fiscalYear: number) {
+  return db.selectFrom('v_budget').select(['program_area as programArea', 'budget_cents as budgetCents', 'restricted_cents as restrictedCents',
+    'committed_cents as committedCents', 'disbursed_cents as disbursedCents', 'remaining_cents as remainingCents'])
+    .where('fiscal_year', '=', fiscalYear).execute();
+}
+
+/** One writer per fiscal year and program area at a time (a set replaces the area's lines). */
+export async function lockArea(tx: Db, fiscalYear: number, programArea: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`beacon.budget:${fiscalYear}:${programArea}`}))`.execute(tx);
+}
+
+export async function areaLines(tx: Db, fiscalYear: number, programArea: string) {
+  return tx.selectFrom('budget').select(['id', 'donor_restriction as restriction', 'amount_cents as amountCents'])
+    .where('fiscal_year', '=', fiscalYear).where('program_area', '=', programArea as never).orderBy('id').execute();
+}
+
+export async function insertLine(tx: Db, v: { fiscalYear: number; programArea: string; restriction: string | null; amountCents: number }) {
+  await tx.insertInto('budget').values({ fiscal_year: v.fiscalYear, program_area: v.programArea, donor_restriction: v.restriction, amount_cents: v.amountCents } as never).execute();
+}
+
+export async function updateLine(tx: Db, id: number, amountCents: number, restriction: string | null) {
+  await tx.updateTable('budget').set({ amount_cents: amountCents, donor_restriction: restriction, updated_at: sql`now()` } as never).where('id', '=', id).execute();
+}
+
+export async function deleteLines(tx: Db, ids: number[]) {
+  if (ids.length) await tx.deleteFrom('budget').where('id', 'in', ids).execute();
+}
+
+export async function goals(db: Db, periodStart: string, periodEnd: string) {
+  return db.selectFrom('v_outreach_goal_progress')
+    .select(['goal_id as id', 'division_code as division', 'people_goal as peopleGoal', 'events_goal as eventsGoal', 'people_reached as peopleReached', 'events_held as eventsHeld'])
+    .where('period_start', '=', periodStart).where('period_end', '=', periodEnd).execute();
+}
+
+export async function lockGoal(tx: Db, division: string, periodStart: string, periodEnd: string) {
+  return tx.selectFrom('outreach_goal').select(['id', 'people_goal as peopleGoal', 'events_goal as eventsGoal'])
+    .where('division_code', '=', division).where('period_start', '=', periodStart).where('period_end', '=', periodEnd).forUpdate().executeTakeFirst();
+}
+
+export async function upsertGoal(tx: Db, v: { division: string; periodStart: string; periodEnd: string; peopleGoal: number; eventsGoal: number | null }) {
+  return tx.insertInto('outreach_goal')
+    .values({ division_code: v.division, period_start: v.periodStart, period_end: v.periodEnd, people_goal: v.peopleGoal, events_goal: v.eventsGoal } as never)
+    .onConflict((oc) => oc.columns(['division_code', 'period_start', 'period_end']).doUpdateSet({ people_goal: v.peopleGoal, events_goal: v.eventsGoal } as never))
+    .returning(['id', 'people_goal as peopleGoal', 'events_goal as eventsGoal']).executeTakeFirstOrThrow();
+}

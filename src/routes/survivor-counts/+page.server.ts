@@ -1,0 +1,30 @@
+import type { PageServerLoad } from './$types';
+import { serverCaller } from '$lib/server/trpc/caller.js';
+import { divisionCodes, divisions } from '$lib/regions.js';
+import { workingDivision } from '$lib/server/auth/working-division.js';
+import { localToday } from '$lib/server/dashboards/dashboard.period.js';
+import { config } from '$lib/server/config.js';
+
+/** The month before `month` (YYYY-MM). */
+function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const user = event.locals.user!;
+  const division = workingDivision(user, event.url.searchParams.get('division'));
+  const currentMonth = localToday(new Date(), config().timeZone).slice(0, 7);
+  const asked = event.url.searchParams.get('month') ?? '';
+  // The month being reported by default is the last complete one.
+  const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked >= '2000-01' && asked <= currentMonth ? asked : previousMonth(currentMonth);
+  const caller = await serverCaller(event);
+  return {
+    division,
+    divisionName: divisions.find((d) => d.code === division)!.name,
+    divisions: divisionCodes.map((code) => ({ code, name: divisions.find((d) => d.code === code)!.name })),
+    editableStates: user.role === 'coordinator' ? user.states : null,
+    month,
+    counts: await caller.survivorCounts.list({ division, month })
+  };
+};
