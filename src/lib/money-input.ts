@@ -1,10 +1,13 @@
-// Dollars as people type them ("$250,000", "1250000.5", "12k" is not accepted) → integer cents,
+// Dollars as people type them ("$250,000", "1250000.5", "-5"; "12k" is not accepted) → integer cents,
 // or null when it is not an amount. Client-safe.
 export function dollarsToCents(typed: string): number | null {
-  const s = typed.trim().replace(/^\$/, '').replaceAll(',', '').replaceAll(' ', '');
+  // A minus sign is kept (the server then says a budget cannot be negative).
+  const t = typed.trim().replaceAll(',', '').replaceAll(' ', '');
+  const sign = t.startsWith('-') ? -1 : 1;
+  const s = t.replace(/^-/, '').replace(/^\$/, '');
   if (!/^\d+(\.\d{1,2})?$/.test(s)) return null;
   const [whole, frac = ''] = s.split('.');
-  const cents = Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+  const cents = sign * (Number(whole) * 100 + Number(frac.padEnd(2, '0')));
   return Number.isSafeInteger(cents) ? cents : null;
 }
 

@@ -13,18 +13,27 @@ export async function centersWithMonth(db: Db, states: string[], month: string) 
     .select(['p.id', 'p.name', 'p.state', 'p.city', 'p.vetting_status as vettingStatus', 's.id as countId', 's.served', 's.new_intakes as newIntakes',
       's.bed_nights as bedNights', 's.exits_to_safe_housing as exitsToSafeHousing', 's.reported_at as reportedAt'])
     .where('p.kind', '=', 'aftercare_center').where('p.state', 'in', states)
-    .where((w) => w.or([w('p.vetting_status', '=', 'vetted'), w('s.id', 'is not', null)]))
+    // Expected to report: vetted centers that existed by the month's end; and any center that did report.
+    .where((w) => w.or([
+      w.and([w('p.vetting_status', '=', 'vetted'), w(sql`local_day(p.created_at)`, '<', sql<string>`${month}::date + interval '1 month'`)]),
+      w('s.id', 'is not', null)
+    ]))
     .orderBy('p.state').orderBy('p.name').orderBy('p.id').execute();
 }
 
-/** Per month from `from` (inclusive): how many of these states' vetted centers reported. */
+/**
+ * Per month from `from` to `to` (newest first): how many centers of these states reported, of how many
+ * were expected to — the vetted centers that existed by the month's end, and any that reported.
+ */
 export async function completeness(db: Db, states: string[], from: string, to: string) {
   const { rows } = await sql<{ month: string; reported: number; expected: number }>`
-    with months as (select generate_series(${from}::date, ${to}::date, interval '1 month')::date as month),
-    centers as (select id from partner where kind = 'aftercare_center' and vetting_status = 'vetted' and state in (${sql.join(states)}))
+    with months as (select generate_series(${from}::date, ${to}::date, interval '1 month')::date as month)
     select to_char(m.month, 'YYYY-MM') as month,
-      (select count(*) from survivor_count s where s.month = m.month and s.center_id in (select id from centers))::int as reported,
-      (select count(*) from centers)::int as expected
+      (select count(*) from survivor_count s join partner p on p.id = s.center_id
+        where s.month = m.month and p.state in (${sql.join(states)}))::int as reported,
+      (select count(*) from partner p where p.kind = 'aftercare_center' and p.state in (${sql.join(states)})
+        and ((p.vetting_status = 'vetted' and local_day(p.created_at) < m.month + interval '1 month')
+          or exists (select 1 from survivor_count s where s.center_id = p.id and s.month = m.month)))::int as expected
     from months m order by m.month desc`.execute(db);
   return rows;
 }
