@@ -105,7 +105,10 @@ for (const target of targets) {
         await M.partners.update({ id: p.id, changes: { name: 'Synthetic Safe Harbor Home', city: 'Santa Fe' } });
         const audit = (await audits('partners.update')).at(-1)!;
         expect(audit.before).toEqual({ name: 'Synthetic Safe Harbor', city: null });
+        // Name first always (the activity feed names the partner), even when only the city changes.
         expect(audit.after).toEqual({ name: 'Synthetic Safe Harbor Home', city: 'Santa Fe' });
+        await M.partners.update({ id: p.id, changes: { city: 'Taos' } });
+        expect((await audits('partners.update')).at(-1)!.after).toEqual({ name: 'Synthetic Safe Harbor Home', city: 'Taos' });
         const street = await refusal(M.partners.update({ id: p.id, changes: { city: '22 Canyon Rd' } }));
         expect(street.fieldErrors.city?.[0]).toMatch(/never a street address/);
       });
@@ -208,6 +211,21 @@ for (const target of targets) {
         expect((await refusal(M.goals.set({ division: 'mountain', fiscalYear: 2032, peopleGoal: 10 }))).code).toBe('FORBIDDEN');
       });
 
+      it('a year\'s goal replaces the quarterly goals inside it (so no month counts twice), audited with what they added up to', async () => {
+        for (const [start, end, people] of [['2033-01-01', '2033-04-01', 1000], ['2033-04-01', '2033-07-01', 2000], ['2034-01-01', '2034-04-01', 5000]] as const) {
+          await h.db.insertInto('outreach_goal').values({ division_code: 'pacific', period_start: start, period_end: end, people_goal: people, events_goal: 3 }).execute();
+        }
+        const listed = (await L.budgets.list({ fiscalYear: 2033 })).goals.find((g) => g.division === 'pacific');
+        expect(listed).toMatchObject({ periods: 2, peopleGoal: 3000, eventsGoal: 6 });
+        await L.goals.set({ division: 'pacific', fiscalYear: 2033, peopleGoal: 4000, eventsGoal: 10 });
+        const goals = await h.db.selectFrom('outreach_goal').select(['period_start', 'period_end', 'people_goal']).where('division_code', '=', 'pacific').orderBy('period_start').execute();
+        expect(goals).toEqual([
+          { period_start: '2033-01-01', period_end: '2034-01-01', people_goal: 4000 },
+          { period_start: '2034-01-01', period_end: '2034-04-01', people_goal: 5000 }
+        ]);
+        expect((await audits('goals.set')).at(-1)!.before).toEqual({ division: 'pacific', fiscalYear: 2033, peopleGoal: 3000, eventsGoal: 6, periods: 2 });
+      });
+
       it('sets a division outreach goal for a fiscal year, then changes it (audited before → after)', async () => {
         const seq = await lastSeq();
         await L.goals.set({ division: 'mountain', fiscalYear: 2031, peopleGoal: 12_000, eventsGoal: 40 });
@@ -233,9 +251,10 @@ for (const target of targets) {
         return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
       };
       beforeAll(async () => {
-        centerId = (await h.db.insertInto('partner').values({ name: 'Synthetic Rio Grande Aftercare', kind: 'aftercare_center', state: 'NM', vetting_status: 'vetted' })
+        // Centers that existed long before the months reported (a center is expected to report from its first month on).
+        centerId = (await h.db.insertInto('partner').values({ name: 'Synthetic Rio Grande Aftercare', kind: 'aftercare_center', state: 'NM', vetting_status: 'vetted', created_at: '2024-01-15T12:00:00Z' })
           .returning('id').executeTakeFirstOrThrow()).id;
-        pacificCenter = (await h.db.insertInto('partner').values({ name: 'Synthetic Cascade Aftercare', kind: 'aftercare_center', state: 'OR', vetting_status: 'vetted' })
+        pacificCenter = (await h.db.insertInto('partner').values({ name: 'Synthetic Cascade Aftercare', kind: 'aftercare_center', state: 'OR', vetting_status: 'vetted', created_at: '2024-01-15T12:00:00Z' })
           .returning('id').executeTakeFirstOrThrow()).id;
       });
 
@@ -244,6 +263,11 @@ for (const target of targets) {
         const month = monthsAgo(1, t);
         const before = await M.survivorCounts.list({ division: 'mountain', month });
         expect(before.centers.find((c) => c.id === centerId)?.counts).toBeNull();
+        // A center vetted today is not expected to have reported last month.
+        const fresh = (await h.db.insertInto('partner').values({ name: 'Synthetic New Aftercare', kind: 'aftercare_center', state: 'NM', vetting_status: 'vetted' })
+          .returning('id').executeTakeFirstOrThrow()).id;
+        expect((await M.survivorCounts.list({ division: 'mountain', month })).centers.map((c) => c.id)).not.toContain(fresh);
+        expect((await M.survivorCounts.list({ division: 'mountain', month: t.slice(0, 7) })).centers.map((c) => c.id)).toContain(fresh);
         const seq = await lastSeq();
         await M.survivorCounts.set({ centerId, month, served: 14, newIntakes: 3, bedNights: 310, exitsToSafeHousing: 2 });
         const after = await M.survivorCounts.list({ division: 'mountain', month });

@@ -57,7 +57,17 @@ export function activityPredicate(e: ActivityEntry): string {
     case 'comments.add': return e.entity === 'need_comment' ? `commented on ${subject}` : 'commented on a funding request';
     case 'funding.advance':
       return before.stage && after.stage ? `moved a funding request from ${label(String(before.stage))} to ${label(String(after.stage))}` : 'moved a funding request';
-    case 'partners.vet': return after.status ? `marked a partner ${label(String(after.status)).toLowerCase()}` : 'vetted a partner';
+    case 'partners.vet': {
+      const partner = after.name ? String(after.name) : 'a partner';
+      const vetted = (after.status ?? after.vetting_status) === 'vetted';
+      return vetted ? `vetted ${partner}${after.vetted_until ? ` until ${String(after.vetted_until)}` : ''}` : `suspended ${partner}`;
+    }
+    case 'partners.renewVetting':
+      return `renewed the vetting of ${after.name ? String(after.name) : 'a partner'}${after.vetted_until ? ` until ${String(after.vetted_until)}` : ''}`;
+    case 'partners.create': return after.name ? `added the partner ${String(after.name)}` : 'added a partner';
+    case 'partners.update': return after.name ? `updated the partner ${String(after.name)}` : "updated a partner's details";
+    case 'survivorCounts.set':
+      return `${before && Object.keys(before).length ? 'corrected' : 'entered'} survivor counts${after.center ? ` of ${String(after.center)}` : ''}${after.month ? ` for ${String(after.month)}` : ''}`;
     case 'outreach.create': return 'logged an outreach event';
     case 'outreach.update': return 'changed an outreach event';
     case 'outreach.undo': return 'undid a change to an outreach event';

@@ -34,15 +34,30 @@ export async function deleteLines(tx: Db, ids: number[]) {
   if (ids.length) await tx.deleteFrom('budget').where('id', 'in', ids).execute();
 }
 
+/** Each division's goals that lie within a period (a fiscal year, or its quarters), summed. */
 export async function goals(db: Db, periodStart: string, periodEnd: string) {
   return db.selectFrom('v_outreach_goal_progress')
-    .select(['goal_id as id', 'division_code as division', 'people_goal as peopleGoal', 'events_goal as eventsGoal', 'people_reached as peopleReached', 'events_held as eventsHeld'])
-    .where('period_start', '=', periodStart).where('period_end', '=', periodEnd).execute();
+    .select((eb) => [
+      'division_code as division',
+      eb.fn.count<number>('goal_id').as('periods'),
+      sql<number>`sum(people_goal)::int`.as('peopleGoal'),
+      sql<number | null>`sum(events_goal)::int`.as('eventsGoal'),
+      sql<number>`sum(people_reached)::bigint`.as('peopleReached'),
+      sql<number>`sum(events_held)::bigint`.as('eventsHeld')
+    ])
+    .where('period_start', '>=', periodStart).where('period_end', '<=', periodEnd)
+    .groupBy('division_code').execute();
 }
 
-export async function lockGoal(tx: Db, division: string, periodStart: string, periodEnd: string) {
-  return tx.selectFrom('outreach_goal').select(['id', 'people_goal as peopleGoal', 'events_goal as eventsGoal'])
-    .where('division_code', '=', division).where('period_start', '=', periodStart).where('period_end', '=', periodEnd).forUpdate().executeTakeFirst();
+/** A division's goals within a period, locked for the transaction. */
+export async function lockGoals(tx: Db, division: string, periodStart: string, periodEnd: string) {
+  return tx.selectFrom('outreach_goal').select(['id', 'period_start as periodStart', 'period_end as periodEnd', 'people_goal as peopleGoal', 'events_goal as eventsGoal'])
+    .where('division_code', '=', division).where('period_start', '>=', periodStart).where('period_end', '<=', periodEnd)
+    .orderBy('period_start').forUpdate().execute();
+}
+
+export async function deleteGoals(tx: Db, ids: number[]) {
+  if (ids.length) await tx.deleteFrom('outreach_goal').where('id', 'in', ids).execute();
 }
 
 export async function upsertGoal(tx: Db, v: { division: string; periodStart: string; periodEnd: string; peopleGoal: number; eventsGoal: number | null }) {

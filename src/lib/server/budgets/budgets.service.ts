@@ -45,7 +45,8 @@ export async function listBudgets(db: Db, actor: SessionUser, input: { fiscalYea
     }),
     goals: divisions.map((d) => {
       const g = goals.find((x) => x.division === d.code);
-      return { division: d.code, divisionName: d.name, peopleGoal: g?.peopleGoal ?? null, eventsGoal: g?.eventsGoal ?? null,
+      // `periods` > 1: the year's goal is the sum of shorter goals (e.g. quarters) until one is set for the year.
+      return { division: d.code, divisionName: d.name, periods: Number(g?.periods ?? 0), peopleGoal: g?.peopleGoal ?? null, eventsGoal: g?.eventsGoal ?? null,
         peopleReached: g?.peopleReached ?? null, eventsHeld: g?.eventsHeld ?? null };
     })
   };
@@ -93,16 +94,22 @@ export async function setBudget(db: Db, actor: SessionUser, input: BudgetSetInpu
   );
 }
 
-/** Sets a division's outreach goal for a fiscal year (people reached, and optionally events held). */
+/**
+ * Sets a division's outreach goal for a fiscal year (people reached, and optionally events held). It
+ * replaces the division's shorter goals inside that year (e.g. quarterly ones), so the dashboards
+ * never count a month's goal twice; the audit row's before is what they added up to.
+ */
 export async function setGoal(db: Db, actor: SessionUser, input: GoalSetInput, options: PlanningOptions) {
   assertRole(actor, PLANNING_ROLES, NOT_YOURS);
   const period = fiscalYearRange(input.fiscalYear, options.fiscalYearStartMonth);
   return refusing(() =>
     db.transaction().execute(async (tx) => {
-      const current = await repo.lockGoal(tx, input.division, period.start, period.end);
+      const current = await repo.lockGoals(tx, input.division, period.start, period.end);
+      await repo.deleteGoals(tx, current.filter((g) => g.periodStart !== period.start || g.periodEnd !== period.end).map((g) => g.id));
       const row = await repo.upsertGoal(tx, { division: input.division, periodStart: period.start, periodEnd: period.end, peopleGoal: input.peopleGoal, eventsGoal: input.eventsGoal });
+      const sum = (f: 'peopleGoal' | 'eventsGoal') => (current.some((g) => g[f] !== null) ? current.reduce((a, g) => a + (g[f] ?? 0), 0) : null);
       await recordAudit(tx, { actorId: actor.id, action: 'goals.set', entity: 'outreach_goal', entityId: row.id,
-        before: current ? { division: input.division, fiscalYear: input.fiscalYear, peopleGoal: current.peopleGoal, eventsGoal: current.eventsGoal } : null,
+        before: current.length ? { division: input.division, fiscalYear: input.fiscalYear, peopleGoal: sum('peopleGoal'), eventsGoal: sum('eventsGoal'), periods: current.length } : null,
         after: { division: input.division, fiscalYear: input.fiscalYear, peopleGoal: row.peopleGoal, eventsGoal: row.eventsGoal } });
       return { id: row.id, division: input.division, fiscalYear: input.fiscalYear, peopleGoal: row.peopleGoal, eventsGoal: row.eventsGoal };
     })

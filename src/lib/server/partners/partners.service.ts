@@ -41,7 +41,7 @@ export async function updatePartner(db: Db, actor: SessionUser, input: PartnerUp
       if (current.kind === 'aftercare_center' && input.changes.city && /\d/.test(input.changes.city)) throw fieldError('city', CITY_ONLY_MESSAGE);
       const fields = Object.keys(input.changes) as Array<keyof PartnerUpdateInput['changes']>;
       const row = await repo.updatePartner(tx, input.id, input.changes);
-      const pick = (p: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, p[f] ?? null]));
+      const pick = (p: Record<string, unknown>) => Object.fromEntries(['name', ...fields.filter((f) => f !== 'name')].map((f) => [f, p[f] ?? null]));
       await recordAudit(tx, { actorId: actor.id, action: 'partners.update', entity: 'partner', entityId: input.id, state: row.state,
         before: pick(current), after: pick(row) });
       return row;
@@ -72,8 +72,8 @@ export async function vetPartner(db: Db, actor: SessionUser, input: PartnerVetIn
       const row = await repo.setVetting(tx, input.id, { status: input.status, note: input.note, vettedUntil: input.vettedUntil, renew });
       await recordAudit(tx, { actorId: actor.id, action: renew ? 'partners.renewVetting' : 'partners.vet', entity: 'partner', entityId: input.id,
         state: partner.state,
-        before: { vetting_status: partner.vetting_status, vetted_until: partner.vettedUntil, vetting_note: partner.vettingNote },
-        after: { vetting_status: row.vettingStatus, vetted_until: row.vettedUntil, vetting_note: row.vettingNote } });
+        before: { name: partner.name, vetting_status: partner.vetting_status, vetted_until: partner.vettedUntil, vetting_note: partner.vettingNote },
+        after: { name: row.name, vetting_status: row.vettingStatus, vetted_until: row.vettedUntil, vetting_note: row.vettingNote } });
       return row;
     })
   );

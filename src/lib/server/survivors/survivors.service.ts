@@ -80,8 +80,8 @@ export async function setSurvivorCount(db: Db, actor: SessionUser, input: Surviv
       const pick = (r: { served: number; newIntakes: number; bedNights: number; exitsToSafeHousing: number | null }) =>
         ({ served: r.served, newIntakes: r.newIntakes, bedNights: r.bedNights, exitsToSafeHousing: r.exitsToSafeHousing });
       await recordAudit(tx, { actorId: actor.id, action: 'survivorCounts.set', entity: 'survivor_count', entityId: row.id, state: row.state,
-        before: before ? { centerId: center.id, month: input.month, ...pick(before) } : null,
-        after: { centerId: center.id, month: input.month, ...pick(row), ...(input.confirmed ? { confirmed: true } : {}) } });
+        before: before ? { centerId: center.id, center: center.name, month: input.month, ...pick(before) } : null,
+        after: { centerId: center.id, center: center.name, month: input.month, ...pick(row), ...(input.confirmed ? { confirmed: true } : {}) } });
       return { id: row.id, centerId: center.id, month: input.month, ...pick(row) };
     })
   );
