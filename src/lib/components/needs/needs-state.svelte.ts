@@ -3,7 +3,7 @@
 // can run into.
 import { trpc, refusal, type Conflict, type Refused } from '$lib/trpc.js';
 import { liveClient, type LiveClient } from '$lib/realtime/live-client.svelte.js';
-import { rowsRoom, type IntentTarget } from '$lib/realtime/events.js';
+import { rowsRoom, type IntentTarget, type RowChange } from '$lib/realtime/events.js';
 import type { RouterOutputs as Outputs } from '$lib/server/trpc/router.js';
 import { formInput } from '$lib/form-input.js';
 import type { DivisionCode } from '$lib/regions.js';
@@ -47,7 +47,40 @@ export class NeedsWorkspace {
     this.live = live;
     // Joining without `since`: the first answer is followed by a refetch, so nothing between the
     // server render and the join is missed.
-    return live.subscribe(this.room, { onChanges: () => this.refresh(), onReset: () => this.refresh() });
+    return live.subscribe(this.room, { onChanges: (changes) => this.apply(changes), onReset: () => this.refresh() });
+  }
+
+  /**
+   * A few changed needs are read one by one and merged (a division may hold thousands: re-reading
+   * them all for every edit would not scale); many at once, or a failed read, re-reads the list.
+   */
+  async apply(changes: RowChange[]) {
+    const ids = [...new Set(changes.filter((c) => c.entity === 'aftercare_need').map((c) => c.id))];
+    if (ids.length > 20) return this.refresh();
+    try {
+      const [rows, activity] = await Promise.all([
+        Promise.all(ids.map((id) => trpc().needs.get.query({ id }).catch((err: unknown) => {
+          if (refusal(err).code === 'NOT_FOUND') return null;
+          throw err;
+        }))),
+        trpc().activity.list.query({ division: formInput<DivisionCode | undefined>(this.division ?? undefined), limit: 30 })
+      ]);
+      let needs = this.needs;
+      ids.forEach((id, i) => {
+        const row = rows[i];
+        if (!row) return void (needs = needs.filter((n) => n.id !== id));
+        const { editable: _editable, ...fresh } = row;
+        const known = needs.find((n) => n.id === id);
+        // Reads may finish out of order: never go back to an older version.
+        if (!known) needs = [...needs, fresh];
+        else if (fresh.version >= known.version) needs = needs.map((n) => (n.id === id ? fresh : n));
+      });
+      this.needs = needs;
+      this.activity = activity;
+      this.revision++;
+    } catch {
+      await this.refresh();
+    }
   }
 
   async refresh() {
