@@ -79,5 +79,8 @@ describe('needs in words', () => {
       .toBe('changed the estimated cost of Beds and mattresses (Dovwood) from $1,234 to $999');
     expect(activityPredicate({ ...at, action: 'needs.move', before: { status: 'open' }, after: { status: 'in_progress' } }))
       .toBe('moved Beds and mattresses (Dovwood) from Open to In progress');
+    // Column names in the audit row (snake_case) are read as well as field names.
+    expect(activityPredicate({ actorName: 'Ana', action: 'partners.vet', after: { name: 'Mesa Lab', vetting_status: 'vetted', vetted_until: '2027-12-31' } }))
+      .toBe('vetted Mesa Lab until 2027-12-31');
   });
 });

@@ -16,6 +16,7 @@ export interface ActivityEntry {
 const RANK: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 const IGNORED = new Set(['version', 'mentions', 'state', 'updatedAt']);
 
+// Keys arrive camelCased (audit rows name columns in snake_case): read `vettedUntil`, never `vetted_until`.
 const fields = (v: unknown) =>
   Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [fieldKey(k), x]).filter(([k]) => !IGNORED.has(k as string)));
 
@@ -59,11 +60,11 @@ export function activityPredicate(e: ActivityEntry): string {
       return before.stage && after.stage ? `moved a funding request from ${label(String(before.stage))} to ${label(String(after.stage))}` : 'moved a funding request';
     case 'partners.vet': {
       const partner = after.name ? String(after.name) : 'a partner';
-      const vetted = (after.status ?? after.vetting_status) === 'vetted';
-      return vetted ? `vetted ${partner}${after.vetted_until ? ` until ${String(after.vetted_until)}` : ''}` : `suspended ${partner}`;
+      const vetted = (after.status ?? after.vettingStatus) === 'vetted';
+      return vetted ? `vetted ${partner}${after.vettedUntil ? ` until ${String(after.vettedUntil)}` : ''}` : `suspended ${partner}`;
     }
     case 'partners.renewVetting':
-      return `renewed the vetting of ${after.name ? String(after.name) : 'a partner'}${after.vetted_until ? ` until ${String(after.vetted_until)}` : ''}`;
+      return `renewed the vetting of ${after.name ? String(after.name) : 'a partner'}${after.vettedUntil ? ` until ${String(after.vettedUntil)}` : ''}`;
     case 'partners.create': return after.name ? `added the partner ${String(after.name)}` : 'added a partner';
     case 'partners.update': return after.name ? `updated the partner ${String(after.name)}` : "updated a partner's details";
     case 'survivorCounts.set':
