@@ -3,6 +3,7 @@
 import { createTRPCClient } from 'trpc-sveltekit';
 import { TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '$lib/server/trpc/router.js';
+import type { ConflictDetails } from '$lib/server/errors.js';
 
 let client: ReturnType<typeof createTRPCClient<AppRouter>> | undefined;
 
@@ -11,12 +12,8 @@ export function trpc() {
   return client;
 }
 
-export interface Conflict {
-  entity: string;
-  id: number;
-  current: Record<string, unknown>;
-  conflictingFields: string[];
-}
+/** What a CONFLICT refusal carries (the server's type; a type-only import, erased from the bundle). */
+export type Conflict = ConflictDetails;
 
 export interface Refused {
   code: string;

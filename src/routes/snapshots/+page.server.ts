@@ -3,12 +3,13 @@ import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure } from '$lib/server/trpc/caller.js';
 import { createInputFromForm, idFromForm, scheduleInputFromForm } from '$lib/server/snapshots/snapshot-forms.js';
 import { formInput } from '$lib/form-input.js';
+import { SNAPSHOT_MAKERS } from '$lib/server/auth/access.js';
 
-const MAKERS = ['leadership', 'admin'];
 
 export const load: PageServerLoad = async (event) => {
   const caller = await serverCaller(event);
-  const canMake = MAKERS.includes(event.locals.user?.role ?? '');
+  const role = event.locals.user?.role;
+  const canMake = role !== undefined && SNAPSHOT_MAKERS.includes(role);
   const [snapshots, schedules] = await Promise.all([caller.snapshots.list({}), canMake ? caller.snapshots.schedules() : Promise.resolve(null)]);
   return { snapshots, schedules, canMake };
 };

@@ -25,6 +25,8 @@ export interface SessionUser {
 export const ROLES: readonly Role[] = ['admin', 'leadership', 'coordinator', 'board'];
 /** Roles that see live operational data (dashboards, needs, pipeline, outreach). */
 export const OPERATIONAL_ROLES: readonly Role[] = ['admin', 'leadership', 'coordinator'];
+/** Who makes, annotates and schedules board snapshots (the router, the service and the page ask this one list). */
+export const SNAPSHOT_MAKERS: readonly Role[] = ['leadership', 'admin'];
 
 export function isOperational(user: Pick<SessionUser, 'role'>): boolean {
   return OPERATIONAL_ROLES.includes(user.role);

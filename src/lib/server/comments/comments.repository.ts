@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { OPERATIONAL_ROLES } from '../auth/access.js';
 
 export type CommentEntity = 'need' | 'funding';
 
@@ -31,6 +32,6 @@ export async function operationalUsers(db: Db) {
   return db.selectFrom('app_user as u')
     .leftJoin('user_region as r', 'r.user_id', 'u.id')
     .select(['u.id', 'u.display_name as displayName', 'u.role', 'r.division_code as division', 'r.state'])
-    .where('u.active', '=', true).where('u.role', 'in', ['admin', 'leadership', 'coordinator'])
+    .where('u.active', '=', true).where('u.role', 'in', OPERATIONAL_ROLES)
     .orderBy('u.display_name').execute();
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import { config } from '../config.js';
 import type { FundingCategory, FundingStage, NeedPriority, PartnerKind, ProgramArea } from '../db/schema.js';
 import { enums } from '../db/schema.js';
+import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
 import { resolvePeriod } from './dashboard.period.js';
 import { regionCodes, statesIn } from '$lib/regions.js';
 import * as repo from './dashboard.repository.js';
@@ -11,12 +12,7 @@ import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivo
 /** Categories in the order the schema lists them (a category read as plain text sorts by it too). */
 const CATEGORY_ORDER: readonly string[] = enums.funding_category;
 
-const programAreaOf: Record<string, ProgramArea> = {
-  forensic_hardware: 'law_enforcement', extraction_software: 'law_enforcement', detection_k9: 'law_enforcement',
-  training_scholarship: 'law_enforcement', lab_equipment: 'forensic_labs', lab_facility: 'forensic_labs',
-  aftercare_equipment: 'aftercare', aftercare_facility: 'aftercare', survivor_basic_needs: 'aftercare',
-  outreach_program: 'education'
-};
+const programAreaOf: Readonly<Record<string, ProgramArea>> = PROGRAM_AREA_OF;
 
 export interface OverviewOptions {
   fiscalYearStartMonth: number;

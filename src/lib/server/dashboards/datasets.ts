@@ -8,7 +8,8 @@ import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../db/index.js';
 import { config } from '../config.js';
-import { enums, type FundingCategory, type FundingStage, type ProgramArea } from '../db/schema.js';
+import { enums, type FundingCategory, type FundingStage } from '../db/schema.js';
+import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
 import { divisionOf, type RegionCode } from '$lib/regions.js';
 import { SURVIVOR_RULE } from '$lib/survivor-figures.js';
 import { publishSurvivorMonths, survivorRoundingKey, survivorStateMonths } from '../disclosure/survivor-figures.service.js';
@@ -36,13 +37,6 @@ const STUCK_LIMIT = 20;
 const TOP_PARTNERS = 10;
 const OLDEST_CRITICAL = 10;
 const DEFAULT_STUCK_DAYS = 30;
-
-const PROGRAM_AREA_OF: Record<FundingCategory, ProgramArea> = {
-  forensic_hardware: 'law_enforcement', extraction_software: 'law_enforcement', detection_k9: 'law_enforcement',
-  training_scholarship: 'law_enforcement', lab_equipment: 'forensic_labs', lab_facility: 'forensic_labs',
-  aftercare_equipment: 'aftercare', aftercare_facility: 'aftercare', survivor_basic_needs: 'aftercare',
-  outreach_program: 'education'
-};
 
 interface Scope {
   period: DashboardPeriod;

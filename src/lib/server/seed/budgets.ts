@@ -1,6 +1,7 @@
 // Budgets per fiscal year and program area, sized from what the seeded pipeline commits (so the
 // budget dashboard shows realistic headroom, and now and then an overrun), some donor-restricted.
-import type { FundingCategory, ProgramArea } from '../db/schema.js';
+import type { ProgramArea } from '../db/schema.js';
+import { programAreaOf } from '../funding/program-areas.js';
 import { DAY, businessHoursOffset, dayStart, type SeedCalendar } from './calendar.js';
 import { DONOR_RESTRICTIONS } from './names.js';
 import type { Random } from './random.js';
@@ -15,26 +16,6 @@ export interface BudgetPlan {
 }
 
 const PROGRAM_AREAS: ProgramArea[] = ['law_enforcement', 'forensic_labs', 'aftercare', 'education'];
-
-/** Mirrors category_program_area() in the schema. */
-export function programAreaOf(category: FundingCategory): ProgramArea {
-  switch (category) {
-    case 'forensic_hardware':
-    case 'extraction_software':
-    case 'detection_k9':
-    case 'training_scholarship':
-      return 'law_enforcement';
-    case 'lab_equipment':
-    case 'lab_facility':
-      return 'forensic_labs';
-    case 'aftercare_equipment':
-    case 'aftercare_facility':
-    case 'survivor_basic_needs':
-      return 'aftercare';
-    default:
-      return 'education';
-  }
-}
 
 const COMMITTED_STAGES = new Set(['approved', 'disbursed', 'reported']);
 

@@ -1,11 +1,12 @@
 import { router, procedureFor, signedInProcedure, adminProcedure } from '../trpc/t.js';
 import { config } from '../config.js';
+import { SNAPSHOT_MAKERS } from '../auth/access.js';
 import * as s from './snapshots.schemas.js';
 import * as service from './snapshots.service.js';
 
 // Every signed-in role (the board above all) may list, open and compare; making and scheduling is
 // leadership's and admins'; share links are admins'.
-const makerProcedure = procedureFor('leadership', 'admin');
+const makerProcedure = procedureFor(...SNAPSHOT_MAKERS);
 const options = () => ({ fiscalYearStartMonth: config().fiscalYearStartMonth });
 
 export const snapshotsRouter = router({

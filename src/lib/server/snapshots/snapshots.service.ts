@@ -3,7 +3,7 @@
 // refuses it). Opening one re-hashes its data and says whether it still matches.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.js';
-import { assertRole, mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
+import { assertRole, mayReadOperational, SNAPSHOT_MAKERS, type Role, type SessionUser } from '../auth/access.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { DomainError } from '../errors.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
@@ -20,7 +20,6 @@ export interface SnapshotOptions {
   fiscalYearStartMonth: number;
 }
 
-const MAKERS: readonly Role[] = ['leadership', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
 
 /** JSON with object keys sorted, so the same data always hashes the same (jsonb reorders keys). */
@@ -79,7 +78,7 @@ async function makeSnapshot(db: Db, m: MakeSnapshot, options: SnapshotOptions) {
 }
 
 export async function createSnapshot(db: Db, actor: SessionUser, input: CreateSnapshotInput, options: SnapshotOptions) {
-  assertRole(actor, MAKERS, 'Only leadership and admins make snapshots.');
+  assertRole(actor, SNAPSHOT_MAKERS, 'Only leadership and admins make snapshots.');
   const period = resolvePeriod(input.period, options.fiscalYearStartMonth);
   return (await makeSnapshot(db, { title: input.title, notes: input.notes, period, filters: input.filters, authorId: actor.id }, options))!;
 }
@@ -115,7 +114,7 @@ export async function getSnapshot(db: Db, _actor: SessionUser, id: number) {
 }
 
 export async function updateSnapshotNotes(db: Db, actor: SessionUser, input: { id: number; title?: string; notes?: string }) {
-  assertRole(actor, MAKERS, 'Only leadership and admins edit snapshot notes.');
+  assertRole(actor, SNAPSHOT_MAKERS, 'Only leadership and admins edit snapshot notes.');
   return db.transaction().execute(async (tx) => {
     const before = await repo.findSnapshotForUpdate(tx, input.id);
     if (!before) throw new DomainError('NOT_FOUND', `There is no snapshot ${input.id}.`);
@@ -175,12 +174,12 @@ async function closedBetween(db: Db, older: { createdAt: Date }, newer: { create
 
 // Schedules.
 export async function listSchedules(db: Db, actor: SessionUser) {
-  assertRole(actor, MAKERS, 'Only leadership and admins see snapshot schedules.');
+  assertRole(actor, SNAPSHOT_MAKERS, 'Only leadership and admins see snapshot schedules.');
   return repo.listSchedules(db);
 }
 
 export async function setSchedule(db: Db, actor: SessionUser, input: SetScheduleInput) {
-  assertRole(actor, MAKERS, 'Only leadership and admins schedule snapshots.');
+  assertRole(actor, SNAPSHOT_MAKERS, 'Only leadership and admins schedule snapshots.');
   const problem = firstRunProblem(input.frequency, input.nextRunAt, new Date());
   if (problem) throw new DomainError('BAD_REQUEST', problem, { fieldErrors: { nextRunAt: [problem] } });
   return db.transaction().execute(async (tx) => {
@@ -199,7 +198,7 @@ export async function setSchedule(db: Db, actor: SessionUser, input: SetSchedule
 }
 
 export async function deleteSchedule(db: Db, actor: SessionUser, id: number) {
-  assertRole(actor, MAKERS, 'Only leadership and admins remove snapshot schedules.');
+  assertRole(actor, SNAPSHOT_MAKERS, 'Only leadership and admins remove snapshot schedules.');
   return db.transaction().execute(async (tx) => {
     const removed = await repo.deleteSchedule(tx, id);
     if (!removed) throw new DomainError('NOT_FOUND', `There is no schedule ${id}.`);
