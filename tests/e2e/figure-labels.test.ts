@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hasBrowser, launchBrowser } from '../helpers/browser.js';
+import { hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
 import { seededDataDir, signIn, startLiveServer, type LiveServer } from '../helpers/live.js';
 
 type Element = 'tile' | 'chart' | 'series' | 'column' | 'table' | 'map';
@@ -47,14 +47,16 @@ interface PageLabels {
 
 /** What a viewer reads: tile labels, panel titles, and each panel's table headers (charts via their Table view). */
 async function readLabels(page: Page): Promise<PageLabels> {
-  // A click that lands before the page has hydrated does nothing: click what is still unpressed until none is.
+  // A click that lands before the page has hydrated does nothing: wait for it, then click what is
+  // still unpressed until none is (a slow machine may still drop a click while the chart mounts).
+  await hydrated(page);
   const unpressed = page.locator('[data-testid^="toggle-"][aria-pressed="false"]');
   await expect
     .poll(async () => {
       // One at a time: a pressed toggle leaves this locator, so positions shift after each click.
       if ((await unpressed.count()) > 0) await unpressed.first().click({ timeout: 5_000 }).catch(() => undefined);
       return unpressed.count();
-    })
+    }, { timeout: 30_000 })
     .toBe(0);
   return page.evaluate(() => ({
     tiles: [...document.querySelectorAll('.kpi .label')].map((e) => e.textContent!.trim()),
