@@ -103,6 +103,11 @@ describe.skipIf(!hasBrowser)('the needs workspace', () => {
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'detached' });
       expect(await openButton.evaluate((el) => el === document.activeElement)).toBe(true);
+      // The board by status is still there, and fits too.
+      await page.getByRole('tab', { name: 'Board' }).click();
+      await page.getByTestId('needs-board').waitFor();
+      expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(artifactsDir, `needs-board-view-${viewport.width}.png`) });
       await context.close();
     });
   }
