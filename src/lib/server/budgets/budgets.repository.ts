@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { ProgramArea } from '../db/schema.js';
 
 export async function budgetLines(db: Db, fiscalYear: number) {
   return db.selectFrom('budget').select(['id', 'program_area as programArea', 'donor_restriction as restriction', 'amount_cents as amountCents', 'updated_at as updatedAt'])
@@ -17,17 +18,17 @@ export async function lockArea(tx: Db, fiscalYear: number, programArea: string) 
   await sql`select pg_advisory_xact_lock(hashtext(${`beacon.budget:${fiscalYear}:${programArea}`}))`.execute(tx);
 }
 
-export async function areaLines(tx: Db, fiscalYear: number, programArea: string) {
+export async function areaLines(tx: Db, fiscalYear: number, programArea: ProgramArea) {
   return tx.selectFrom('budget').select(['id', 'donor_restriction as restriction', 'amount_cents as amountCents'])
-    .where('fiscal_year', '=', fiscalYear).where('program_area', '=', programArea as never).orderBy('id').execute();
+    .where('fiscal_year', '=', fiscalYear).where('program_area', '=', programArea).orderBy('id').execute();
 }
 
-export async function insertLine(tx: Db, v: { fiscalYear: number; programArea: string; restriction: string | null; amountCents: number }) {
-  await tx.insertInto('budget').values({ fiscal_year: v.fiscalYear, program_area: v.programArea, donor_restriction: v.restriction, amount_cents: v.amountCents } as never).execute();
+export async function insertLine(tx: Db, v: { fiscalYear: number; programArea: ProgramArea; restriction: string | null; amountCents: number }) {
+  await tx.insertInto('budget').values({ fiscal_year: v.fiscalYear, program_area: v.programArea, donor_restriction: v.restriction, amount_cents: v.amountCents }).execute();
 }
 
 export async function updateLine(tx: Db, id: number, amountCents: number, restriction: string | null) {
-  await tx.updateTable('budget').set({ amount_cents: amountCents, donor_restriction: restriction, updated_at: sql`now()` } as never).where('id', '=', id).execute();
+  await tx.updateTable('budget').set({ amount_cents: amountCents, donor_restriction: restriction, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
 }
 
 export async function deleteLines(tx: Db, ids: number[]) {
@@ -62,7 +63,7 @@ export async function deleteGoals(tx: Db, ids: number[]) {
 
 export async function upsertGoal(tx: Db, v: { division: string; periodStart: string; periodEnd: string; peopleGoal: number; eventsGoal: number | null }) {
   return tx.insertInto('outreach_goal')
-    .values({ division_code: v.division, period_start: v.periodStart, period_end: v.periodEnd, people_goal: v.peopleGoal, events_goal: v.eventsGoal } as never)
-    .onConflict((oc) => oc.columns(['division_code', 'period_start', 'period_end']).doUpdateSet({ people_goal: v.peopleGoal, events_goal: v.eventsGoal } as never))
+    .values({ division_code: v.division, period_start: v.periodStart, period_end: v.periodEnd, people_goal: v.peopleGoal, events_goal: v.eventsGoal })
+    .onConflict((oc) => oc.columns(['division_code', 'period_start', 'period_end']).doUpdateSet({ people_goal: v.peopleGoal, events_goal: v.eventsGoal }))
     .returning(['id', 'people_goal as peopleGoal', 'events_goal as eventsGoal']).executeTakeFirstOrThrow();
 }

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { Database } from '../db/schema.js';
 
 const VIEW = [
   'id', 'name', 'kind', 'state', 'city', 'vetting_status as vettingStatus', 'vetted_at as vettedAt', 'vetted_until as vettedUntil',
@@ -20,12 +21,12 @@ export async function lockPartner(db: Db, id: number) {
   return db.selectFrom('partner').select([...VIEW, 'vetting_status']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function insertPartner(db: Db, values: { name: string; kind: string; state: string; city: string | null }) {
-  return db.insertInto('partner').values(values as never).returning(VIEW).executeTakeFirstOrThrow();
+export async function insertPartner(db: Db, values: Insertable<Database['partner']>) {
+  return db.insertInto('partner').values(values).returning(VIEW).executeTakeFirstOrThrow();
 }
 
-export async function updatePartner(db: Db, id: number, values: Record<string, unknown>) {
-  return db.updateTable('partner').set(values as never).where('id', '=', id).returning(VIEW).executeTakeFirstOrThrow();
+export async function updatePartner(db: Db, id: number, values: Updateable<Database['partner']>) {
+  return db.updateTable('partner').set(values).where('id', '=', id).returning(VIEW).executeTakeFirstOrThrow();
 }
 
 export async function setVetting(db: Db, id: number, v: { status: 'vetted' | 'suspended'; note: string; vettedUntil: string | null; renew: boolean }) {
@@ -34,8 +35,8 @@ export async function setVetting(db: Db, id: number, v: { status: 'vetted' | 'su
       vetting_status: v.status, vetting_note: v.note,
       ...(v.status === 'vetted' ? { vetted_until: v.vettedUntil } : {}),
       // A renewal (vetted again while vetted) is a new vetting: the trigger dates only status changes.
-      ...(v.renew ? { vetted_at: sql`now()` } : {})
-    } as never)
+      ...(v.renew ? { vetted_at: sql<Date>`now()` } : {})
+    })
     .where('id', '=', id).returning(VIEW).executeTakeFirstOrThrow();
 }
 

@@ -61,8 +61,8 @@ export async function medians(tx: Db, centerId: number, exceptMonth: string) {
 
 export async function upsertMonth(tx: Db, v: { centerId: number; month: string; served: number; newIntakes: number; bedNights: number; exitsToSafeHousing: number }) {
   const values = { served: v.served, new_intakes: v.newIntakes, bed_nights: v.bedNights, exits_to_safe_housing: v.exitsToSafeHousing };
-  return tx.insertInto('survivor_count').values({ center_id: v.centerId, month: v.month, ...values } as never)
-    .onConflict((oc) => oc.columns(['center_id', 'month']).doUpdateSet({ ...values, reported_at: sql`now()` } as never))
+  return tx.insertInto('survivor_count').values({ center_id: v.centerId, month: v.month, ...values })
+    .onConflict((oc) => oc.columns(['center_id', 'month']).doUpdateSet({ ...values, reported_at: sql<Date>`now()` }))
     .returning(['id', 'state', 'served', 'new_intakes as newIntakes', 'bed_nights as bedNights', 'exits_to_safe_housing as exitsToSafeHousing'])
     .executeTakeFirstOrThrow();
 }
