@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { createDb, type DbHandle } from '../src/lib/server/db/index.js';
 import { migrateToLatest } from '../src/lib/server/db/migrate.js';
 import { seedDatabase } from '../src/lib/server/seed/seed.service.js';
-import { dashboardOverview } from '../src/lib/server/dashboards/dashboard.service.js';
+import { overviewDataset as dashboardOverview } from '../src/lib/server/dashboards/overview.dataset.js';
 import { naiveOverview } from './naive-overview.js';
 
 export type Profile = 'demo' | 'large';

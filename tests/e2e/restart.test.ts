@@ -9,7 +9,7 @@ import pg from 'pg';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createPostgresDatabase } from '../helpers/live.js';
 import { createDb } from '../../src/lib/server/db/index.js';
-import { dashboardOverview } from '../../src/lib/server/dashboards/dashboard.service.js';
+import { overviewDataset as dashboardOverview } from '../../src/lib/server/dashboards/overview.dataset.js';
 
 async function figuresIn(dataDir: string) {
   const handle = await createDb({ dataDir });

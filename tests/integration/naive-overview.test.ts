@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targets, type TestDb } from '../helpers/db.js';
 import { seedDatabase } from '../../src/lib/server/seed/seed.service.js';
-import { dashboardOverview } from '../../src/lib/server/dashboards/dashboard.service.js';
+import { overviewDataset as dashboardOverview } from '../../src/lib/server/dashboards/overview.dataset.js';
 import { naiveOverview } from '../../bench/naive-overview.js';
 import type { DashboardFilterInput } from '../../src/lib/server/dashboards/dashboard.filters.js';
 

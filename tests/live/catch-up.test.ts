@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LiveClient } from '../../src/lib/realtime/live-client.svelte.js';
 import type { DashboardPush, RowChange } from '../../src/lib/realtime/events.js';
 import { createDb } from '../../src/lib/server/db/index.js';
-import { dashboardOverview } from '../../src/lib/server/dashboards/dashboard.service.js';
+import { overviewDataset as dashboardOverview } from '../../src/lib/server/dashboards/overview.dataset.js';
 import { statesIn } from '../../src/lib/regions.js';
 import {
   createPostgresDatabase, portOf, postgresUrl, seededDataDir, signIn, sleep, startLiveServer, tcpProxy, until, type LiveServer

@@ -8,7 +8,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory, ProgramArea } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
-import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, requestsCreated, unitsPaid, type PeriodScope } from './period.repository.js';
+import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, periodBounds, requestsCreated, unitsPaid, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
 
 export type Tx = Kysely<Database>;
@@ -169,4 +169,54 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
     // JSON carries timestamps as text.
     oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
   };
+}
+
+/**
+ * Stuck requests: the period's pipeline (created in the period, in intake, vetting or approved now;
+ * region and category filters) that entered their stage before `enteredBefore`.
+ */
+export function stuckRequests(db: Tx, s: PeriodScope & { period: { start: string; end: string } }, enteredBefore: Date) {
+  const { from, to } = periodBounds(s);
+  let q = whereRegion(db.selectFrom('v_open_request_age'), s)
+    .where('created_at', '>=', from).where('created_at', '<', to)
+    .where('stage_entered_at', '<', enteredBefore);
+  if (s.category) q = q.where('category', '=', s.category);
+  return q;
+}
+type StuckQuery = ReturnType<typeof stuckRequests>;
+
+/** The stuck requests that entered their stage earliest. */
+export function oldestStuck(stuck: StuckQuery, limit: number) {
+  return stuck
+    .select(['id', 'title', 'stage', 'category', 'state', 'partner_name as partnerName', 'requested_cents as requestedCents',
+      'stage_entered_at as stageEnteredAt'])
+    .orderBy('stage_entered_at')
+    .orderBy('id')
+    .limit(limit);
+}
+
+export function countOf(stuck: StuckQuery) {
+  return stuck.select(sql<number>`count(*)::bigint`.as('n'));
+}
+
+/** Needs open now (open, in progress, pledged) by priority, kind and division, with the region filter. */
+export function openNeedsByPriorityKindDivision(db: Tx, f: RegionFilter) {
+  return whereRegion(db.selectFrom('v_needs'), f)
+    .where('status', 'in', ['open', 'in_progress', 'pledged'])
+    .select(['priority', 'kind', 'division_code as division', sumOf('need_count').as('needs'), sumOf('estimated_cost_cents').as('estimatedCostCents')])
+    .groupBy(['priority', 'kind', 'division_code'])
+    .orderBy('priority')
+    .orderBy('kind')
+    .orderBy('division_code');
+}
+
+/** Outreach goals (of one division, or all) whose own period overlaps [start, end), with their progress over their own period. */
+export function outreachGoalsOverlapping(db: Tx, r: { start: string; end: string }, division?: string) {
+  let goals = db.selectFrom('v_outreach_goal_progress').where('period_start', '<', r.end).where('period_end', '>', r.start);
+  if (division) goals = goals.where('division_code', '=', division);
+  return goals
+    .select(['goal_id as goalId', 'division_code as division', 'period_start as periodStart', 'period_end as periodEnd',
+      'people_goal as peopleGoal', 'events_goal as eventsGoal', 'people_reached as peopleReached', 'events_held as eventsHeld'])
+    .orderBy('division_code')
+    .orderBy('period_start');
 }

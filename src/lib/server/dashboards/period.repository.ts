@@ -262,3 +262,25 @@ export function topPartnersPaid(db: Tx, s: PeriodScope, limit: number) {
 export function periodBounds(s: PeriodScope & { period: { start: string; end: string } }) {
   return { from: dayStart(s.period.start), to: dayStart(s.period.end) };
 }
+
+const total = (col: string) => sql<number>`coalesce(sum(${sql.ref(col)}), 0)::bigint`;
+
+/** Outreach events dated in the period per month and division: events, people reached, follow-up requests. */
+export function outreachByMonthAndDivision(db: Tx, s: PeriodScope) {
+  return db.selectFrom(outreachInPeriod(db, s, 'division').as('x'))
+    .select(['x.month', 'x.division', total('x.event_count').as('events'), total('x.attendees').as('peopleReached'),
+      total('x.follow_up_requests').as('followUpRequests')])
+    .groupBy(['x.month', 'x.division'])
+    .orderBy('x.month')
+    .orderBy('x.division');
+}
+
+/** Outreach events dated in the period per format and audience. */
+export function outreachByFormatAndAudience(db: Tx, s: PeriodScope) {
+  return db.selectFrom(outreachInPeriod(db, s, 'formats').as('x'))
+    .select(['x.format', 'x.audience', total('x.event_count').as('events'), total('x.attendees').as('peopleReached'),
+      total('x.follow_up_requests').as('followUpRequests')])
+    .groupBy(['x.format', 'x.audience'])
+    .orderBy('x.format')
+    .orderBy('x.audience');
+}

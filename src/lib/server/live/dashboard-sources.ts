@@ -2,7 +2,7 @@
 // A filtered variant is the same topic with other filters (its own room, its own cache).
 import type { Db } from '../db/index.js';
 import type { ChangeTopic, DashboardTopic, DashboardViews } from '$lib/realtime/events.js';
-import { dashboardOverview } from '../dashboards/dashboard.service.js';
+import { overviewDataset as dashboardOverview } from '../dashboards/overview.dataset.js';
 import type { DashboardFilterInput } from '../dashboards/dashboard.filters.js';
 import { aftercareDataset, fundingDataset, outreachDataset } from '../dashboards/datasets.js';
 

@@ -1,43 +1,32 @@
+// The overview dashboard (`dashboard.overview`, docs/figures.md "/dashboard — overview"): every
+// figure read from the views by ONE statement (one snapshot, one seq), for one dashboard scope.
+// JSON-safe like the other three datasets: dates are ISO strings, money integer cents.
 import type { Db } from '../db/index.js';
-import { config } from '../config.js';
-import type { FundingCategory, FundingStage, NeedPriority, PartnerKind, ProgramArea } from '../db/schema.js';
+import type { FundingCategory, FundingStage, NeedPriority, PartnerKind } from '../db/schema.js';
 import { enums } from '../db/schema.js';
-import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
-import { resolvePeriod } from './dashboard.period.js';
-import { regionCodes, statesIn } from '$lib/regions.js';
 import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
+import { datasetHeader, isRegional, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
+import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
 import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivor-figures.service.js';
 
 /** Categories in the order the schema lists them (a category read as plain text sorts by it too). */
 const CATEGORY_ORDER: readonly string[] = enums.funding_category;
 
-const programAreaOf: Readonly<Record<string, ProgramArea>> = PROGRAM_AREA_OF;
-
-export interface OverviewOptions {
-  fiscalYearStartMonth: number;
-  timeZone?: string;
-  now?: Date;
-}
-
 const sumBy = <R>(rows: R[], pick: (r: R) => number) => rows.reduce((s, r) => s + pick(r), 0);
 
-/** The KPI figures of the overview, all read from the views by one statement (one snapshot). */
-export async function dashboardOverview(db: Db, filters: DashboardFilterInput, options: OverviewOptions) {
-  const timeZone = options.timeZone ?? config().timeZone;
-  const resolved = resolvePeriod(filters, { ...options, timeZone });
-  const fiscalYear = resolved.fiscalYear;
-  // The same period header as the other dashboards' datasets.
-  const period = { kind: resolved.kind, label: resolved.label, start: resolved.start, end: resolved.end, fiscalYear, fiscalYearTo: resolved.fiscalYearTo };
-  const region = { division: filters.division, state: filters.state };
-  const funding = { ...region, fiscalYear, fiscalYearTo: resolved.fiscalYearTo, category: filters.category };
-  const months = { ...region, start: period.start, end: period.end };
-  const exact = { ...region, period: resolved, category: filters.category };
-  const mapStates: string[] = filters.division ? statesIn(filters.division) : [...regionCodes];
-  const budgetArea = filters.category && programAreaOf[filters.category];
+/** The overview for a dashboard's filters. */
+export async function overviewDataset(db: Db, filters: DashboardFilterInput, options: DatasetOptions) {
+  return overviewOf(db, resolveScope(filters, options));
+}
+
+/** The KPI figures of the overview for one scope. */
+export async function overviewOf(db: Db, scope: DashboardScope) {
+  const { filters, period } = scope;
+  const budgetArea = scope.category && PROGRAM_AREA_OF[scope.category];
 
   const { seq, requests, moves, orgMoves, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
-    await repo.overviewFigures(db, { funding, region, months, exact, mapStates });
+    await repo.overviewFigures(db, scope);
   const pipeline = enums.funding_stage.map((stage) => {
     const rows = requests.filter((r) => r.stage === stage);
     return {
@@ -51,12 +40,12 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const moved = (rows: typeof moves, stage: FundingStage, what: 'amountCents' | 'moves') => sumBy(rows.filter((m) => m.to_stage === stage), (m) => m[what]);
   const approvedCents = moved(moves, 'approved', 'amountCents');
   const disbursedCents = moved(moves, 'disbursed', 'amountCents');
-  const inArea = orgMoves.filter((m) => !budgetArea || programAreaOf[m.category] === budgetArea);
+  const inArea = orgMoves.filter((m) => !budgetArea || PROGRAM_AREA_OF[m.category as FundingCategory] === budgetArea);
   const budgetCents = sumBy(budget.filter((b) => !budgetArea || b.programArea === budgetArea), (b) => b.budgetCents);
   const budgetCommitted = moved(inArea, 'approved', 'amountCents');
   const budgetDisbursed = moved(inArea, 'disbursed', 'amountCents');
   // Budgets are organisation-wide: no percentage of them beside a regional amount.
-  const regional = Boolean(filters.division || filters.state);
+  const regional = isRegional(scope);
   const categories = [...new Set([...requests.map((r) => r.category), ...moves.filter((m) => m.to_stage === 'approved' || m.to_stage === 'disbursed').map((m) => m.category)])]
     .sort((a, b) => CATEGORY_ORDER.indexOf(a) - CATEGORY_ORDER.indexOf(b));
   const survivorKey = await survivorRoundingKey(db);
@@ -65,14 +54,9 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   const unitsOf = (category: FundingCategory) => units.find((u) => u.category === category)?.units ?? 0;
 
   return {
-    asOf: options.now ?? new Date(),
-    /** The organisation's time zone: periods are its calendar days, "as of" is told in it. */
-    timeZone,
-    seq,
-    fiscalYear,
-    period,
-    periodLabel: resolved.label,
-    filters: resolved.kind === 'fiscalYear' ? { ...filters, fiscalYear } : { ...filters },
+    ...datasetHeader(scope, seq),
+    fiscalYear: period.fiscalYear,
+    periodLabel: period.label,
     /**
      * Movement from the period's first day to its last: the same events as the totals beside them
      * (approvals and payments dated in the period), so the two can never disagree.
@@ -95,7 +79,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
       /** Payments dated in the period. */
       disbursedCents,
       budget: {
-        scope: filters.category ? programAreaOf[filters.category] : 'all',
+        scope: filters.category ? PROGRAM_AREA_OF[filters.category] : 'all',
         /** Budgets are set for the whole organisation: region filters never apply to them. */
         orgWide: true,
         budgetCents,
@@ -122,7 +106,7 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
         needs: needRow(priority)?.needs ?? 0,
         estimatedCostCents: needRow(priority)?.estimatedCostCents ?? 0
       })),
-      oldestCritical
+      oldestCritical: oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt).toISOString() }))
     },
     /** Survivor figures as published outside the operational view (rounded, withheld under 3 centers). */
     survivors: publishSurvivorTotal(survivorCells, survivorCenters, survivorKey),
@@ -151,4 +135,4 @@ export async function dashboardOverview(db: Db, filters: DashboardFilterInput, o
   };
 }
 
-export type DashboardOverview = Awaited<ReturnType<typeof dashboardOverview>>;
+export type OverviewDataset = Awaited<ReturnType<typeof overviewOf>>;
