@@ -275,6 +275,10 @@ for (const target of targets) {
         expect(after.months.find((m) => m.month === month)).toMatchObject({ reported: 1 });
         expect(after.months.find((m) => m.month === monthsAgo(2, t))).toMatchObject({ reported: 0 });
         expect((await changes('survivors', seq)).map((c) => c.op)).toEqual(['I']);
+        // Another region's coordinator sees that the center reported, never its numbers.
+        const elsewhere = (await P.survivorCounts.list({ division: 'mountain', month })).centers.find((c) => c.id === centerId);
+        expect(elsewhere).toMatchObject({ reported: true, mayEnter: false, counts: null });
+        expect((await L.survivorCounts.list({ division: 'mountain', month })).centers.find((c) => c.id === centerId)?.counts).toMatchObject({ served: 14 });
         expect((await audits('survivorCounts.set')).at(-1)).toMatchObject({ state: 'NM', before: null,
           after: { centerId, month, served: 14, newIntakes: 3, bedNights: 310, exitsToSafeHousing: 2 } });
         // A correction keeps one row per month and audits before → after.

@@ -23,7 +23,6 @@ export const load: PageServerLoad = async (event) => {
     division,
     divisionName: divisions.find((d) => d.code === division)!.name,
     divisions: divisionCodes.map((code) => ({ code, name: divisions.find((d) => d.code === code)!.name })),
-    editableStates: user.role === 'coordinator' ? user.states : null,
     month,
     counts: await caller.survivorCounts.list({ division, month })
   };

@@ -1,7 +1,7 @@
 // Monthly survivor counts per aftercare center: aggregate numbers only, never anything about a
 // person. Coordinators enter them for the centers of their regions; leadership and admins for any.
 import type { Db } from '../db/index.js';
-import { assertCanEditState, assertMayReadOperational, assertRole, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
+import { assertCanEditState, assertMayReadOperational, assertRole, canEditState, OPERATIONAL_ROLES, type SessionUser } from '../auth/access.js';
 import { DomainError, fieldError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
@@ -37,9 +37,12 @@ export async function listSurvivorCounts(db: Db, actor: SessionUser, input: { di
   return {
     month: input.month,
     currentMonth,
+    // Exact counts only where the reader may enter them (docs/figures.md, "Operational view"): a
+    // coordinator sees whether other regions' centers reported, not what.
     centers: centers.map((c) => ({
       id: c.id, name: c.name, state: c.state, city: c.city, vettingStatus: c.vettingStatus,
-      counts: c.countId === null ? null : { served: c.served!, newIntakes: c.newIntakes!, bedNights: c.bedNights!, exitsToSafeHousing: c.exitsToSafeHousing, reportedAt: c.reportedAt! }
+      reported: c.countId !== null, mayEnter: canEditState(actor, c.state),
+      counts: c.countId === null || !canEditState(actor, c.state) ? null : { served: c.served!, newIntakes: c.newIntakes!, bedNights: c.bedNights!, exitsToSafeHousing: c.exitsToSafeHousing, reportedAt: c.reportedAt! }
     })),
     months
   };
