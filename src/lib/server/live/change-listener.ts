@@ -42,11 +42,27 @@ export interface ChangeListener {
 }
 
 export function startChangeListener(options: ChangeListenerOptions): ChangeListener {
+  const queue = deliveryQueue(options);
+  return options.handle.kind === 'pglite' ? listenOnPglite(options.handle, queue) : listenOnPostgres(options, queue);
+}
+
+/**
+ * The one delivery queue both engines feed: notifications and catch-up reads run one at a time, so
+ * bulk-range reads and catch-up reads never reorder deliveries, and `lastSeq` only moves forward.
+ */
+interface DeliveryQueue {
+  readonly lastSeq: number;
+  onNotification(payload: string | undefined): void;
+  /** Reads change_log after the last seq delivered, page by page (after each (re)connect). */
+  catchUp(): Promise<void>;
+  stop(): void;
+}
+
+function deliveryQueue(options: ChangeListenerOptions): DeliveryQueue {
   const log = options.log ?? componentLog('live');
   const { handle } = options;
   let lastSeq = options.afterSeq;
   let stopped = false;
-  // One queue, so bulk-range reads and catch-up reads never reorder deliveries.
   let queue: Promise<void> = Promise.resolve();
   // After a failed read, later notifications must not move lastSeq past the unread rows: deliver
   // nothing until a catch-up has re-read the log from lastSeq.
@@ -120,33 +136,51 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     }, 1_000);
   };
 
-  if (handle.kind === 'pglite') {
-    const pglite = handle.pglite!;
-    let unlisten: (() => Promise<void>) | undefined;
-    const ready = pglite.listen(CHANGE_CHANNEL, onNotification).then(async (u) => {
-      unlisten = u;
-      await catchUp();
-    });
-    let listening = false;
-    void ready.then(() => (listening = true), () => undefined);
-    return {
-      get lastSeq() {
-        return lastSeq;
-      },
-      get connected() {
-        return listening && !stopped;
-      },
-      ready,
-      async stop() {
-        stopped = true;
-        clearTimeout(repairTimer);
-        await unlisten?.().catch(() => undefined);
-      }
-    };
-  }
+  return {
+    get lastSeq() {
+      return lastSeq;
+    },
+    onNotification,
+    catchUp,
+    stop() {
+      stopped = true;
+      clearTimeout(repairTimer);
+    }
+  };
+}
 
-  // Postgres: own connection, own reconnect loop.
+/** Embedded PGlite: pglite.listen on the one in-process connection (nothing to reconnect). */
+function listenOnPglite(handle: DbHandle, queue: DeliveryQueue): ChangeListener {
+  const pglite = handle.pglite!;
+  let stopped = false;
+  let unlisten: (() => Promise<void>) | undefined;
+  const ready = pglite.listen(CHANGE_CHANNEL, queue.onNotification).then(async (u) => {
+    unlisten = u;
+    await queue.catchUp();
+  });
+  let listening = false;
+  void ready.then(() => (listening = true), () => undefined);
+  return {
+    get lastSeq() {
+      return queue.lastSeq;
+    },
+    get connected() {
+      return listening && !stopped;
+    },
+    ready,
+    async stop() {
+      stopped = true;
+      queue.stop();
+      await unlisten?.().catch(() => undefined);
+    }
+  };
+}
+
+/** Postgres: a dedicated connection with its own reconnect loop and health check. */
+function listenOnPostgres(options: ChangeListenerOptions, queue: DeliveryQueue): ChangeListener {
   if (!options.databaseUrl) throw new Error('a Postgres change listener needs the database URL');
+  const log = options.log ?? componentLog('live');
+  let stopped = false;
   let client: pg.Client | undefined;
   let attempt = 0;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -186,14 +220,14 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     const c = new pg.Client({ connectionString: options.databaseUrl, keepAlive: true, application_name: 'beacon-live-listener' });
     c.on('error', (err) => drop(err.message));
     c.on('end', () => drop('connection ended'));
-    c.on('notification', (msg) => msg.channel === CHANGE_CHANNEL && onNotification(msg.payload));
+    c.on('notification', (msg) => msg.channel === CHANGE_CHANNEL && queue.onNotification(msg.payload));
     try {
       await c.connect();
       client = c;
       await c.query(`LISTEN ${CHANGE_CHANNEL}`);
-      await catchUp();
+      await queue.catchUp();
       if (stopped) return void (await c.end().catch(() => undefined));
-      if (attempt > 0) log.info({ seq: lastSeq }, 'LISTEN connection restored and caught up');
+      if (attempt > 0) log.info({ seq: queue.lastSeq }, 'LISTEN connection restored and caught up');
       attempt = 0;
       live = client === c;
       markReady();
@@ -225,7 +259,7 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
   void connect();
   return {
     get lastSeq() {
-      return lastSeq;
+      return queue.lastSeq;
     },
     get connected() {
       return live && client !== undefined && !stopped;
@@ -233,8 +267,8 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     ready,
     async stop() {
       stopped = true;
+      queue.stop();
       clearTimeout(retryTimer);
-      clearTimeout(repairTimer);
       clearInterval(healthTimer);
       const c = client;
       client = undefined;
