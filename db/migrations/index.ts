@@ -17,6 +17,7 @@ import * as notifyWriteTime from './2026-12-03-04-notify-write-time.js';
 import * as disclosureKey from './2026-12-03-05-disclosure-key.js';
 import * as accounts from './2026-12-03-08-accounts.js';
 import * as eventPeriodRollups from './2026-12-04-01-event-period-rollups.js';
+import * as paidUnitsGrain from './2026-12-04-02-paid-units-grain.js';
 import * as dataEntry from './2026-12-04-20-data-entry.js';
 
 export const migrations: Record<string, Migration> = {
@@ -36,5 +37,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-05-disclosure-key': disclosureKey,
   '2026-12-03-08-accounts': accounts,
   '2026-12-04-01-event-period-rollups': eventPeriodRollups,
+  '2026-12-04-02-paid-units-grain': paidUnitsGrain,
   '2026-12-04-20-data-entry': dataEntry
 };

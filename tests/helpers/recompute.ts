@@ -304,6 +304,15 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     where e.to_stage = 'disbursed'
     group by sc.scope, c.category, 3, f.partner_id`,
 
+  v_paid_units_month: `
+    select sc.scope, c.category, ${ORG_MONTH('e.occurred_at')} as month, count(*)::bigint as payments,
+      coalesce(sum(f.units), 0)::bigint as units
+    from funding_stage_event e join funding_request f on f.id = e.request_id join region r on r.code = e.state
+    ${SCOPES('e.state', 'r.division_code')}
+    cross join lateral (values (e.category::text), ('*')) c(category)
+    where e.to_stage = 'disbursed'
+    group by sc.scope, c.category, 3`,
+
   v_stage_days_month: `
     select sc.scope, c.category, ${ORG_MONTH('m.occurred_at')} as month, m.from_stage as stage, m.days, count(*)::bigint as moves
     from ${MOVES} m ${SCOPES('m.state', 'm.division_code')}

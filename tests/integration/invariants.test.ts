@@ -12,7 +12,7 @@ const DUMPED = [
   'outreach_goal', 'audit_log', 'change_log', 'rollup_pipeline', 'rollup_partner_funded', 'rollup_stage_duration',
   'rollup_stage_throughput', 'rollup_need', 'rollup_need_flow', 'rollup_outreach', 'rollup_survivors',
   'rollup_funding_scope', 'rollup_throughput_scope', 'rollup_need_flow_scope', 'rollup_partner_scope', 'rollup_partner_support', 'rollup_need_scope', 'rollup_outreach_scope',
-  'rollup_survivors_scope', 'rollup_paid_month', 'rollup_stage_days_month'
+  'rollup_survivors_scope', 'rollup_paid_month', 'rollup_stage_days_month', 'rollup_paid_units_month'
 ];
 
 async function dump(db: Db): Promise<Record<string, unknown[]>> {

@@ -231,9 +231,21 @@ export function stageDaysInPeriod(db: Tx, s: PeriodScope) {
   return db.selectFrom(all.as('x')).select(['x.stage', 'x.days', sql<number>`coalesce(sum(x.moves), 0)::bigint`.as('moves')]).groupBy(['x.stage', 'x.days']);
 }
 
-/** Units paid for in the period, per category (the categories asked for). */
+/** Units paid for in the period, per category (the categories asked for; only the filtered one under a category filter). */
 export function unitsPaid(db: Tx, s: PeriodScope, categories: FundingCategory[]) {
-  return db.selectFrom(paidInPeriod(db, s, categories).as('x'))
+  const wanted = s.category ? [s.category] : categories;
+  const months = wholeMonthsOf(s.period).map((m) =>
+    db.selectFrom('v_paid_units_month').where('scope', '=', scopeOf(s)).where('category', 'in', wanted)
+      .where('month', '>=', m.start).where('month', '<', m.end)
+      .select(['category', 'units']) as unknown as Query<{ category: string; units: number }>
+  );
+  const days = s.period.edgeDays.map((d) =>
+    whereDayRegion(db.selectFrom('v_paid_days'), s).where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end))
+      .where('category', 'in', wanted)
+      .select([sql<string>`category::text`.as('category'), 'units']) as unknown as Query<{ category: string; units: number }>
+  );
+  const all = unionAll([...months, ...days], months[0] ?? days[0]);
+  return db.selectFrom(all.as('x'))
     .select(['x.category', sql<number>`coalesce(sum(x.units), 0)::bigint`.as('units')])
     .groupBy('x.category');
 }

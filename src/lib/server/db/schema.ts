@@ -244,6 +244,9 @@ export const tables = {
   },
   rollup_stage_days_month: {
     scope: c('text'), category: c('text'), month: c('date'), stage: c('funding_stage'), days: c('integer'), moves: c('bigint')
+  },
+  rollup_paid_units_month: {
+    scope: c('text'), category: c('text'), month: c('date'), payments: c('bigint'), units: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
@@ -373,6 +376,9 @@ export const views = {
   },
   v_stage_days_month: {
     scope: c('text'), category: c('text'), month: c('date'), stage: c('funding_stage'), days: c('integer'), moves: c('bigint')
+  },
+  v_paid_units_month: {
+    scope: c('text'), category: c('text'), month: c('date'), payments: c('bigint'), units: c('bigint')
   },
   v_paid_days: {
     occurred_at: c('timestamp with time zone'), day: c('date'), category: c('funding_category'), state: c('character'),
