@@ -250,11 +250,12 @@ export function unitsPaid(db: Tx, s: PeriodScope, categories: FundingCategory[])
     .groupBy('x.category');
 }
 
-/** Distinct partners with a payment dated in the period, per partner kind. */
+/** Distinct partners with a payment dated in the period, per partner kind (partners made distinct before the join). */
 export function partnersPaid(db: Tx, s: PeriodScope) {
-  return db.selectFrom(paidInPeriod(db, s).as('x'))
-    .innerJoin('partner as p', 'p.id', 'x.partner_id')
-    .select(['p.kind', sql<number>`count(distinct x.partner_id)::bigint`.as('partners')])
+  const paid = db.selectFrom(paidInPeriod(db, s).as('x')).select('x.partner_id').distinct();
+  return db.selectFrom(paid.as('d'))
+    .innerJoin('partner as p', 'p.id', 'd.partner_id')
+    .select(['p.kind', sql<number>`count(*)::bigint`.as('partners')])
     .groupBy('p.kind');
 }
 
