@@ -40,8 +40,36 @@ function datasetOf(spec: ChartSpec, i: number): ChartDataset<'bar' | 'line', Arr
   } as ChartDataset<'bar' | 'line', Array<number | null>>;
 }
 
-function configOf(spec: ChartSpec, theme: { text: string; grid: string }): ChartConfiguration<'bar' | 'line', Array<number | null>, string> {
+interface Theme {
+  text: string;
+  grid: string;
+  /** Wall screens (kiosk): the canvas's own CSS font size for every tick and legend label, compact
+   *  value ticks ("$15M") and short label ticks ("Jan 2026"), readable across a room. */
+  wallFontPx?: number;
+}
+
+const compactDollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 });
+const compactCount = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A value tick on a wall: short enough to read from across the room. */
+function wallValueTick(v: number, format: ChartSpec['format']): string {
+  if (format === 'dollars') return compactDollars.format(v);
+  if (format === 'count') return compactCount.format(v);
+  return formatValue(v, format);
+}
+
+/** A label tick on a wall: "January 2026" → "Jan 2026"; a long name cut with an ellipsis. */
+function wallLabelTick(text: string): string {
+  const month = /^([A-Z][a-z]+) (\d{4})$/.exec(text);
+  if (month && month[1].length > 3) return `${month[1].slice(0, 3)} ${month[2]}`;
+  return text.length > 22 ? `${text.slice(0, 21)}…` : text;
+}
+
+function configOf(spec: ChartSpec, theme: Theme): ChartConfiguration<'bar' | 'line', Array<number | null>, string> {
   const valueAxis = spec.horizontal ? 'x' : 'y';
+  const wall = theme.wallFontPx !== undefined;
+  const font = wall ? { font: { size: theme.wallFontPx } } : {};
+  const labelOf = (scale: { getLabelForValue(v: number): string }, v: string | number) => wallLabelTick(scale.getLabelForValue(Number(v)));
   return {
     type: spec.type,
     data: { labels: [...spec.labels], datasets: spec.series.map((_, i) => datasetOf(spec, i)) },
@@ -53,7 +81,7 @@ function configOf(spec: ChartSpec, theme: { text: string; grid: string }): Chart
       normalized: true,
       color: theme.text,
       plugins: {
-        legend: { display: spec.series.length > 1, labels: { color: theme.text, boxWidth: 14 } },
+        legend: { display: spec.series.length > 1, labels: { color: theme.text, boxWidth: wall ? 24 : 14, ...font } },
         tooltip: {
           callbacks: {
             label: (ctx) => {
@@ -68,7 +96,12 @@ function configOf(spec: ChartSpec, theme: { text: string; grid: string }): Chart
         [valueAxis]: {
           beginAtZero: true,
           stacked: spec.stacked,
-          ticks: { color: theme.text, precision: spec.format === 'count' ? 0 : undefined, callback: (v: string | number) => formatValue(Number(v), spec.format) },
+          ticks: {
+            color: theme.text,
+            precision: spec.format === 'count' ? 0 : undefined,
+            callback: (v: string | number) => (wall ? wallValueTick(Number(v), spec.format) : formatValue(Number(v), spec.format)),
+            ...font
+          },
           grid: { color: theme.grid }
         },
         // Label axis: a fixed rotation (no fitting loop on every redraw), every label shown.
@@ -78,7 +111,9 @@ function configOf(spec: ChartSpec, theme: { text: string; grid: string }): Chart
             color: theme.text,
             autoSkip: false,
             sampleSize: 12,
-            ...(spec.horizontal ? {} : spec.labels.length > 6 ? { minRotation: 35, maxRotation: 35 } : { minRotation: 0, maxRotation: 0 })
+            ...(spec.horizontal ? {} : spec.labels.length > 6 ? { minRotation: 35, maxRotation: 35 } : { minRotation: 0, maxRotation: 0 }),
+            ...(wall ? { callback(this: { getLabelForValue(v: number): string }, v: string | number) { return labelOf(this, v); } } : {}),
+            ...font
           },
           grid: { display: false }
         }
@@ -150,9 +185,14 @@ if (typeof document !== 'undefined') {
   });
 }
 
-function themeOf(canvas: HTMLElement) {
+function themeOf(canvas: HTMLElement): Theme {
   const style = getComputedStyle(canvas);
-  return { text: style.getPropertyValue('--chart-text').trim() || '#374151', grid: style.getPropertyValue('--chart-grid').trim() || '#e5e7eb' };
+  const wall = style.getPropertyValue('--chart-wall').trim() === '1';
+  return {
+    text: style.getPropertyValue('--chart-text').trim() || '#374151',
+    grid: style.getPropertyValue('--chart-grid').trim() || '#e5e7eb',
+    ...(wall ? { wallFontPx: Math.round(parseFloat(style.fontSize)) } : {})
+  };
 }
 
 /** The attachment: creates the chart from the spec, follows later specs in place, destroys it. */

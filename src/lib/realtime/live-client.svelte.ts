@@ -153,6 +153,11 @@ export class LiveClient {
     else this.#socket.emit('intent:cleared', { room });
   }
 
+  /** Whether the socket is connected right now (a wall screen's "connection lost" banner). */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
   close(): void {
     this.#closed = true;
     this.#socket.close();
