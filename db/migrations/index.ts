@@ -18,6 +18,7 @@ import * as disclosureKey from './2026-12-03-05-disclosure-key.js';
 import * as accounts from './2026-12-03-08-accounts.js';
 import * as eventPeriodRollups from './2026-12-04-01-event-period-rollups.js';
 import * as paidUnitsGrain from './2026-12-04-02-paid-units-grain.js';
+import * as kioskLinks from './2026-12-04-10-kiosk-links.js';
 import * as dataEntry from './2026-12-04-20-data-entry.js';
 
 export const migrations: Record<string, Migration> = {
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-08-accounts': accounts,
   '2026-12-04-01-event-period-rollups': eventPeriodRollups,
   '2026-12-04-02-paid-units-grain': paidUnitsGrain,
+  '2026-12-04-10-kiosk-links': kioskLinks,
   '2026-12-04-20-data-entry': dataEntry
 };

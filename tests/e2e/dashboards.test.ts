@@ -234,7 +234,7 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     await page.goto(`${server.url}/dashboard?kiosk=1&rotate=10&division=mountain`);
     await live(page);
     await page.waitForURL((url) => url.pathname === '/dashboard/funding' && url.search === '?division=mountain&kiosk=1&rotate=10', { timeout: 30_000 });
-    expect(await page.locator('h1').textContent()).toMatch(/^Funding — FY\d{4}$/);
+    expect(await page.locator('h1').textContent()).toMatch(/^Funding\s·\sFY\d{4}$/);
     expect(await page.locator('header.top').count()).toBe(0);
     await live(page);
   }, 60_000);

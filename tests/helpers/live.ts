@@ -101,6 +101,8 @@ export interface ConnectOptions {
   origin?: string | null;
   transports?: Array<'websocket' | 'polling'>;
   reconnection?: boolean;
+  /** The handshake's auth payload (a wall screen's `{ kiosk: token }`). */
+  auth?: Record<string, unknown>;
 }
 
 export function connect(baseUrl: string, options: ConnectOptions = {}): LiveSocket {
@@ -112,7 +114,8 @@ export function connect(baseUrl: string, options: ConnectOptions = {}): LiveSock
     transports: options.transports ?? ['websocket'],
     extraHeaders: headers,
     reconnection: options.reconnection ?? false,
-    forceNew: true
+    forceNew: true,
+    ...(options.auth ? { auth: options.auth } : {})
   });
 }
 

@@ -17,17 +17,23 @@ import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { inviteUser } from '../../src/lib/server/users/users.service.js';
 import { createShareLink, createSnapshot, setSchedule } from '../../src/lib/server/snapshots/snapshots.service.js';
 import type { Db } from '../../src/lib/server/db/index.js';
+import { createKioskLink, findKioskLink, type KioskIdentity } from '../../src/lib/server/kiosk/kiosk.service.js';
 
 const createCaller = createCallerFactory(appRouter);
 
-const ACTORS = ['anonymous', 'board', 'coordinatorIn', 'coordinatorOut', 'leadership', 'admin'] as const;
+// `kiosk` is a wall screen's device link (no user) made for the overview and aftercare dashboards:
+// it may read those two and nothing else.
+const ACTORS = ['anonymous', 'kiosk', 'board', 'coordinatorIn', 'coordinatorOut', 'leadership', 'admin'] as const;
 type Actor = (typeof ACTORS)[number];
 type Outcome = 'ok' | 'UNAUTHORIZED' | 'FORBIDDEN';
 type Expectation = Record<Actor, Outcome>;
 
-const SIGNED_IN: Expectation = { anonymous: 'UNAUTHORIZED', board: 'ok', coordinatorIn: 'ok', coordinatorOut: 'ok', leadership: 'ok', admin: 'ok' };
+const SIGNED_IN: Expectation = { anonymous: 'UNAUTHORIZED', kiosk: 'UNAUTHORIZED', board: 'ok', coordinatorIn: 'ok', coordinatorOut: 'ok', leadership: 'ok', admin: 'ok' };
 /** Live operational reads: coordinators read every region. */
 const OPERATIONAL_READ: Expectation = { ...SIGNED_IN, board: 'FORBIDDEN' };
+/** A dashboard the matrix's device link shows (overview, aftercare), and one it does not. */
+const DASHBOARD_ON_LINK: Expectation = { ...OPERATIONAL_READ, kiosk: 'ok' };
+const DASHBOARD_OFF_LINK: Expectation = { ...OPERATIONAL_READ, kiosk: 'FORBIDDEN' };
 /** Operational changes to a row in the Mountain division. */
 const REGION_WRITE: Expectation = { ...OPERATIONAL_READ, coordinatorOut: 'FORBIDDEN' };
 const LEADERSHIP_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORBIDDEN', coordinatorOut: 'FORBIDDEN', admin: 'FORBIDDEN' };
@@ -104,10 +110,10 @@ const rules: Record<string, Rule> = {
   'auth.totpConfirm': { expect: SIGNED_IN, input: (w, user) => pendingTotpCode(w, user) },
   'audit.list': { expect: ADMIN_ONLY, input: () => ({ entity: 'app_user', limit: 10 }) },
   'audit.entities': { expect: ADMIN_ONLY },
-  'dashboard.overview': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
-  'dashboard.funding': { expect: OPERATIONAL_READ, input: () => ({ fiscalYear: 2026, division: 'mountain' }) },
-  'dashboard.aftercare': { expect: OPERATIONAL_READ, input: () => ({ from: '2026-01-01', to: '2026-03-31', state: 'CO' }) },
-  'dashboard.outreach': { expect: OPERATIONAL_READ, input: () => ({ category: 'outreach_program' }) },
+  'dashboard.overview': { expect: DASHBOARD_ON_LINK, input: () => ({ division: 'mountain' }) },
+  'dashboard.funding': { expect: DASHBOARD_OFF_LINK, input: () => ({ fiscalYear: 2026, division: 'mountain' }) },
+  'dashboard.aftercare': { expect: DASHBOARD_ON_LINK, input: () => ({ from: '2026-01-01', to: '2026-03-31', state: 'CO' }) },
+  'dashboard.outreach': { expect: DASHBOARD_OFF_LINK, input: () => ({ category: 'outreach_program' }) },
   'needs.list': { expect: OPERATIONAL_READ, input: (w) => ({ states: [w.mountain.state] }) },
   'needs.get': { expect: OPERATIONAL_READ, input: (w) => ({ id: w.mountain.needId }) },
   'needs.centers': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
@@ -163,6 +169,12 @@ const rules: Record<string, Rule> = {
     expect: ADMIN_ONLY,
     input: async (w) => ({ id: (await createShareLink(w.db, w.admin, { snapshotId: w.snapshots[0], expiresInDays: 1 })).id })
   },
+  'kiosk.list': { expect: ADMIN_ONLY },
+  'kiosk.create': { expect: ADMIN_ONLY, input: (w) => ({ label: `Wall ${w.unique()}`, dashboards: ['overview'], rotateSeconds: 30 }) },
+  'kiosk.revoke': {
+    expect: ADMIN_ONLY,
+    input: async (w) => ({ id: (await createKioskLink(w.db, w.admin, { label: `Doomed wall ${w.unique()}`, dashboards: ['funding'], rotateSeconds: 30 })).id })
+  },
   'users.list': { expect: ADMIN_ONLY },
   'users.invite': { expect: ADMIN_ONLY, input: (w) => ({ email: `invitee.${w.unique()}@test.example`, role: 'board' }) },
   'users.reissueInvite': { expect: ADMIN_ONLY, input: async (w) => ({ userId: await w.newInvitedUser() }) },
@@ -175,8 +187,8 @@ const rules: Record<string, Rule> = {
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
 
-async function call(ctxUser: SessionUser | null, h: TestDb, path: string, input: unknown): Promise<Outcome> {
-  const caller = createCaller({ db: h.db, dbKind: h.kind, user: ctxUser });
+async function call(ctxUser: SessionUser | null, h: TestDb, path: string, input: unknown, kiosk: KioskIdentity | null = null): Promise<Outcome> {
+  const caller = createCaller({ db: h.db, dbKind: h.kind, user: ctxUser, kiosk });
   const procedure = path.split('.').reduce<any>((node, key) => node[key], caller) as (input: unknown) => Promise<unknown>;
   try {
     await procedure(input);
@@ -200,6 +212,9 @@ describe('the authorization table covers every procedure', () => {
       'auth.sessions', 'auth.totpConfirm', 'auth.totpEnroll', 'snapshots.compare', 'snapshots.get', 'snapshots.list'
     ]);
   });
+  it('lets a device link read its own dashboards and call nothing else', () => {
+    expect(procedurePaths.filter((p) => rules[p]?.expect.kiosk === 'ok')).toEqual(['dashboard.aftercare', 'dashboard.overview']);
+  });
   it('has no rule for a procedure that does not exist', () => {
     expect(Object.keys(rules).filter((p) => !procedurePaths.includes(p))).toEqual([]);
   });
@@ -210,12 +225,15 @@ for (const target of targets) {
     let h: TestDb;
     let actors: Record<Actor, SessionUser | null>;
     let world: World;
+    /** The device link behind the `kiosk` actor, as a screen's page load presents it. */
+    let kioskIdentity: KioskIdentity;
 
     beforeAll(async () => {
       h = await target.open();
       const db = h.db;
       actors = {
         anonymous: null,
+        kiosk: null,
         board: await testUser(db, 'board'),
         coordinatorIn: await testUser(db, 'coordinator', { divisions: ['mountain'] }),
         coordinatorOut: await testUser(db, 'coordinator', { divisions: ['pacific'] }),
@@ -237,6 +255,10 @@ for (const target of targets) {
       const snapshot = (title: string) =>
         createSnapshot(db, admin, { title, notes: '', period: { kind: 'fiscal_year', fiscalYear: 2026 }, filters: {} }, { fiscalYearStartMonth: 1 });
       const snapshots: [number, number] = [(await snapshot('First')).id, (await snapshot('Second')).id];
+      const link = await createKioskLink(db, admin, { label: 'Matrix wall', dashboards: ['overview', 'aftercare'], rotateSeconds: 30 });
+      const found = await findKioskLink(db, link.token);
+      if (found?.status !== 'active') throw new Error('the matrix device link is not active');
+      kioskIdentity = found.identity;
       world = {
         db,
         admin,
@@ -267,7 +289,7 @@ for (const target of targets) {
       const rule = rules[path];
       const input = rule.input ? await rule.input(world, actors[actor]) : undefined;
       await rule.before?.(world, actors[actor], h);
-      expect(await call(actors[actor], h, path, input)).toBe(rule.expect[actor]);
+      expect(await call(actors[actor], h, path, input, actor === 'kiosk' ? kioskIdentity : null)).toBe(rule.expect[actor]);
     });
 
     it('refuses anonymous callers before looking at their input', async () => {

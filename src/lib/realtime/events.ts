@@ -80,6 +80,8 @@ export interface ServerToClientEvents {
   'intent:changed': (payload: IntentChange) => void;
   /** The session was signed out, deactivated or changed role/regions: the server disconnects next. */
   'session:revoked': (payload: { reason: 'revoked' | 'expired' }) => void;
+  /** A wall screen's device link was revoked: the server disconnects next, and refuses it from now on. */
+  'kiosk:revoked': (payload: Record<string, never>) => void;
 }
 
 /** What a join returns: the catch-up since `since`, so joining and catching up leave no window. */
@@ -113,7 +115,7 @@ export interface ClientToServerEvents {
 }
 
 /** Reasons a handshake is refused (`connect_error` message). */
-export const handshakeErrors = ['origin_refused', 'unauthenticated', 'no_live_access', 'too_many_sockets'] as const;
+export const handshakeErrors = ['origin_refused', 'unauthenticated', 'no_live_access', 'too_many_sockets', 'kiosk_revoked'] as const;
 export type HandshakeError = (typeof handshakeErrors)[number];
 
 const DIVISION = /^[a-z]+(?:-[a-z]+)*$/;

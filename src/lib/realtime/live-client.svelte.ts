@@ -53,6 +53,8 @@ export class LiveClient {
   #online = $state(true);
   /** Why the server refused the connection (no session, foreign origin); the client stops trying. */
   refused = $state<string | null>(null);
+  /** A wall screen's device link was revoked (pushed, or refused at a handshake): it stops for good. */
+  revoked = $state(false);
   #status = $state<Record<string, SubStatus>>({});
   /** The last seq applied, per room. */
   lastSeq = $state<Record<string, number>>({});
@@ -103,7 +105,9 @@ export class LiveClient {
     });
     s.on('connect_error', (err) => {
       if ((handshakeErrors as readonly string[]).includes(err.message) || !s.active) this.refused = err.message;
+      if (err.message === 'kiosk_revoked') this.#stopRevoked();
     });
+    s.on('kiosk:revoked', () => this.#stopRevoked());
     s.on('rows:changed', (p) => this.#onRows(p));
     s.on('dashboard:updated', (p) => this.#onView(p));
     s.on('dashboard:patched', (p) => this.#onPatch(p));
@@ -162,6 +166,12 @@ export class LiveClient {
     this.#closed = true;
     this.#socket.close();
     this.#connected = false;
+  }
+
+  #stopRevoked() {
+    this.revoked = true;
+    this.refused = 'kiosk_revoked';
+    this.close();
   }
 
   #setStatus(room: string, status: SubStatus) {
@@ -270,10 +280,16 @@ export class LiveClient {
 }
 
 let shared: LiveClient | undefined;
+let sharedOptions: LiveClientOptions = {};
+
+/** Options for the tab's connection, before its first use (a wall screen's device link token). */
+export function configureLiveClient(options: LiveClientOptions): void {
+  sharedOptions = options;
+}
 
 /** The tab's one live connection (browser only: never during server rendering). */
 export function liveClient(): LiveClient {
   if (typeof window === 'undefined') throw new Error('the live client runs in the browser only');
-  shared ??= new LiveClient();
+  shared ??= new LiveClient(sharedOptions);
   return shared;
 }

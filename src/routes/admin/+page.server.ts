@@ -19,18 +19,44 @@ export const load: PageServerLoad = async (event) => {
     if (value) filters[key] = value;
   }
   const beforeId = Number(event.url.searchParams.get('beforeId')) || undefined;
-  const [users, entities] = await Promise.all([caller.users.list(), caller.audit.entities()]);
+  const [users, entities, kioskLinks] = await Promise.all([caller.users.list(), caller.audit.entities(), caller.kiosk.list()]);
   try {
     const audit = await caller.audit.list({ ...filters, beforeId, limit: 100 });
-    return { users, entities, filters, audit, auditError: null };
+    return { users, entities, kioskLinks, filters, audit, auditError: null };
   } catch (err) {
     const refusal = describeRefusal(err);
     if (!refusal) throw err;
-    return { users, entities, filters, audit: { entries: [], nextBeforeId: null }, auditError: refusal.message };
+    return { users, entities, kioskLinks, filters, audit: { entries: [], nextBeforeId: null }, auditError: refusal.message };
   }
 };
 
 export const actions: Actions = {
+  createKiosk: async (event) => {
+    const form = await event.request.formData();
+    const values = { label: text(form, 'label') ?? '', dashboards: list(form, 'dashboards'), rotateSeconds: text(form, 'rotateSeconds') ?? '' };
+    const caller = await serverCaller(event);
+    try {
+      const link = await caller.kiosk.create({
+        label: values.label,
+        dashboards: values.dashboards as never,
+        // An empty or non-numeric field reaches the rules as NaN: refused in their words.
+        rotateSeconds: values.rotateSeconds.trim() === '' ? Number.NaN : Number(values.rotateSeconds)
+      });
+      return { action: 'createKiosk', created: { label: link.label, url: `${event.url.origin}${link.path}` } };
+    } catch (err) {
+      return actionFailure(err, { action: 'createKiosk', values });
+    }
+  },
+  revokeKiosk: async (event) => {
+    const id = Number(text(await event.request.formData(), 'id'));
+    const caller = await serverCaller(event);
+    try {
+      const revoked = await caller.kiosk.revoke({ id });
+      return { action: 'revokeKiosk', revoked: revoked.label };
+    } catch (err) {
+      return actionFailure(err, { action: 'revokeKiosk' });
+    }
+  },
   invite: async (event) => {
     const form = await event.request.formData();
     const caller = await serverCaller(event);

@@ -170,6 +170,11 @@ export const tables = {
   known_device: {
     token_hash: c('text'), user_id: c('text'), created_at: g('timestamp with time zone'), last_used_at: g('timestamp with time zone')
   },
+  kiosk_link: {
+    id: g('bigint'), label: c('text'), token_hash: c('text'), dashboards: c('jsonb'), rotate_seconds: c('integer'), created_by: n('text'),
+    created_at: g('timestamp with time zone'), revoked_at: n('timestamp with time zone'), revoked_by: n('text'),
+    last_seen_at: n('timestamp with time zone')
+  },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),
     request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint'), units: c('bigint')

@@ -23,7 +23,7 @@ async function roomSockets(io: LiveServer, room: string) {
 /** After `socket` joined `room`: tells the others if this user just arrived; returns who is there. */
 export async function announceArrival(io: LiveServer, socket: LiveSocket, room: string): Promise<Viewer[]> {
   const sockets = await roomSockets(io, room);
-  const me = socket.data.viewer;
+  const me = socket.data.viewer!;
   if (!sockets.some((s) => s.id !== socket.id && s.data.viewer?.userId === me.userId)) {
     socket.to(room).emit('presence:joined', { room, viewer: me });
   }

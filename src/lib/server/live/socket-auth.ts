@@ -6,6 +6,7 @@ import type { Db } from '../db/index.js';
 import { sessionTokenFromCookieHeader, validateSessionToken, type ValidatedSession } from '../auth/session.js';
 import type { HandshakeError } from '$lib/realtime/events.js';
 import { mayFollowLive } from './room-access.js';
+import { openKioskLink, type KioskIdentity } from '../kiosk/kiosk.service.js';
 
 export interface HandshakeOptions {
   /** ORIGIN (config): when set, the only accepted Origin. Otherwise the Origin must match the Host. */
@@ -42,13 +43,23 @@ const REFUSALS: Record<HandshakeError, string> = {
   origin_refused: 'Live updates are only available from this site’s own pages.',
   unauthenticated: 'Sign in to follow live changes.',
   no_live_access: 'Your role sees board snapshots, not live operational data.',
-  too_many_sockets: 'This session has too many live connections open.'
+  too_many_sockets: 'This session has too many live connections open.',
+  kiosk_revoked: 'This screen’s link was revoked.'
 };
 
 export class HandshakeRefused extends Error {
   constructor(readonly reason: HandshakeError) {
     super(REFUSALS[reason]);
   }
+}
+
+/** A wall screen's handshake (`auth: { kiosk: token }`): its active device link, or a typed refusal. */
+export async function authenticateKioskHandshake(db: Db, req: IncomingMessage, token: unknown, options: HandshakeOptions): Promise<KioskIdentity> {
+  if (!isSameOrigin(req, options)) throw new HandshakeRefused('origin_refused');
+  const found = typeof token === 'string' ? await openKioskLink(db, token) : null;
+  if (!found) throw new HandshakeRefused('unauthenticated');
+  if (found.status === 'revoked') throw new HandshakeRefused('kiosk_revoked');
+  return found.identity;
 }
 
 /** The session behind a handshake or re-check, or a typed refusal. */

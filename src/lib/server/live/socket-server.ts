@@ -7,8 +7,10 @@ import type { SessionUser } from '../auth/session.js';
 import { validateSessionToken } from '../auth/session.js';
 import { onSessionsRevoked } from '../auth/revocations.js';
 import { hasPresence, parseRoom, type ClientToServerEvents, type HandshakeError, type JoinResult, type ServerToClientEvents, type Viewer } from '$lib/realtime/events.js';
-import { authenticateHandshake, HandshakeRefused, type HandshakeOptions } from './socket-auth.js';
-import { mayJoinRoom } from './room-access.js';
+import { authenticateHandshake, authenticateKioskHandshake, HandshakeRefused, type HandshakeOptions } from './socket-auth.js';
+import { isValidRoom, mayJoinRoom } from './room-access.js';
+import { findKioskLink, type KioskIdentity } from '../kiosk/kiosk.service.js';
+import { onKioskLinkRevoked } from '../kiosk/kiosk-revocations.js';
 import { catchUpRoom } from './sync.service.js';
 import { announceArrival, announceDeparture } from './presence.js';
 import type { LiveHub } from './live-hub.js';
@@ -16,11 +18,17 @@ import { isDashboardRoom, LIVE_LIMITS, socketBudget, type SocketBudget } from '.
 import { componentLog, type Logger } from '../log.js';
 
 export interface LiveSocketData {
+  /** A wall screen's socket: a placeholder with the least rights (role board: no room); its
+   *  rights are `kiosk`'s, checked by the kiosk handlers alone. */
   user: SessionUser;
+  /** The session's id; a wall screen's is `kiosk:<link id>` (its sockets count together). */
   sessionId: string;
-  /** Kept to re-check the session on joins and sweeps; never sent anywhere. */
+  /** Kept to re-check the session (or the device link) on joins and sweeps; never sent anywhere. */
   token: string;
-  viewer: Viewer;
+  /** Shown to the others in presence rooms; none for a wall screen. */
+  viewer?: Viewer;
+  /** Set for a wall screen's device link (/kiosk/[token]): exactly its dashboards' rooms. */
+  kiosk?: KioskIdentity;
   /** Presence rooms where this socket announced an editing intent → that intent (a repeat is not relayed). */
   intents: Map<string, string>;
   /** Join and intent rate limits of this socket. */
@@ -34,7 +42,10 @@ const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** Rooms a client may name are the parseable ones; these internal ones never parse. */
 const INTENT_NAME = /^[a-zA-Z][a-zA-Z_]{0,39}$/;
-const isInternalRoom = (room: string) => room.startsWith('user:') || room.startsWith('session:');
+const kioskRoom = (linkId: number) => `kiosk:${linkId}`;
+const isInternalRoom = (room: string) => room.startsWith('user:') || room.startsWith('session:') || room.startsWith('kiosk:');
+/** Nobody: what a wall screen's socket carries where a user is expected (it may follow no room). */
+const kioskPlaceholder = (k: KioskIdentity): SessionUser => ({ id: `kiosk:${k.linkId}`, email: '', displayName: k.label, role: 'board', divisions: [], states: [] });
 
 export function createSocketServer(httpServer: HttpServer): LiveServer {
   return new Server(httpServer, {
@@ -73,6 +84,8 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = componentLo
     return ids.size;
   };
   io.use((socket, next) => {
+    const kioskToken = (socket.handshake.auth as { kiosk?: unknown } | undefined)?.kiosk;
+    if (kioskToken !== undefined) return admitKiosk(socket, kioskToken, next);
     authenticateHandshake(db, socket.request, handshake).then(
       ({ session, user, token }) => {
         if (socketsOf(session.id) >= LIVE_LIMITS.socketsPerSession) {
@@ -98,7 +111,70 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = componentLo
     );
   });
 
+  function admitKiosk(socket: LiveSocket, token: unknown, next: (err?: Error) => void) {
+    authenticateKioskHandshake(db, socket.request, token, handshake).then(
+      (kiosk) => {
+        const sessionId = kioskRoom(kiosk.linkId);
+        if (socketsOf(sessionId) >= LIVE_LIMITS.socketsPerSession) {
+          return next(refusal('too_many_sockets', `This screen's link already has ${LIVE_LIMITS.socketsPerSession} live connections open.`));
+        }
+        socket.data = { user: kioskPlaceholder(kiosk), sessionId, token: token as string, kiosk, intents: new Map(), budget: socketBudget() };
+        admitting.set(socket.id, sessionId);
+        setImmediate(() => admitting.delete(socket.id));
+        next();
+      },
+      (err) => {
+        if (err instanceof HandshakeRefused) return next(refusal(err.reason, err.message));
+        log.error({ err, socketId: socket.id }, 'kiosk handshake failed');
+        next(new Error('unauthenticated'));
+      }
+    );
+  }
+
+  // A wall screen's socket: joins its dashboards' rooms (any filters, as the dashboard procedures
+  // allow) and nothing else; no presence, no intents. The link is re-checked on every join.
+  function wireKioskSocket(socket: LiveSocket, kiosk: KioskIdentity) {
+    void socket.join(kioskRoom(kiosk.linkId));
+    log.info({ socketId: socket.id, kioskLinkId: kiosk.linkId, transport: socket.conn.transport.name }, 'kiosk socket connected');
+    socket.on('room:join', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const room = typeof payload?.room === 'string' ? payload.room : '';
+      if (!socket.data.budget.joins.take()) return ack({ ok: false, room, error: 'rate_limited' });
+      const since = typeof payload?.since === 'number' && Number.isSafeInteger(payload.since) ? payload.since : undefined;
+      joinAsKiosk(socket, room, since).then(ack, (err) => {
+        log.error({ err, room, socketId: socket.id }, 'kiosk join failed');
+        ack({ ok: false, room, error: 'bad_room' });
+      });
+    });
+    socket.on('room:leave', (payload, ack) => {
+      const room = typeof payload?.room === 'string' ? payload.room : '';
+      const joined = socket.rooms.has(room) && !isInternalRoom(room) && room !== socket.id;
+      if (joined) void socket.leave(room);
+      if (typeof ack === 'function') ack({ ok: joined });
+    });
+  }
+
+  async function joinAsKiosk(socket: LiveSocket, room: string, since: number | undefined): Promise<JoinResult> {
+    const spec = parseRoom(room);
+    if (!spec) return { ok: false, room, error: 'bad_room' };
+    const found = await findKioskLink(db, socket.data.token);
+    if (found?.status !== 'active') {
+      socket.emit('kiosk:revoked', {});
+      socket.disconnect(true);
+      return { ok: false, room, error: 'unauthenticated' };
+    }
+    socket.data.kiosk = found.identity;
+    if (spec.kind !== 'dashboard' || !found.identity.dashboards.includes(spec.topic) || !isValidRoom(spec)) return { ok: false, room, error: 'forbidden' };
+    if (!socket.rooms.has(room) && [...socket.rooms].filter(isDashboardRoom).length >= LIVE_LIMITS.dashboardRoomsPerSocket) {
+      return { ok: false, room, error: 'too_many_rooms' };
+    }
+    await socket.join(room);
+    const { seq, catchUp } = await catchUpRoom({ db, readDashboard: (r, s) => hub.readDashboard(r, s) }, room, spec, since);
+    return { ok: true, room, seq, viewers: [], catchUp };
+  }
+
   io.on('connection', (socket: LiveSocket) => {
+    if (socket.data.kiosk) return wireKioskSocket(socket, socket.data.kiosk);
     void socket.join([userRoom(socket.data.user.id), sessionRoom(socket.data.sessionId)]);
     // The socket id is this connection's request id in the log.
     const connectedAt = performance.now();
@@ -196,6 +272,11 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = componentLo
     io.to(room).emit('session:revoked', { reason: 'revoked' });
     io.in(room).disconnectSockets(true);
   };
+  const stopKioskRevocations = onKioskLinkRevoked((linkId) => {
+    const room = kioskRoom(linkId);
+    io.to(room).emit('kiosk:revoked', {});
+    io.in(room).disconnectSockets(true);
+  });
   const stopRevocations = onSessionsRevoked(({ userId, sessionIds }) => {
     // Through the adapter, so the user's sockets on every instance go, not just this one's.
     if (sessionIds?.length) sessionIds.forEach((id) => revoke(sessionRoom(id)));
@@ -214,6 +295,15 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = componentLo
       else bySession.set(socket.data.sessionId, [socket]);
     }
     for (const sockets of bySession.values()) {
+      if (sockets[0].data.kiosk) {
+        const link = await findKioskLink(db, sockets[0].data.token).catch(() => undefined);
+        if (link === undefined || link?.status === 'active') continue;
+        for (const s of sockets) {
+          s.emit('kiosk:revoked', {});
+          s.disconnect(true);
+        }
+        continue;
+      }
       const valid = await validateSessionToken(db, sockets[0].data.token).catch(() => undefined);
       if (valid === null) {
         for (const s of sockets) {
@@ -225,6 +315,7 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = componentLo
   }
 
   return () => {
+    stopKioskRevocations();
     stopRevocations();
     clearInterval(sweep);
   };

@@ -4,13 +4,21 @@ import { ZodError } from 'zod';
 import { createCallerFactory } from './t.js';
 import { DomainError } from '../errors.js';
 import { appRouter } from './router.js';
-import { createContext } from './context.js';
+import { createContext, createInnerContext } from './context.js';
+import { database } from '../runtime.js';
+import type { KioskIdentity } from '../kiosk/kiosk.service.js';
 
 const createCaller = createCallerFactory(appRouter);
 
 /** Load functions call procedures in-process, through the same input validation and guards. */
 export async function serverCaller(event: RequestEvent) {
   return createCaller(await createContext(event));
+}
+
+/** A wall screen's page load: procedures as its device link (its dashboards only, no user). */
+export async function kioskCaller(kiosk: KioskIdentity) {
+  const { db, kind } = await database();
+  return createCaller(createInnerContext({ db, dbKind: kind, user: null, kiosk }));
 }
 
 const STATUS: Partial<Record<TRPCError['code'], number>> = {

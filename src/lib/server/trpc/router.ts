@@ -15,6 +15,7 @@ import { undoRouter } from '../undo/undo.router.js';
 import { snapshotsRouter } from '../snapshots/snapshots.router.js';
 import { budgetsRouter, goalsRouter } from '../budgets/budgets.router.js';
 import { survivorCountsRouter } from '../survivors/survivors.router.js';
+import { kioskRouter } from '../kiosk/kiosk.router.js';
 
 export const appRouter = router({
   activity: activityRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   funding: fundingRouter,
   goals: goalsRouter,
+  kiosk: kioskRouter,
   needs: needsRouter,
   outreach: outreachRouter,
   partners: partnersRouter,

@@ -102,3 +102,19 @@ export const operationalProcedure = publicProcedure.use(
   })
 );
 export const adminProcedure = procedureFor('admin');
+/**
+ * One dashboard's view: whoever reads operational data, or a wall screen's device link that lists
+ * this dashboard (its identity has no user, so every other procedure refuses it as anonymous).
+ */
+export const dashboardProcedure = (topic: string) =>
+  publicProcedure.use(
+    t.middleware(({ ctx, next }) => {
+      if (!ctx.user && ctx.kiosk) {
+        if (!ctx.kiosk.dashboards.includes(topic as never)) throw new TRPCError({ code: 'FORBIDDEN', message: 'This screen’s link does not show this dashboard.' });
+        return next({ ctx });
+      }
+      const user = requireUser(ctx.user);
+      if (!mayReadOperational(user)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Your role sees board snapshots, not live operational data.' });
+      return next({ ctx: { ...ctx, user } });
+    })
+  );
