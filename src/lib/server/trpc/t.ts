@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context.js';
+import type { DashboardTopic } from '$lib/realtime/events.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
 import { dataExceptionRefusal, databaseRefusal, isDatabaseError } from '../db/refusals.js';
 import { metrics } from '../metrics.js';
@@ -106,11 +107,11 @@ export const adminProcedure = procedureFor('admin');
  * One dashboard's view: whoever reads operational data, or a wall screen's device link that lists
  * this dashboard (its identity has no user, so every other procedure refuses it as anonymous).
  */
-export const dashboardProcedure = (topic: string) =>
+export const dashboardProcedure = (topic: DashboardTopic) =>
   publicProcedure.use(
     t.middleware(({ ctx, next }) => {
       if (!ctx.user && ctx.kiosk) {
-        if (!ctx.kiosk.dashboards.includes(topic as never)) throw new TRPCError({ code: 'FORBIDDEN', message: 'This screen’s link does not show this dashboard.' });
+        if (!ctx.kiosk.dashboards.includes(topic)) throw new TRPCError({ code: 'FORBIDDEN', message: 'This screen’s link does not show this dashboard.' });
         return next({ ctx });
       }
       const user = requireUser(ctx.user);

@@ -7,7 +7,8 @@ import type { PageServerLoad } from './$types';
 import { database } from '$lib/server/runtime.js';
 import { openKioskLink } from '$lib/server/kiosk/kiosk.service.js';
 import { kioskCaller } from '$lib/server/trpc/caller.js';
-import type { DashboardTopic, RenderedDashboardViews } from '$lib/realtime/events.js';
+import type { DashboardTopic } from '$lib/realtime/events.js';
+import type { CallerOutputs } from '$lib/server/trpc/router.js';
 
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
   setHeaders({ 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex, nofollow', 'referrer-policy': 'no-referrer' });
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
   if (found.status === 'revoked') return { revoked: true as const };
   const { identity } = found;
   const caller = await kioskCaller(identity);
-  const views: Partial<{ [T in DashboardTopic]: RenderedDashboardViews[T] }> = {};
+  const views: Partial<{ [T in DashboardTopic]: CallerOutputs['dashboard'][T] }> = {};
   for (const topic of identity.dashboards) {
     // One at a time: a wall screen's first load is not worth four parallel reads on a small server.
     (views as Record<string, unknown>)[topic] = await (caller.dashboard[topic] as (input: object) => Promise<unknown>)({});
