@@ -26,7 +26,7 @@ export const partnerUpdateInput = z
   .object({
     id: id(),
     changes: z.object({ name: fields.name, state: fields.state, city: fields.city }).partial().strict()
-      .refine((c) => Object.keys(c).length > 0, 'Change at least one field.')
+      .refine((c) => Object.values(c).some((v) => v !== undefined), 'Change at least one field.')
   })
   .strict();
 
