@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
+import { addCookieHeader, artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
 import { seededDataDir, signIn, startLiveServer, type LiveServer } from '../helpers/live.js';
 import { parseCsvTable } from '../../src/lib/dashboards/csv.js';
 
@@ -30,8 +30,7 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
   async function directorPage(): Promise<Page> {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     contexts.push(context);
-    const [name, value] = cookie.split('; ')[0].split('=');
-    await context.addCookies([{ name, value, url: server.url }]);
+    await addCookieHeader(context, cookie, server.url);
     return context.newPage();
   }
   const live = (page: Page) => expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 20_000 }).toBe('Live');

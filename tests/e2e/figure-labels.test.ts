@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
+import { addCookieHeader, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
 import { seededDataDir, signIn, startLiveServer, type LiveServer } from '../helpers/live.js';
 
 type Element = 'tile' | 'chart' | 'series' | 'column' | 'table' | 'map';
@@ -112,8 +112,7 @@ describe.skipIf(!hasBrowser)('dashboard labels in Chromium match docs/figures.md
     it(`${p}: every label on the page is a dictionary name, and every dictionary tile, chart and table is on the page`, async () => {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       try {
-        const [name, value] = cookie.split('; ')[0].split('=');
-        await context.addCookies([{ name, value, url: server.url }]);
+        await addCookieHeader(context, cookie, server.url);
         const page = await context.newPage();
         await page.goto(`${server.url}${p}`);
         await page.locator('.kpi').first().waitFor();

@@ -11,7 +11,7 @@ import type { ZodTypeAny } from 'zod';
 import { sql } from 'kysely';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { seededDataDir, signIn } from '../helpers/live.js';
-import { artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
+import { addCookieHeader, artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
 import { testUser } from '../helpers/auth.js';
 import { createRng, seedFromEnv } from '../helpers/prng.js';
 import { LEAKS, malformedInput } from '../helpers/hostile-input.js';
@@ -203,11 +203,7 @@ describe('hostile input over HTTP, and formula-safe exports', () => {
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ acceptDownloads: true });
-      // The sign-in may set several cookies ("a=1; b=2"); a value may itself hold "=".
-      await context.addCookies(cookies.leadership.split('; ').map((c) => {
-        const cut = c.indexOf('=');
-        return { name: c.slice(0, cut), value: c.slice(cut + 1), url: server.url };
-      }));
+      await addCookieHeader(context, cookies.leadership, server.url);
       const page = await context.newPage();
       await page.goto(`${server.url}/dashboard/funding?from=${today()}&to=${today()}&state=${payloadState}`);
       await hydrated(page);

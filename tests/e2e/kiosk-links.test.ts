@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
+import { addCookieHeader, artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
 import { connect, connected, join, refusal, seededDataDir, signIn, startLiveServer, waitFor, type LiveServer } from '../helpers/live.js';
 
 describe.skipIf(!hasBrowser)('wall screen device links in Chromium', () => {
@@ -22,10 +22,7 @@ describe.skipIf(!hasBrowser)('wall screen device links in Chromium', () => {
   async function newContext(size: { width: number; height: number }, cookie?: string) {
     const context = await browser.newContext({ viewport: size });
     contexts.push(context);
-    for (const part of (cookie ?? '').split('; ').filter(Boolean)) {
-      const [name, ...rest] = part.split('=');
-      await context.addCookies([{ name, value: rest.join('='), url: server.url }]);
-    }
+    if (cookie) await addCookieHeader(context, cookie, server.url);
     return context;
   }
   const live = (page: Page) => expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 20_000 }).toBe('Live');

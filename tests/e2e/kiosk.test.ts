@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
+import { addCookieHeader, artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
 import { seededDataDir, signIn, startLiveServer, type LiveServer } from '../helpers/live.js';
 
 const DASHBOARDS = [
@@ -100,10 +100,7 @@ describe.skipIf(!hasBrowser)('wall screens (?kiosk=1) in Chromium', () => {
   async function wallPage(size: { width: number; height: number }): Promise<Page> {
     const context = await browser.newContext({ viewport: size });
     contexts.push(context);
-    for (const part of cookie.split('; ')) {
-      const [name, ...rest] = part.split('=');
-      await context.addCookies([{ name, value: rest.join('='), url: server.url }]);
-    }
+    await addCookieHeader(context, cookie, server.url);
     return context.newPage();
   }
   const live = (page: Page) => expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 20_000 }).toBe('Live');

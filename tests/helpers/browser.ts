@@ -2,7 +2,7 @@
 // browser tests are skipped with one line locally, and fail when CI=true.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -32,4 +32,13 @@ fs.mkdirSync(artifactsDir, { recursive: true });
 /** Waits until the page's app has hydrated (the root layout marks `<html data-hydrated>`). */
 export async function hydrated(page: Page): Promise<void> {
   await page.waitForSelector('html[data-hydrated="true"]', { state: 'attached' });
+}
+
+/**
+ * Gives a browser context the cookies of a sign-in's Cookie header (`signIn` in tests/helpers/live.ts):
+ * it may carry several cookies (the session and the known-browser mark), and a value may hold '='.
+ */
+export async function addCookieHeader(context: BrowserContext, header: string, url: string): Promise<void> {
+  const pairs = header.split('; ').filter(Boolean);
+  await context.addCookies(pairs.map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url })));
 }

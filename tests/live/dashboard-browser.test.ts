@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
+import { addCookieHeader, artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
 import { seededDataDir, signIn, startLiveServer, type LiveServer } from '../helpers/live.js';
 
 describe.skipIf(!hasBrowser)('the live dashboard in Chromium', () => {
@@ -25,10 +25,7 @@ describe.skipIf(!hasBrowser)('the live dashboard in Chromium', () => {
   it('updates the figures in place when a change commits, and shows when it is not live', async () => {
     const cookie = await signIn(server.url, 'director@beacon.demo');
     const context = await browser.newContext();
-    // The Cookie header may carry several cookies (the session and the known-browser mark), and values may hold '='.
-    await context.addCookies(
-      cookie.split('; ').map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url: server.url }))
-    );
+    await addCookieHeader(context, cookie, server.url);
     const page = await context.newPage();
     await page.goto(`${server.url}/dashboard`);
     const state = page.getByTestId('live-state');
