@@ -124,6 +124,13 @@ const rules: Record<string, Rule> = {
   'needs.fulfil': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), quantity: 1 }) },
   'funding.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'funding.advance': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newRequest(), from: 'intake', to: 'vetting' }) },
+  'funding.get': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newRequest() }) },
+  'funding.create': {
+    expect: REGION_WRITE,
+    input: (w) => ({ partnerId: w.mountain.centerId, title: `Synthetic beds ${w.unique()}`, category: 'aftercare_equipment', programArea: 'aftercare',
+      requestedCents: 250_000, purpose: 'Synthetic: beds for the new wing' })
+  },
+  'funding.update': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newRequest(), version: 1, changes: { purpose: 'Synthetic: revised purpose' } }) },
   'partners.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'partners.vet': {
     expect: REGION_WRITE,

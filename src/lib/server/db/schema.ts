@@ -97,12 +97,19 @@ export const tables = {
     id: g('bigint'), partner_id: c('bigint'), state: g('character'), title: c('text'), category: c('funding_category'),
     fiscal_year: c('smallint'), stage: g('funding_stage'), requested_cents: c('bigint'), approved_cents: g('bigint'),
     disbursed_cents: g('bigint'), units: n('integer'), stage_entered_at: g('timestamp with time zone'),
-    created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'), version: g('integer')
+    created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'), version: g('integer'),
+    purpose: n('text'), report_due_on: n('date')
   },
+  funding_in_kind_line: {
+    id: g('bigint'), request_id: c('bigint'), item: c('text'), units: c('integer'), unit_cost_cents: c('bigint'),
+    delivered_on: n('date'), delivery_note: n('text'), delivered_by: n('text'), created_at: g('timestamp with time zone')
+  },
+  funding_request_need: { request_id: c('bigint'), need_id: c('bigint') },
   funding_stage_event: {
     id: g('bigint'), request_id: c('bigint'), from_stage: n('funding_stage'), to_stage: c('funding_stage'),
     amount_cents: gn('bigint'), actor_id: gn('text'), occurred_at: g('timestamp with time zone'),
-    category: g('funding_category'), state: g('character'), fiscal_year: g('smallint'), seconds_in_from_stage: gn('bigint')
+    category: g('funding_category'), state: g('character'), fiscal_year: g('smallint'), seconds_in_from_stage: gn('bigint'),
+    reason: n('text')
   },
   budget: {
     id: g('bigint'), fiscal_year: c('smallint'), program_area: c('program_area'), donor_restriction: n('text'),
