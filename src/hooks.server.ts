@@ -10,7 +10,7 @@ import { ensureSnapshotScheduler } from '$lib/server/snapshots/snapshot-schedule
 import { startLive } from '$lib/server/live/index.js';
 import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSessionToken } from '$lib/server/auth/session.js';
 import type { Db } from '$lib/server/db/index.js';
-import { canOpenPage, isPublicPage } from '$lib/server/auth/page-access.js';
+import { canOpenPage, isPublicPage } from '$lib/server/pages/page-access.js';
 import { homeOf } from '$lib/server/auth/access.js';
 import { OVERRIDABLE, securityHeaders } from '$lib/server/http/security-headers.js';
 import { warnAboutUnreadProxyHeaders } from '$lib/server/auth/proxy-headers.js';

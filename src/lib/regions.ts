@@ -95,3 +95,8 @@ export function divisionOf(state: RegionCode): DivisionCode {
 export function statesIn(division: DivisionCode): RegionCode[] {
   return regions.filter((r) => r.division === division).map((r) => r.code);
 }
+
+/** A division's name for people ("Northeast"); an unknown code as it is. */
+export function divisionName(code: string): string {
+  return divisions.find((d) => d.code === code)?.name ?? code;
+}

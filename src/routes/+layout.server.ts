@@ -1,6 +1,6 @@
 import type { LayoutServerLoad } from './$types';
 import { homeOf } from '$lib/server/auth/access.js';
-import { navFor } from '$lib/server/auth/page-access.js';
+import { navFor } from '$lib/server/pages/page-access.js';
 import { config } from '$lib/server/config.js';
 
 /** What the header shows: a courtesy; the server guards every page and procedure regardless. */

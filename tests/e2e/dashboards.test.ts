@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { addCookieHeader, artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
 import { seededDataDir, signIn, startLiveServer, type LiveServer } from '../helpers/live.js';
-import { parseCsvTable } from '../../src/lib/dashboards/csv.js';
+import { parseCsvTable } from '../../src/lib/charts/chart-csv.js';
 
 type ChartData = { labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> };
 

@@ -17,7 +17,7 @@ import { appRouter } from '../../src/lib/server/trpc/router.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { seedDatabase } from '../../src/lib/server/seed/seed.service.js';
 import { createShareLink, openSharedSnapshot } from '../../src/lib/server/snapshots/snapshots.service.js';
-import { datasetsCsv, describeFilters, sectionsOf, type Table } from '../../src/lib/snapshots/report.js';
+import { datasetsCsv, describeFilters, sectionsOf, type Table } from '../../src/lib/snapshot-report.js';
 import { divisions, regions, statesIn, type DivisionCode, type RegionCode } from '../../src/lib/regions.js';
 
 const createCaller = createCallerFactory(appRouter);

@@ -21,7 +21,7 @@ import { writeHistory } from '../helpers/figure-history.js';
 import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
 import { appRouter } from '../../src/lib/server/trpc/router.js';
 import { config } from '../../src/lib/server/config.js';
-import { datasetsCsv } from '../../src/lib/snapshots/report.js';
+import { datasetsCsv } from '../../src/lib/snapshot-report.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import type { Db } from '../../src/lib/server/db/index.js';
 

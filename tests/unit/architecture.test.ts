@@ -64,14 +64,14 @@ function importsOf(file: string, text: string): Edge[] {
   return edges;
 }
 
-/** The other folders of src/lib/server/: the data layer, the hub, tRPC, the seed, operations, HTTP and mail. */
-const NOT_DOMAINS = ['db', 'live', 'trpc', 'seed', 'ops', 'http', 'mail'];
+/** The other folders of src/lib/server/: the data layer, the hub, tRPC, page plumbing, the seed, operations, HTTP and mail. */
+const NOT_DOMAINS = ['db', 'live', 'trpc', 'pages', 'seed', 'ops', 'http', 'mail'];
 
 const under = (p: string, ...dirs: string[]) => dirs.some((d) => p === d || p.startsWith(`${d}/`));
 const domainDirs = DOMAINS.map((d) => `src/lib/server/${d}`);
 /** Code that runs in the browser (or in both): it may take types from the server, never values. */
 const isClientCode = (f: string) =>
-  under(f, 'src/lib/components', 'src/lib/realtime', 'src/lib/dashboards', 'src/lib/snapshots') ||
+  under(f, 'src/lib/components', 'src/lib/realtime', 'src/lib/charts') ||
   /^src\/lib\/[^/]+\.(ts|js|svelte)$/.test(f) ||
   (under(f, 'src/routes') && (f.endsWith('.svelte') || /\/\+(page|layout)\.(ts|js)$/.test(f)));
 
@@ -98,9 +98,20 @@ const RULES: Rule[] = [
     forbids: (e) => under(e.to, 'src/lib/server/trpc') && e.to !== 'src/lib/server/trpc/t.js'
   },
   {
+    name: 'a domain never imports page plumbing (server/pages sits above the domains, beside the routes)',
+    applies: (f) => under(f, ...domainDirs),
+    forbids: (e) => under(e.to, 'src/lib/server/pages')
+  },
+  {
+    name: 'page plumbing reaches a domain through trpc/caller: from a repository, service or router it takes types only',
+    applies: (f) => under(f, 'src/lib/server/pages'),
+    forbids: (e) => !e.typeOnly && under(e.to, ...domainDirs) && /\.(repository|service|router)\.js$/.test(e.to)
+  },
+  {
     name: 'the data layer (server/db) knows no domain, nor the hub, tRPC, pages, seed or operations',
     applies: (f) => under(f, 'src/lib/server/db'),
-    forbids: (e) => under(e.to, ...domainDirs, 'src/lib/server/live', 'src/lib/server/trpc', 'src/lib/server/seed', 'src/lib/server/ops', 'src/lib/server/http', 'src/lib/server/mail', 'src/routes', 'src/lib/components')
+    forbids: (e) =>
+      under(e.to, ...domainDirs, 'src/lib/server/live', 'src/lib/server/trpc', 'src/lib/server/pages', 'src/lib/server/seed', 'src/lib/server/ops', 'src/lib/server/http', 'src/lib/server/mail', 'src/routes', 'src/lib/components')
   },
   {
     name: 'migrations are frozen in time: they import no application code',
@@ -114,16 +125,9 @@ const RULES: Rule[] = [
   }
 ];
 
-/**
- * Known breaks, each to be removed when its code moves (issue 15, item 2: page plumbing out of the
- * domains, into one place for pages). Nothing may be added here without a line in docs/architecture.md.
- */
-const KNOWN: Array<{ from: string; to: string }> = [{ from: 'src/lib/server/dashboards/dashboard.page.ts', to: 'src/lib/server/trpc/caller.js' }];
-
 function violations(edges: Edge[]): string[] {
   const out: string[] = [];
   for (const e of edges) {
-    if (KNOWN.some((k) => k.from === e.from && k.to === e.to)) continue;
     for (const rule of RULES) if (rule.applies(e.from) && rule.forbids(e)) out.push(`${e.from} imports '${e.spec}': ${rule.name}`);
   }
   return out;
@@ -147,8 +151,9 @@ describe('architecture: the import rules of docs/architecture.md', () => {
     expect(violations(edges)).toEqual([]);
   });
 
-  it('every known exception still exists (remove it from KNOWN once its code moved)', () => {
-    for (const k of KNOWN) expect(edges.some((e) => e.from === k.from && e.to === k.to), `${k.from} -> ${k.to}`).toBe(true);
+  it('has no client folder named like a server domain (src/lib/dashboards beside src/lib/server/dashboards)', () => {
+    const clientFolders = fs.readdirSync(path.join(ROOT, 'src/lib'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(clientFolders.filter((f) => DOMAINS.includes(f))).toEqual([]);
   });
 
   it('catches each kind of forbidden import (the checker itself)', () => {
@@ -162,5 +167,12 @@ describe('architecture: the import rules of docs/architecture.md', () => {
     expect(probe('src/lib/trpc.ts', "import { type A, b } from '$lib/server/errors.js';")).toHaveLength(1);
     expect(probe('db/migrations/2030-01-01-01-x.ts', "import { enums } from '../../src/lib/server/db/schema.js';")).toHaveLength(1);
     expect(probe('src/lib/server/live/hub.ts', "import { x } from '../dashboards/dashboard.service.js';")).toEqual([]);
+    expect(probe('src/lib/server/needs/needs.service.ts', "import { field } from '../pages/form-fields.js';")).toHaveLength(1);
+    expect(probe('src/lib/server/dashboards/dashboard.repository.ts', "import { serverCaller } from '../trpc/caller.js';")).toHaveLength(1);
+    expect(probe('src/lib/server/pages/dashboard-load.ts', "import { serverCaller } from '../trpc/caller.js';")).toEqual([]);
+    expect(probe('src/lib/server/pages/x.ts', "import { listNeeds } from '../needs/needs.service.js';")).toHaveLength(1);
+    expect(probe('src/lib/server/pages/x.ts', "import type { NeedRow } from '../needs/needs.service.js';")).toEqual([]);
+    expect(probe('src/lib/server/pages/x.ts', "import { OPERATIONAL_ROLES } from '../auth/access.js';")).toEqual([]);
+    expect(probe('src/lib/server/db/index.ts', "import { field } from '../pages/form-fields.js';")).toHaveLength(1);
   });
 });

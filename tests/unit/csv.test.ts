@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvRows, parseCsv } from '../../src/lib/csv.js';
-import { buildCsv, parseCsvTable } from '../../src/lib/dashboards/csv.js';
-import { datasetsCsv } from '../../src/lib/snapshots/report.js';
+import { buildCsv, parseCsvTable } from '../../src/lib/charts/chart-csv.js';
+import { datasetsCsv } from '../../src/lib/snapshot-report.js';
 import { FORMULA_PAYLOADS, PLAIN_NUMBERS } from '../helpers/formula-payloads.js';
 
 // What a spreadsheet evaluates: a cell starting with one of these (OWASP CSV injection).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsv, parseCsvTable, tableRows, humanTime } from '../../src/lib/dashboards/csv.js';
-import { monthLabel, type ChartSpec } from '../../src/lib/dashboards/chart-spec.js';
+import { buildCsv, parseCsvTable, tableRows, humanTime } from '../../src/lib/charts/chart-csv.js';
+import { monthLabel, type ChartSpec } from '../../src/lib/charts/chart-spec.js';
 
 const spec: ChartSpec = {
   type: 'bar', labelHeader: 'Month', format: 'count',

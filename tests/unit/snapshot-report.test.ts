@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetrics, datasetsCsv, protectStoredSurvivorFigures, sectionsOf, SUPPRESSED } from '../../src/lib/snapshots/report.js';
+import { compareMetrics, datasetsCsv, protectStoredSurvivorFigures, sectionsOf, SUPPRESSED } from '../../src/lib/snapshot-report.js';
 import { SURVIVOR_RULE, WITHHELD } from '../../src/lib/survivor-figures.js';
 import { addDays, nextRunAfter, resolvePeriod, scheduledPeriod } from '../../src/lib/server/snapshots/snapshot-period.js';
 

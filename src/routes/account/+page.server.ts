@@ -2,11 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { actionFailure, serverCaller } from '$lib/server/trpc/caller.js';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password.js';
-
-const text = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
-};
+import { field } from '$lib/server/pages/form-fields.js';
 
 export const load: PageServerLoad = async (event) => {
   const caller = await serverCaller(event);
@@ -16,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   name: async (event) => {
-    const displayName = text(await event.request.formData(), 'displayName');
+    const displayName = field(await event.request.formData(), 'displayName');
     try {
       await (await serverCaller(event)).auth.changeName({ displayName });
       return { action: 'name', saved: 'Your name is saved.' };
@@ -26,9 +22,9 @@ export const actions: Actions = {
   },
   password: async (event) => {
     const form = await event.request.formData();
-    const currentPassword = text(form, 'currentPassword');
-    const newPassword = text(form, 'newPassword');
-    if (newPassword && newPassword !== text(form, 'confirm')) {
+    const currentPassword = field(form, 'currentPassword');
+    const newPassword = field(form, 'newPassword');
+    if (newPassword && newPassword !== field(form, 'confirm')) {
       return { action: 'password', message: 'The two new passwords differ.', fieldErrors: { confirm: ['The two new passwords differ.'] }, failed: true };
     }
     try {
@@ -40,7 +36,7 @@ export const actions: Actions = {
     }
   },
   revoke: async (event) => {
-    const sessionId = text(await event.request.formData(), 'sessionId');
+    const sessionId = field(await event.request.formData(), 'sessionId');
     try {
       await (await serverCaller(event)).auth.revokeSession({ sessionId });
       if (sessionId === event.locals.session?.id) redirect(303, '/login');

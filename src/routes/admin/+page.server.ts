@@ -2,12 +2,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure, describeRefusal } from '$lib/server/trpc/caller.js';
 import { mailInvitation } from '$lib/server/users/invitation-mail.js';
 import { formInput } from '$lib/form-input.js';
+import { fieldList, sentField } from '$lib/server/pages/form-fields.js';
 
-const text = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : undefined;
-};
-const list = (form: FormData, name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string');
 
 const AUDIT_FILTERS = ['actorId', 'entity', 'from', 'to'] as const;
 
@@ -33,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   createKiosk: async (event) => {
     const form = await event.request.formData();
-    const values = { label: text(form, 'label') ?? '', dashboards: list(form, 'dashboards'), rotateSeconds: text(form, 'rotateSeconds') ?? '' };
+    const values = { label: sentField(form, 'label') ?? '', dashboards: fieldList(form, 'dashboards'), rotateSeconds: sentField(form, 'rotateSeconds') ?? '' };
     const caller = await serverCaller(event);
     try {
       const link = await caller.kiosk.create({
@@ -48,7 +44,7 @@ export const actions: Actions = {
     }
   },
   revokeKiosk: async (event) => {
-    const id = Number(text(await event.request.formData(), 'id'));
+    const id = Number(sentField(await event.request.formData(), 'id'));
     const caller = await serverCaller(event);
     try {
       const revoked = await caller.kiosk.revoke({ id });
@@ -61,11 +57,11 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const caller = await serverCaller(event);
     const input = {
-      email: text(form, 'email') ?? '',
-      role: text(form, 'role') ?? '',
-      displayName: text(form, 'displayName') || undefined,
-      divisions: list(form, 'divisions'),
-      states: list(form, 'states')
+      email: sentField(form, 'email') ?? '',
+      role: sentField(form, 'role') ?? '',
+      displayName: sentField(form, 'displayName') || undefined,
+      divisions: fieldList(form, 'divisions'),
+      states: fieldList(form, 'states')
     };
     try {
       const invited = await caller.users.invite(formInput(input));
@@ -79,7 +75,7 @@ export const actions: Actions = {
     }
   },
   reissue: async (event) => {
-    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const userId = sentField(await event.request.formData(), 'userId') ?? '';
     const caller = await serverCaller(event);
     try {
       const invited = await caller.users.reissueInvite({ userId });
@@ -89,7 +85,7 @@ export const actions: Actions = {
     }
   },
   resetLink: async (event) => {
-    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const userId = sentField(await event.request.formData(), 'userId') ?? '';
     const caller = await serverCaller(event);
     try {
       const link = await caller.users.resetLink({ userId });
@@ -99,7 +95,7 @@ export const actions: Actions = {
     }
   },
   resetSecondFactor: async (event) => {
-    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const userId = sentField(await event.request.formData(), 'userId') ?? '';
     const caller = await serverCaller(event);
     try {
       const { removed } = await caller.users.resetSecondFactor({ userId });
@@ -111,15 +107,15 @@ export const actions: Actions = {
   update: async (event) => {
     const form = await event.request.formData();
     const caller = await serverCaller(event);
-    const userId = text(form, 'userId') ?? '';
+    const userId = sentField(form, 'userId') ?? '';
     try {
       await caller.users.update(
         formInput({
           userId,
-          role: text(form, 'role'),
-          displayName: text(form, 'displayName'),
-          divisions: list(form, 'divisions'),
-          states: list(form, 'states')
+          role: sentField(form, 'role'),
+          displayName: sentField(form, 'displayName'),
+          divisions: fieldList(form, 'divisions'),
+          states: fieldList(form, 'states')
         })
       );
       return { action: 'update', userId, saved: true };
@@ -128,7 +124,7 @@ export const actions: Actions = {
     }
   },
   deactivate: async (event) => {
-    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const userId = sentField(await event.request.formData(), 'userId') ?? '';
     const caller = await serverCaller(event);
     try {
       await caller.users.deactivate({ userId });
@@ -138,7 +134,7 @@ export const actions: Actions = {
     }
   },
   reactivate: async (event) => {
-    const userId = text(await event.request.formData(), 'userId') ?? '';
+    const userId = sentField(await event.request.formData(), 'userId') ?? '';
     const caller = await serverCaller(event);
     try {
       await caller.users.reactivate({ userId });

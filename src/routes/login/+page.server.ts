@@ -4,11 +4,12 @@ import { database } from '$lib/server/runtime.js';
 import { signIn, signOut } from '$lib/server/auth/sign-in.service.js';
 import { setSessionCookie } from '$lib/server/auth/session.js';
 import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
-import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
+import { landingFor, safeRedirectTarget } from '$lib/server/pages/page-access.js';
 import { CONTROL_CHARACTERS_MESSAGE, isCleanText } from '$lib/validation.js';
 import { beginSecondFactor } from '$lib/server/auth/two-factor.service.js';
 import { setChallengeCookie } from '$lib/server/auth/challenge-cookie.js';
 import { mailEnabled } from '$lib/server/mail/mail.js';
+import { field } from '$lib/server/pages/form-fields.js';
 
 // One message for every refusal: it must not tell whether the email has an account.
 const REFUSED = 'Wrong email or password.';
@@ -16,11 +17,6 @@ const REFUSED = 'Wrong email or password.';
 const NOTICES: Record<string, string> = {
   reset: 'Your password was changed and every session signed out. Sign in with the new password.',
   expired: 'The sign-in took too long. Start again with your email and password.'
-};
-
-const text = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
 };
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -32,9 +28,9 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
-    const email = text(form, 'email').trim();
-    const password = text(form, 'password');
-    const redirectTo = text(form, 'redirectTo') || event.url.searchParams.get('redirectTo');
+    const email = field(form, 'email').trim();
+    const password = field(form, 'password');
+    const redirectTo = field(form, 'redirectTo') || event.url.searchParams.get('redirectTo');
     if (!email || !password) return fail(400, { email, message: 'Enter your email and password.' });
     if (!isCleanText(email)) return fail(400, { email, message: `Email: ${CONTROL_CHARACTERS_MESSAGE}` });
 

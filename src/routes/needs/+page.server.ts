@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/trpc/caller.js';
-import { divisionCodes, divisions, regions } from '$lib/regions.js';
-import { workingDivision } from '$lib/server/auth/working-division.js';
+import { divisionCodes, divisionName as nameOf, regions } from '$lib/regions.js';
+import { workingDivision } from '$lib/server/pages/division-page.js';
 
 /** Enough for a division's whole list (search, sort and paging happen in the browser). */
 const NEEDS_LIMIT = 5000;
@@ -19,7 +19,6 @@ export const load: PageServerLoad = async (event) => {
     caller.needs.centers({ division: scope }),
     caller.activity.list({ division: scope, limit: 30 })
   ]);
-  const nameOf = (code: string) => divisions.find((d) => d.code === code)?.name ?? code;
   return {
     division,
     divisionName: division ? nameOf(division) : 'All divisions',

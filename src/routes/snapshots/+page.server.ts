@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure } from '$lib/server/trpc/caller.js';
-import { createInputFromForm, idFromForm, scheduleInputFromForm } from '$lib/server/snapshots/snapshot-forms.js';
+import { createInputFromForm, idFromForm, scheduleInputFromForm } from '$lib/server/pages/snapshot-forms.js';
 import { formInput } from '$lib/form-input.js';
 import { SNAPSHOT_MAKERS } from '$lib/server/auth/access.js';
 

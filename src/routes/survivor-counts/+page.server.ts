@@ -1,7 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { serverCaller } from '$lib/server/trpc/caller.js';
-import { divisionCodes, divisions } from '$lib/regions.js';
-import { workingDivision } from '$lib/server/auth/working-division.js';
+import { divisionPage } from '$lib/server/pages/division-page.js';
 import { localToday } from '$lib/server/dashboards/dashboard.period.js';
 import { config } from '$lib/server/config.js';
 
@@ -12,18 +11,11 @@ function previousMonth(month: string): string {
 }
 
 export const load: PageServerLoad = async (event) => {
-  const user = event.locals.user!;
-  const division = workingDivision(user, event.url.searchParams.get('division'));
+  const page = divisionPage(event);
   const currentMonth = localToday(new Date(), config().timeZone).slice(0, 7);
   const asked = event.url.searchParams.get('month') ?? '';
   // The month being reported by default is the last complete one.
   const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked >= '2000-01' && asked <= currentMonth ? asked : previousMonth(currentMonth);
   const caller = await serverCaller(event);
-  return {
-    division,
-    divisionName: divisions.find((d) => d.code === division)!.name,
-    divisions: divisionCodes.map((code) => ({ code, name: divisions.find((d) => d.code === code)!.name })),
-    month,
-    counts: await caller.survivorCounts.list({ division, month })
-  };
+  return { ...page, month, counts: await caller.survivorCounts.list({ division: page.division, month }) };
 };

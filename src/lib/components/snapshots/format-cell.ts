@@ -1,6 +1,6 @@
 // Display of one stored value: money from cents, counts with separators, enum values as words.
 import { money, num, label } from '$lib/format.js';
-import { isMoneyKey, SUPPRESSED, type Cell } from '$lib/snapshots/report.js';
+import { isMoneyKey, SUPPRESSED, type Cell } from '$lib/snapshot-report.js';
 
 export function formatCell(key: string, value: Cell): string {
   if (value === null) return '—';

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.repository.js';
 import { DomainError } from '../errors.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
 import { statesIn, type DivisionCode } from '../../regions.js';
-import { protectStoredSurvivorFigures, compareMetrics } from '../../snapshots/report.js';
+import { protectStoredSurvivorFigures, compareMetrics } from '../../snapshot-report.js';
 import * as repo from './snapshots.repository.js';
 import { componentLog } from '../log.js';
 import { metrics } from '../metrics.js';

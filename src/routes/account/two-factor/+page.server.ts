@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { actionFailure, serverCaller } from '$lib/server/trpc/caller.js';
+import { field } from '$lib/server/pages/form-fields.js';
 
 export const load: PageServerLoad = async (event) => {
   const user = event.locals.user!;
@@ -20,8 +21,7 @@ export const actions: Actions = {
     }
   },
   confirm: async (event) => {
-    const raw = (await event.request.formData()).get('code');
-    const code = typeof raw === 'string' ? raw : '';
+    const code = field(await event.request.formData(), 'code');
     const caller = await serverCaller(event);
     try {
       const { recoveryCodes } = await caller.auth.totpConfirm({ code });

@@ -1,4 +1,4 @@
 import type { PageServerLoad } from './$types';
-import { loadDashboard } from '$lib/server/dashboards/dashboard.page.js';
+import { loadDashboard } from '$lib/server/pages/dashboard-load.js';
 
 export const load: PageServerLoad = async (event) => ({ view: await loadDashboard(event, 'outreach') });

@@ -8,13 +8,9 @@ import { signOut, startSession } from '$lib/server/auth/sign-in.service.js';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password.js';
 import { acceptInvitation, invitationForToken } from '$lib/server/users/users.service.js';
 import { displayNameInput } from '$lib/server/users/users.schemas.js';
+import { field } from '$lib/server/pages/form-fields.js';
 
 const UNUSABLE = 'This invitation link is invalid, has expired or was already used. Ask an admin for a new one.';
-
-const text = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
-};
 
 export const load: PageServerLoad = async ({ params }) => {
   const { db } = await database();
@@ -26,13 +22,13 @@ export const load: PageServerLoad = async ({ params }) => {
 export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
-    const password = text(form, 'password');
+    const password = field(form, 'password');
     // What was typed as the name comes back with every refusal, so a page reloaded without
     // JavaScript (or before it loaded) keeps it.
-    const typedName = text(form, 'displayName').slice(0, 200);
-    const name = displayNameInput.safeParse(text(form, 'displayName'));
+    const typedName = field(form, 'displayName').slice(0, 200);
+    const name = displayNameInput.safeParse(field(form, 'displayName'));
     if (!name.success) return fail(400, { field: 'displayName', message: name.error.issues[0].message, displayName: typedName });
-    if (password !== text(form, 'confirm')) return fail(400, { field: 'confirm', message: 'The two passwords differ.', displayName: typedName });
+    if (password !== field(form, 'confirm')) return fail(400, { field: 'confirm', message: 'The two passwords differ.', displayName: typedName });
 
     const { db } = await database();
     let accepted;

@@ -3,10 +3,11 @@ import type { Actions, PageServerLoad } from './$types';
 import { database } from '$lib/server/runtime.js';
 import { signOut } from '$lib/server/auth/sign-in.service.js';
 import { setSessionCookie } from '$lib/server/auth/session.js';
-import { landingFor, safeRedirectTarget } from '$lib/server/auth/page-access.js';
+import { landingFor, safeRedirectTarget } from '$lib/server/pages/page-access.js';
 import { challengeIsOpen, completeSecondFactor } from '$lib/server/auth/two-factor.service.js';
 import { clearChallengeCookie, readChallengeCookie } from '$lib/server/auth/challenge-cookie.js';
 import { readKnownBrowserToken, setKnownBrowserCookie } from '$lib/server/auth/known-browser.js';
+import { field } from '$lib/server/pages/form-fields.js';
 
 export const load: PageServerLoad = async ({ cookies, url, locals }) => {
   const redirectTo = url.searchParams.get('redirectTo');
@@ -19,9 +20,8 @@ export const load: PageServerLoad = async ({ cookies, url, locals }) => {
 export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
-    const raw = form.get('code');
-    const code = typeof raw === 'string' ? raw.trim() : '';
-    const redirectTo = (form.get('redirectTo') as string | null) || event.url.searchParams.get('redirectTo');
+    const code = field(form, 'code').trim();
+    const redirectTo = field(form, 'redirectTo') || event.url.searchParams.get('redirectTo');
     if (!code) return fail(400, { message: 'Type the 6-digit code from your app, or a recovery code.' });
     const { db } = await database();
     const result = await completeSecondFactor(db, {

@@ -4,6 +4,7 @@ import { database } from '$lib/server/runtime.js';
 import { requestPasswordReset } from '$lib/server/auth/password-reset.service.js';
 import { mailEnabled } from '$lib/server/mail/mail.js';
 import { emailInput } from '$lib/server/users/users.schemas.js';
+import { field } from '$lib/server/pages/form-fields.js';
 
 // The same words whether or not the address has an account.
 const SENT = 'If an account uses that address, a link to choose a new password is on its way. It works once, for one hour.';
@@ -15,8 +16,7 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
   default: async (event) => {
-    const raw = (await event.request.formData()).get('email');
-    const email = typeof raw === 'string' ? raw : '';
+    const email = field(await event.request.formData(), 'email');
     const parsed = emailInput.safeParse(email);
     if (!parsed.success) return fail(400, { email, field: 'email', message: parsed.error.issues[0].message });
     const { db } = await database();

@@ -5,11 +5,7 @@ import { DomainError } from '$lib/server/errors.js';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password.js';
 import { completePasswordReset, INVALID_RESET_LINK, resetForToken } from '$lib/server/auth/password-reset.service.js';
 import { clearSessionCookie } from '$lib/server/auth/session.js';
-
-const text = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
-};
+import { field } from '$lib/server/pages/form-fields.js';
 
 export const load: PageServerLoad = async ({ params }) => {
   const { db } = await database();
@@ -21,9 +17,9 @@ export const load: PageServerLoad = async ({ params }) => {
 export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
-    const password = text(form, 'password');
+    const password = field(form, 'password');
     if (!password) return fail(400, { field: 'password', message: 'Enter a new password.' });
-    if (password !== text(form, 'confirm')) return fail(400, { field: 'confirm', message: 'The two passwords differ.' });
+    if (password !== field(form, 'confirm')) return fail(400, { field: 'confirm', message: 'The two passwords differ.' });
     const { db } = await database();
     try {
       await completePasswordReset(db, { token: event.params.token, password });

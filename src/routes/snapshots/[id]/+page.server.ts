@@ -1,8 +1,9 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure, describeRefusal } from '$lib/server/trpc/caller.js';
-import { idFromForm } from '$lib/server/snapshots/snapshot-forms.js';
+import { idFromForm } from '$lib/server/pages/snapshot-forms.js';
 import { formInput } from '$lib/form-input.js';
+import { sentField } from '$lib/server/pages/form-fields.js';
 
 const idOf = (raw: string) => (/^\d{1,15}$/.test(raw) ? Number(raw) : error(404, 'There is no such snapshot.'));
 
@@ -24,15 +25,11 @@ export const load: PageServerLoad = async (event) => {
   }
 };
 
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : undefined;
-};
 
 export const actions: Actions = {
   notes: async (event) => {
     const form = await event.request.formData();
-    const input = { id: idOf(event.params.id), title: text(form, 'title')?.trim(), notes: text(form, 'notes') };
+    const input = { id: idOf(event.params.id), title: sentField(form, 'title')?.trim(), notes: sentField(form, 'notes') };
     try {
       await (await serverCaller(event)).snapshots.updateNotes(input);
       return { action: 'notes', saved: true };
@@ -42,7 +39,7 @@ export const actions: Actions = {
   },
   share: async (event) => {
     const form = await event.request.formData();
-    const days = Number(text(form, 'expiresInDays'));
+    const days = Number(sentField(form, 'expiresInDays'));
     try {
       const link = await (await serverCaller(event)).snapshots.createShareLink({ snapshotId: idOf(event.params.id), expiresInDays: days });
       return { action: 'share', link: { url: `${event.url.origin}${link.path}`, expiresAt: link.expiresAt } };

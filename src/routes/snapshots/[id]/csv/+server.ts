@@ -1,7 +1,7 @@
 // Every dataset of one snapshot as CSV (opens in a spreadsheet: UTF-8 with a BOM, CRLF, money in dollars).
 import { error, type RequestHandler } from '@sveltejs/kit';
 import { serverCaller, describeRefusal } from '$lib/server/trpc/caller.js';
-import { datasetsCsv, describeFilters } from '$lib/snapshots/report.js';
+import { datasetsCsv, describeFilters } from '$lib/snapshot-report.js';
 
 export const GET: RequestHandler = async (event) => {
   if (!/^\d{1,15}$/.test(event.params.id ?? '')) error(404, 'There is no such snapshot.');

@@ -1,14 +1,9 @@
 // Form posts from the /snapshots pages → procedure inputs. Values are passed through as typed as the
 // form allows, so the procedure's schema (not this file) judges them and names the bad field.
-const text = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === 'string' ? value.trim() : '';
-};
+import { field, integerField as integer } from './form-fields.js';
+
+const text = (form: FormData, name: string) => field(form, name).trim();
 const optional = (form: FormData, name: string) => text(form, name) || undefined;
-const integer = (form: FormData, name: string) => {
-  const raw = text(form, name);
-  return /^-?\d+$/.test(raw) ? Number(raw) : raw || undefined;
-};
 
 export function filtersFromForm(form: FormData) {
   const filters: Record<string, string> = {};

@@ -2,8 +2,8 @@
 // to compare and CSV. Survivor figures are stored already published (rounded, withheld under 3
 // centers: docs/figures.md, "Survivor counts: disclosure control"); a snapshot made before that rule
 // has its survivor figures withheld here, before anything reaches a page, a CSV or a share link.
-import { SURVIVOR_RULE, WITHHELD } from '../survivor-figures.js';
-import { csvRows } from '../csv.js';
+import { SURVIVOR_RULE, WITHHELD } from './survivor-figures.js';
+import { csvRows } from './csv.js';
 
 export type Cell = string | number | boolean | null;
 export interface Table {

@@ -3,7 +3,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { serverCaller } from '../trpc/caller.js';
-import { filtersFromUrl } from '$lib/dashboards/filters.js';
+import { filtersFromUrl } from '$lib/dashboard-filters.js';
 import type { DashboardTopic } from '$lib/realtime/events.js';
 
 export async function loadDashboard<T extends DashboardTopic>(event: RequestEvent, topic: T) {

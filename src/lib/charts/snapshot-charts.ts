@@ -1,8 +1,8 @@
 // Client-safe: a chart for a stored table, drawn with the dashboards' own chart components (ChartSpec
 // → ChartPanel). Money columns are charted when a table has any (in dollars), counts otherwise; a
 // table keyed by month is a line over time, anything else bars per row.
-import { dollars, monthLabel, type ChartSpec } from '$lib/dashboards/chart-spec.js';
-import { humanize, isMoneyKey, SUPPRESSED, type Table } from './report.js';
+import { dollars, monthLabel, type ChartSpec } from './chart-spec.js';
+import { humanize, isMoneyKey, SUPPRESSED, type Table } from '$lib/snapshot-report.js';
 
 const MAX_ROWS = 60;
 const MAX_SERIES = 4;

@@ -1,17 +1,15 @@
 // Each dashboard's charts as specs (what a chart shows, independent of Chart.js): the laptop pages
 // and the wall screens (kiosk) draw the same charts from the same functions.
 import { label } from '$lib/format.js';
-import { divisions } from '$lib/regions.js';
+import { divisionName } from '$lib/regions.js';
 import type { DashboardViews } from '$lib/realtime/events.js';
-import { CATEGORIES } from './filters.js';
+import { CATEGORIES } from '$lib/dashboard-filters.js';
 import { dollars, monthLabel, type ChartSpec } from './chart-spec.js';
 
 type Overview = DashboardViews['overview'];
 type Funding = DashboardViews['funding'];
 type Aftercare = DashboardViews['aftercare'];
 type Outreach = DashboardViews['outreach'];
-
-export const divisionName = (code: string) => divisions.find((d) => d.code === code)?.name ?? code;
 
 // ── overview ──
 const STAGES_IN_FUNNEL = ['intake', 'vetting', 'approved', 'disbursed', 'reported'];

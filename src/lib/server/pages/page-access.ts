@@ -1,6 +1,6 @@
 // Which pages each role may open, by route prefix: one table for the page guard (hooks.server.ts),
 // the sign-in redirect and the navigation. Anything not listed needs a signed-in user of any role.
-import { homeOf, OPERATIONAL_ROLES, ROLES, type Role, type SessionUser } from './access.js';
+import { homeOf, OPERATIONAL_ROLES, ROLES, type Role, type SessionUser } from '../auth/access.js';
 
 /** Open without signing in (prefixes of route ids or paths). */
 const PUBLIC_PREFIXES = ['/login', '/logout', '/invite', '/reset', '/s', '/kiosk', '/healthz', '/readyz', '/metrics'];
