@@ -4,7 +4,6 @@ import { mailInvitation } from '$lib/server/users/invitation-mail.js';
 import { formInput } from '$lib/form-input.js';
 import { fieldList, sentField } from '$lib/server/pages/form-fields.js';
 
-
 const AUDIT_FILTERS = ['actorId', 'entity', 'from', 'to'] as const;
 
 export const load: PageServerLoad = async (event) => {
@@ -34,7 +33,7 @@ export const actions: Actions = {
     try {
       const link = await caller.kiosk.create({
         label: values.label,
-        dashboards: values.dashboards as never,
+        dashboards: formInput(values.dashboards),
         // An empty or non-numeric field reaches the rules as NaN: refused in their words.
         rotateSeconds: values.rotateSeconds.trim() === '' ? Number.NaN : Number(values.rotateSeconds)
       });
