@@ -8,6 +8,7 @@ import { database, onShutdown } from '$lib/server/runtime.js';
 import { config } from '$lib/server/config.js';
 import { ensureSnapshotScheduler } from '$lib/server/snapshots/snapshot-scheduler.js';
 import { startLive } from '$lib/server/live/index.js';
+import { ensureDigestScheduler } from '$lib/server/notifications/digest-scheduler.js';
 import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSessionToken } from '$lib/server/auth/session.js';
 import type { Db } from '$lib/server/db/index.js';
 import { canOpenPage, isPublicPage } from '$lib/server/pages/page-access.js';
@@ -28,6 +29,8 @@ export const init: ServerInit = async () => {
   // Scheduled snapshots, and on start the runs missed while the server was down.
   const cfg = config();
   ensureSnapshotScheduler(db, cfg.snapshotSchedulerIntervalMs, { fiscalYearStartMonth: cfg.fiscalYearStartMonth }, onShutdown);
+  // Daily notification digests (one mail per person per day, claimed so instances never both send).
+  ensureDigestScheduler(db, cfg.digestIntervalMs, onShutdown);
 };
 
 /** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */

@@ -21,6 +21,7 @@ import * as paidUnitsGrain from './2026-12-04-02-paid-units-grain.js';
 import * as kioskLinks from './2026-12-04-10-kiosk-links.js';
 import * as dataEntry from './2026-12-04-20-data-entry.js';
 import * as fundingIntake from './2026-12-05-01-funding-intake.js';
+import * as notifications from './2026-12-05-10-notifications.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -42,5 +43,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-02-paid-units-grain': paidUnitsGrain,
   '2026-12-04-10-kiosk-links': kioskLinks,
   '2026-12-04-20-data-entry': dataEntry,
-  '2026-12-05-01-funding-intake': fundingIntake
+  '2026-12-05-01-funding-intake': fundingIntake,
+  '2026-12-05-10-notifications': notifications
 };

@@ -1,5 +1,5 @@
 import type { LayoutServerLoad } from './$types';
-import { homeOf } from '$lib/server/auth/access.js';
+import { homeOf, isOperational } from '$lib/server/auth/access.js';
 import { navFor } from '$lib/server/pages/page-access.js';
 import { config } from '$lib/server/config.js';
 
@@ -8,10 +8,12 @@ export const load: LayoutServerLoad = ({ locals }) => {
   const user = locals.user;
   // Demo mode: every page says so, signed in or not.
   const demo = config().demo;
-  if (!user) return { user: null, nav: [], home: '/login', demo };
+  if (!user) return { user: null, nav: [], home: '/login', demo, inbox: false };
   return {
     demo,
-    user: { displayName: user.displayName, email: user.email, role: user.role },
+    user: { id: user.id, displayName: user.displayName, email: user.email, role: user.role },
+    // The inbox bell: people who can be mentioned or assigned (the board reads snapshots only).
+    inbox: isOperational(user),
     nav: navFor(user),
     home: homeOf(user.role)
   };

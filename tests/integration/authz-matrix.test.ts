@@ -120,6 +120,7 @@ const rules: Record<string, Rule> = {
   'needs.create': { expect: REGION_WRITE, input: (w) => ({ centerId: w.mountain.centerId, title: 'Synthetic cots', kind: 'equipment' }) },
   'needs.update': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), changes: { priority: 'critical' } }) },
   'needs.move': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), to: 'in_progress' }) },
+  'needs.assign': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), assigneeId: null }) },
   'needs.pledge': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), pledgedBy: 'Synthetic Foundation', amountCents: 10_000 }) },
   'needs.fulfil': { expect: REGION_WRITE, input: async (w) => ({ ...(await w.newNeed()), quantity: 1 }) },
   'funding.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
@@ -149,6 +150,12 @@ const rules: Record<string, Rule> = {
   'comments.list': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
   'comments.mentionable': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
   'comments.add': { expect: REGION_WRITE, input: (w) => ({ entity: 'need', id: w.mountain.needId, body: 'Synthetic note' }) },
+  // A person's own inbox only (the service filters by the caller; tests/integration/notifications.test.ts
+  // shows another's rows are never read or marked).
+  'notifications.list': { expect: OPERATIONAL_READ, input: () => ({ limit: 5 }) },
+  'notifications.markRead': { expect: OPERATIONAL_READ, input: () => ({ all: true }) },
+  'notifications.settings': { expect: OPERATIONAL_READ },
+  'notifications.setMail': { expect: OPERATIONAL_READ, input: () => ({ mail: 'digest' }) },
   'activity.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'outreach.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'outreach.create': {

@@ -35,11 +35,13 @@ export type DashboardPush = { [T in DashboardTopic]: { room: string; topic: T; s
 /**
  * Rooms, parsed from their names (the server re-checks every join):
  * - `dashboard:<topic>` or `dashboard:<topic>:<canonical filter JSON>` — a dashboard view;
- * - `<changeTopic>:all` | `<changeTopic>:division:<code>` | `<changeTopic>:state:<ST>` — row changes.
+ * - `<changeTopic>:all` | `<changeTopic>:division:<code>` | `<changeTopic>:state:<ST>` — row changes;
+ * - `inbox:<user id>` — one person's notifications (only that person's sockets may join).
  */
 export type RoomSpec =
   | { kind: 'dashboard'; topic: DashboardTopic; filters: Record<string, string | number> }
-  | { kind: 'rows'; topic: ChangeTopic; scope: { all: true } | { division: string } | { state: string } };
+  | { kind: 'rows'; topic: ChangeTopic; scope: { all: true } | { division: string } | { state: string } }
+  | { kind: 'inbox'; userId: string };
 
 /** Someone looking at a room: one entry per user, however many tabs (never their email). */
 export interface Viewer {
@@ -82,6 +84,8 @@ export interface ServerToClientEvents {
   'session:revoked': (payload: { reason: 'revoked' | 'expired' }) => void;
   /** A wall screen's device link was revoked: the server disconnects next, and refuses it from now on. */
   'kiosk:revoked': (payload: Record<string, never>) => void;
+  /** New notifications for the person whose inbox room this is: fetch the list (and the unread count). */
+  'inbox:changed': (payload: { room: string }) => void;
 }
 
 /** What a join returns: the catch-up since `since`, so joining and catching up leave no window. */
@@ -139,9 +143,20 @@ export function rowsRoom(topic: ChangeTopic, scope: 'all' | { division: string }
   return 'division' in scope ? `${topic}:division:${scope.division}` : `${topic}:state:${scope.state}`;
 }
 
+const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** One person's notification room. */
+export function inboxRoom(userId: string): string {
+  return `inbox:${userId}`;
+}
+
 /** Parses a room name; null for anything that is not exactly a canonical room name. */
 export function parseRoom(room: string): RoomSpec | null {
   if (typeof room !== 'string' || room.length > 300) return null;
+  if (room.startsWith('inbox:')) {
+    const userId = room.slice('inbox:'.length);
+    return USER_ID.test(userId) ? { kind: 'inbox', userId } : null;
+  }
   if (room.startsWith('dashboard:')) {
     const rest = room.slice('dashboard:'.length);
     const colon = rest.indexOf(':');

@@ -27,6 +27,8 @@ export interface SubscriptionHandlers {
   onReset?(seq: number): void;
   /** The server refused this room (role or region). */
   onDenied?(error: string): void;
+  /** Inbox rooms: something new arrived, or the room was (re)joined — read the inbox. */
+  onInbox?(): void;
 }
 
 interface Subscription {
@@ -111,6 +113,7 @@ export class LiveClient {
     s.on('rows:changed', (p) => this.#onRows(p));
     s.on('dashboard:updated', (p) => this.#onView(p));
     s.on('dashboard:patched', (p) => this.#onPatch(p));
+    s.on('inbox:changed', ({ room }) => this.#subs.get(room)?.handlers.onInbox?.());
     s.on('presence:joined', ({ room, viewer }) => {
       this.viewers[room] = [...(this.viewers[room] ?? []).filter((v) => v.userId !== viewer.userId), viewer];
     });
@@ -212,6 +215,8 @@ export class LiveClient {
       sub.pending = null;
       this.#setStatus(sub.room, 'synced');
       pending.forEach((apply) => apply());
+      // Whatever arrived while disconnected: an inbox is re-read after every (re)join.
+      sub.handlers.onInbox?.();
     });
   }
 

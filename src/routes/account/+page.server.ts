@@ -3,11 +3,15 @@ import type { Actions, PageServerLoad } from './$types';
 import { actionFailure, serverCaller } from '$lib/server/trpc/caller.js';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password.js';
 import { field } from '$lib/server/pages/form-fields.js';
+import { isOperational } from '$lib/server/auth/access.js';
+import { formInput } from '$lib/form-input.js';
 
 export const load: PageServerLoad = async (event) => {
   const caller = await serverCaller(event);
   const [me, sessions, secondFactor] = await Promise.all([caller.auth.me(), caller.auth.sessions(), caller.auth.secondFactor()]);
-  return { me: { email: me.email, displayName: me.displayName, role: me.role }, sessions, secondFactor, minLength: PASSWORD_MIN_LENGTH };
+  // Notification mail: for the people who get notifications (not the board, which reads snapshots).
+  const notifications = event.locals.user && isOperational(event.locals.user) ? await caller.notifications.settings() : null;
+  return { me: { email: me.email, displayName: me.displayName, role: me.role }, sessions, secondFactor, minLength: PASSWORD_MIN_LENGTH, notifications };
 };
 
 export const actions: Actions = {
@@ -33,6 +37,16 @@ export const actions: Actions = {
       return { action: 'password', saved: `Password changed. ${others === 1 ? '1 other session was' : `${others} other sessions were`} signed out.` };
     } catch (err) {
       return actionFailure(err, { action: 'password' });
+    }
+  },
+  notifications: async (event) => {
+    const mail = field(await event.request.formData(), 'mail');
+    try {
+      const saved = await (await serverCaller(event)).notifications.setMail({ mail: formInput(mail) });
+      const words = { instant: 'Each notification will also come by mail.', digest: 'You will get one mail a day listing what you have not read.', off: 'No notification mail: they show in Beacon only.' };
+      return { action: 'notifications', saved: words[saved.mail] };
+    } catch (err) {
+      return actionFailure(err, { action: 'notifications' });
     }
   },
   revoke: async (event) => {

@@ -4,6 +4,7 @@ import { DomainError, fieldError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { divisionOf, type RegionCode } from '../../regions.js';
+import { mailInstantLater, noticesForComment } from '../notifications/notifications.service.js';
 import * as repo from './comments.repository.js';
 import type { CommentEntity } from './comments.repository.js';
 
@@ -46,14 +47,20 @@ export async function addComment(db: Db, actor: SessionUser, input: { entity: Co
     const unknown = mentions.filter((m) => !allowed.has(m));
     if (unknown.length) throw fieldError('mentions', 'You can only mention colleagues who work on this region.');
   }
-  return refusing(() =>
+  const division = divisionOf(state as RegionCode);
+  const link = input.entity === 'need' ? `/needs?division=${division}&need=${input.id}` : `/pipeline?division=${division}`;
+  const { created, notified } = await refusing(() =>
     db.transaction().execute(async (tx) => {
       const row = await repo.insertComment(tx, input.entity, input.id, actor.id, input.body, mentions);
       await recordAudit(tx, {
         actorId: actor.id, action: 'comments.add', entity: input.entity === 'need' ? 'need_comment' : 'funding_comment', entityId: row.id,
         state: row.state, after: { on: input.entity, id: input.id, body: input.body, mentions }
       });
-      return { id: row.id, createdAt: row.created_at };
+      // Mentioned people and the row's followers are told in the same transaction as the comment.
+      const notified = await noticesForComment(tx, { entity: input.entity, id: input.id, link, actor, body: input.body, mentions });
+      return { created: { id: row.id, createdAt: row.created_at }, notified };
     })
   );
+  mailInstantLater(db, notified);
+  return created;
 }

@@ -121,7 +121,7 @@ export const tables = {
     priority: g('need_priority'), status: g('need_status'), needed_by: n('date'), version: g('integer'),
     created_by: n('text'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'),
     closed_at: gn('timestamp with time zone'), pledged_by: n('text'), pledged_cents: n('bigint'), pledge_expected_on: n('date'),
-    fulfilled_quantity: g('integer')
+    fulfilled_quantity: g('integer'), assigned_to: n('text')
   },
   need_comment: {
     id: g('bigint'), need_id: c('bigint'), author_id: c('text'), body: c('text'), created_at: g('timestamp with time zone'),
@@ -176,6 +176,16 @@ export const tables = {
   sign_in_throttle: { key: c('text'), level: c('double precision'), updated_at: g('timestamp with time zone') },
   known_device: {
     token_hash: c('text'), user_id: c('text'), created_at: g('timestamp with time zone'), last_used_at: g('timestamp with time zone')
+  },
+  notification: {
+    id: g('bigint'), user_id: c('text'), kind: c('text'), subject_type: c('text'), subject_id: c('text'), link: c('text'),
+    text: c('text'), actor_id: n('text'), created_at: g('timestamp with time zone'), read_at: n('timestamp with time zone'),
+    mailed_at: n('timestamp with time zone')
+  },
+  notification_setting: { user_id: c('text'), mail: g('text'), updated_at: g('timestamp with time zone') },
+  notification_digest: {
+    user_id: c('text'), day: c('date'), claimed_at: g('timestamp with time zone'), sent_at: n('timestamp with time zone'),
+    notification_count: g('integer')
   },
   kiosk_link: {
     id: g('bigint'), label: c('text'), token_hash: c('text'), dashboards: c('jsonb'), rotate_seconds: c('integer'), created_by: n('text'),

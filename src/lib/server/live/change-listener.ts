@@ -11,6 +11,8 @@ import { componentLog, type Logger } from '../log.js';
 import { metrics } from '../metrics.js';
 
 export const CHANGE_CHANNEL = 'beacon_change';
+/** New notification rows, one message per person (migration 2026-12-05-10): `{"userId": "…"}`. */
+export const INBOX_CHANNEL = 'beacon_inbox';
 const CATCH_UP_PAGE = 2000;
 
 // `at`: when the statement wrote (ms since the epoch, database clock; migration 2026-12-03-04).
@@ -26,6 +28,8 @@ export interface ChangeListenerOptions {
   afterSeq: number;
   /** `writtenAt`: when the changes were written (ms), when the notification said; not for catch-up reads. */
   onChanges(changes: RowChange[], writtenAt?: number): void;
+  /** A person has new notifications (no catch-up: a reconnecting browser re-reads its inbox). */
+  onInbox?(userId: string): void;
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Health check of the LISTEN connection (ms); a silently dead TCP connection is replaced. */
   healthCheckMs?: number;
@@ -43,7 +47,20 @@ export interface ChangeListener {
 
 export function startChangeListener(options: ChangeListenerOptions): ChangeListener {
   const queue = deliveryQueue(options);
-  return options.handle.kind === 'pglite' ? listenOnPglite(options.handle, queue) : listenOnPostgres(options, queue);
+  const inbox = inboxHandler(options);
+  return options.handle.kind === 'pglite' ? listenOnPglite(options.handle, queue, inbox) : listenOnPostgres(options, queue, inbox);
+}
+
+function inboxHandler(options: ChangeListenerOptions): (payload: string | undefined) => void {
+  const log = options.log ?? componentLog('live');
+  return (payload) => {
+    try {
+      const { userId } = JSON.parse(payload ?? '') as { userId?: unknown };
+      if (typeof userId === 'string') options.onInbox?.(userId);
+    } catch {
+      log.warn('ignoring a malformed inbox notification');
+    }
+  };
 }
 
 /**
@@ -150,12 +167,14 @@ function deliveryQueue(options: ChangeListenerOptions): DeliveryQueue {
 }
 
 /** Embedded PGlite: pglite.listen on the one in-process connection (nothing to reconnect). */
-function listenOnPglite(handle: DbHandle, queue: DeliveryQueue): ChangeListener {
+function listenOnPglite(handle: DbHandle, queue: DeliveryQueue, onInbox: (payload: string | undefined) => void): ChangeListener {
   const pglite = handle.pglite!;
   let stopped = false;
   let unlisten: (() => Promise<void>) | undefined;
+  let unlistenInbox: (() => Promise<void>) | undefined;
   const ready = pglite.listen(CHANGE_CHANNEL, queue.onNotification).then(async (u) => {
     unlisten = u;
+    unlistenInbox = await pglite.listen(INBOX_CHANNEL, onInbox);
     await queue.catchUp();
   });
   let listening = false;
@@ -172,12 +191,13 @@ function listenOnPglite(handle: DbHandle, queue: DeliveryQueue): ChangeListener 
       stopped = true;
       queue.stop();
       await unlisten?.().catch(() => undefined);
+      await unlistenInbox?.().catch(() => undefined);
     }
   };
 }
 
 /** Postgres: a dedicated connection with its own reconnect loop and health check. */
-function listenOnPostgres(options: ChangeListenerOptions, queue: DeliveryQueue): ChangeListener {
+function listenOnPostgres(options: ChangeListenerOptions, queue: DeliveryQueue, onInbox: (payload: string | undefined) => void): ChangeListener {
   if (!options.databaseUrl) throw new Error('a Postgres change listener needs the database URL');
   const log = options.log ?? componentLog('live');
   let stopped = false;
@@ -220,11 +240,15 @@ function listenOnPostgres(options: ChangeListenerOptions, queue: DeliveryQueue):
     const c = new pg.Client({ connectionString: options.databaseUrl, keepAlive: true, application_name: 'beacon-live-listener' });
     c.on('error', (err) => drop(err.message));
     c.on('end', () => drop('connection ended'));
-    c.on('notification', (msg) => msg.channel === CHANGE_CHANNEL && queue.onNotification(msg.payload));
+    c.on('notification', (msg) => {
+      if (msg.channel === CHANGE_CHANNEL) queue.onNotification(msg.payload);
+      else if (msg.channel === INBOX_CHANNEL) onInbox(msg.payload);
+    });
     try {
       await c.connect();
       client = c;
       await c.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await c.query(`LISTEN ${INBOX_CHANNEL}`);
       await queue.catchUp();
       if (stopped) return void (await c.end().catch(() => undefined));
       if (attempt > 0) log.info({ seq: queue.lastSeq }, 'LISTEN connection restored and caught up');

@@ -67,7 +67,8 @@ async function boot(): Promise<LiveEngine | null> {
     handle,
     databaseUrl: cfg.databaseUrl,
     afterSeq: startSeq,
-    onChanges: (changes, writtenAt) => hub.onChanges(changes, writtenAt)
+    onChanges: (changes, writtenAt) => hub.onChanges(changes, writtenAt),
+    onInbox: (userId) => hub.onInbox(userId)
   });
   const stopSockets = attachSocketHandlers({ io, db: handle.db, hub, handshake: { origin: cfg.origin } });
   const stopPruning = schedulePruning(handle.db);

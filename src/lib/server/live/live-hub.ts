@@ -8,7 +8,7 @@
 // data crosses the Socket.IO adapter (only presence and revocations do).
 import type { Db } from '../db/index.js';
 import { divisionOf, type RegionCode, regionCodes } from '$lib/regions.js';
-import { rowsRoom, type ChangeTopic, type DashboardPush, type RoomSpec, type RowChange } from '$lib/realtime/events.js';
+import { inboxRoom, rowsRoom, type ChangeTopic, type DashboardPush, type RoomSpec, type RowChange } from '$lib/realtime/events.js';
 import { diffView } from '$lib/realtime/view-patch.js';
 import { dashboardSources, type DashboardRead } from './dashboard-sources.js';
 import type { LiveServer } from './socket-server.js';
@@ -135,6 +135,12 @@ export class LiveHub {
       if (local.get(d.room)?.size) d.dirty = anyDirty = true;
     }
     if (anyDirty) this.scheduleFlush();
+  }
+
+  /** A person has new notifications: tell their sockets on this instance (every instance LISTENs). */
+  onInbox(userId: string): void {
+    const room = inboxRoom(userId);
+    if (this.io.of('/').adapter.rooms.get(room)?.size) this.io.local.to(room).emit('inbox:changed', { room });
   }
 
   /**

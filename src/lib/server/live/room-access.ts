@@ -14,6 +14,7 @@ const isState = (s: string): s is RegionCode => (regionCodes as readonly string[
 
 /** The rooms' own validity (real division/state codes, valid dashboard filters), whoever asks. */
 export function isValidRoom(spec: RoomSpec): boolean {
+  if (spec.kind === 'inbox') return true;
   if (spec.kind === 'dashboard') return dashboardFilterInput.safeParse(spec.filters).success;
   const scope = spec.scope;
   if ('division' in scope) return isDivision(scope.division);
@@ -26,6 +27,8 @@ export function mayFollowLive(user: Pick<SessionUser, 'role'>): boolean {
   return mayReadOperational(user);
 }
 
-export function mayJoinRoom(user: Pick<SessionUser, 'role'>, spec: RoomSpec): boolean {
+export function mayJoinRoom(user: Pick<SessionUser, 'id' | 'role'>, spec: RoomSpec): boolean {
+  // A person's inbox is theirs alone: another user's id is refused whatever the role.
+  if (spec.kind === 'inbox') return spec.userId === user.id && mayReadOperational(user);
   return isValidRoom(spec) && mayReadOperational(user);
 }

@@ -39,6 +39,8 @@ export async function catchUpRoom(deps: SyncDeps, room: string, spec: RoomSpec, 
     const { seq, view } = await deps.readDashboard(room, spec);
     return { seq, catchUp: { kind: 'view', topic: spec.topic, view } };
   }
+  // An inbox has no log to replay: the client fetches its list after every join and every push.
+  if (spec.kind === 'inbox') return { seq: 0, catchUp: { kind: 'none' } };
   const scope = spec.scope;
   const states = 'division' in scope ? statesIn(scope.division as DivisionCode) : 'state' in scope ? [scope.state] : null;
   // One snapshot, so the horizon, the latest seq and the changes agree with each other.

@@ -7,7 +7,7 @@ const VIEW_COLUMNS = [
   'n.id', 'n.center_id as centerId', 'p.name as centerName', 'n.state', 'n.title', 'n.kind', 'n.basic_need_type as basicNeedType',
   'n.quantity', 'n.fulfilled_quantity as fulfilledQuantity', 'n.priority', 'n.status', 'n.needed_by as neededBy',
   'n.estimated_cost_cents as estimatedCostCents', 'n.pledged_by as pledgedBy', 'n.pledged_cents as pledgedCents',
-  'n.pledge_expected_on as pledgeExpectedOn', 'n.version', 'n.updated_at as updatedAt'
+  'n.pledge_expected_on as pledgeExpectedOn', 'n.assigned_to as assignedTo', 'n.version', 'n.updated_at as updatedAt'
 ] as const;
 
 export async function listNeeds(db: Db, filters: { states?: string[]; statuses: NeedStatus[]; limit: number }) {

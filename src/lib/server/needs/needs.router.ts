@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { router, operationalProcedure } from '../trpc/t.js';
 import { divisionCodes } from '../../regions.js';
 import {
-  needCreateInput, needFulfilInput, needGetInput, needMoveInput, needPledgeInput, needsListInput, needUpdateInput
+  needAssignInput, needCreateInput, needFulfilInput, needGetInput, needMoveInput, needPledgeInput, needsListInput, needUpdateInput
 } from './needs.schemas.js';
-import { createNeed, fulfilNeed, getNeed, listCenters, listNeeds, moveNeed, pledgeNeed, updateNeed } from './needs.service.js';
+import { assignNeed, createNeed, fulfilNeed, getNeed, listCenters, listNeeds, moveNeed, pledgeNeed, updateNeed } from './needs.service.js';
 
 // Region checks for writes live in the service (one statement with the write, no extra round trip).
 export const needsRouter = router({
@@ -15,6 +15,7 @@ export const needsRouter = router({
     .query(({ ctx, input }) => listCenters(ctx.db, ctx.user, input.division)),
   create: operationalProcedure.input(needCreateInput).mutation(({ ctx, input }) => createNeed(ctx.db, ctx.user, input)),
   update: operationalProcedure.input(needUpdateInput).mutation(({ ctx, input }) => updateNeed(ctx.db, ctx.user, input)),
+  assign: operationalProcedure.input(needAssignInput).mutation(({ ctx, input }) => assignNeed(ctx.db, ctx.user, input)),
   move: operationalProcedure.input(needMoveInput).mutation(({ ctx, input }) => moveNeed(ctx.db, ctx.user, input)),
   pledge: operationalProcedure.input(needPledgeInput).mutation(({ ctx, input }) => pledgeNeed(ctx.db, ctx.user, input)),
   fulfil: operationalProcedure.input(needFulfilInput).mutation(({ ctx, input }) => fulfilNeed(ctx.db, ctx.user, input))

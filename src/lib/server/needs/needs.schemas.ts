@@ -60,6 +60,8 @@ export const needUpdateInput = z
   .strict();
 
 export const needMoveInput = z.object({ id, version, to: z.enum(enums.need_status) }).strict();
+/** Who works on a need: a colleague's user id, or null for nobody. */
+export const needAssignInput = z.object({ id, version, assigneeId: text({ min: 1, max: 64 }).nullable() }).strict();
 
 export const needPledgeInput = z
   .object({
@@ -78,6 +80,7 @@ export const needFulfilInput = z
 export type NeedCreateInput = z.infer<typeof needCreateInput>;
 export type NeedUpdateInput = z.infer<typeof needUpdateInput>;
 export type NeedMoveInput = z.infer<typeof needMoveInput>;
+export type NeedAssignInput = z.infer<typeof needAssignInput>;
 export type NeedPledgeInput = z.infer<typeof needPledgeInput>;
 export type NeedFulfilInput = z.infer<typeof needFulfilInput>;
 export type NeedChanges = z.infer<typeof partialFields>;

@@ -5,10 +5,12 @@ import type { NeedStatus } from '../db/schema.js';
 import { conflictError, DomainError, fieldError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
-import { statesIn, type DivisionCode } from '../../regions.js';
+import { divisionOf, statesIn, type DivisionCode, type RegionCode } from '../../regions.js';
+import { mentionableFor } from '../comments/comments.service.js';
+import { mailInstantLater, noticeForAssignment } from '../notifications/notifications.service.js';
 import * as repo from './needs.repository.js';
 import type {
-  NeedChanges, NeedCreateInput, NeedField, NeedFulfilInput, NeedMoveInput, NeedPledgeInput, NeedsListInput, NeedUpdateInput
+  NeedAssignInput, NeedChanges, NeedCreateInput, NeedField, NeedFulfilInput, NeedMoveInput, NeedPledgeInput, NeedsListInput, NeedUpdateInput
 } from './needs.schemas.js';
 
 const OPEN: NeedStatus[] = ['open', 'in_progress', 'pledged'];
@@ -29,7 +31,7 @@ export const NEED_COLUMNS: Record<NeedField, string> = {
 const FIELD_OF: Record<string, string> = {
   ...Object.fromEntries(Object.entries(NEED_COLUMNS).map(([f, c]) => [c, f])),
   status: 'status', fulfilled_quantity: 'fulfilledQuantity', pledged_by: 'pledgedBy', pledged_cents: 'pledgedCents',
-  pledge_expected_on: 'pledgeExpectedOn', center_id: 'centerId', version: 'version', state: 'state', id: 'id', updated_at: 'updatedAt'
+  pledge_expected_on: 'pledgeExpectedOn', assigned_to: 'assignedTo', center_id: 'centerId', version: 'version', state: 'state', id: 'id', updated_at: 'updatedAt'
 };
 
 /** A row as to_jsonb gives it (snake_case) → the fields the client knows. */
@@ -134,6 +136,30 @@ export async function updateNeed(db: Db, actor: SessionUser, input: NeedUpdateIn
 
 export async function moveNeed(db: Db, actor: SessionUser, input: NeedMoveInput) {
   return writeNeed(db, actor, { id: input.id, version: input.version, set: { status: input.to }, compare: ['status'] }, 'needs.move');
+}
+
+/**
+ * Gives a need to a colleague who works on its region (or to nobody). The assignee is told in the
+ * same transaction (an inbox notice, and mail as they chose) unless they assigned it to themselves.
+ */
+export async function assignNeed(db: Db, actor: SessionUser, input: NeedAssignInput) {
+  assertRole(actor, WRITERS);
+  const need = await repo.findNeed(db, input.id);
+  if (!need) throw new DomainError('NOT_FOUND', `Need ${input.id} does not exist.`);
+  assertCanEditState(actor, need.state);
+  if (input.assigneeId !== null) {
+    const allowed = (await mentionableFor(db, need.state)).some((u) => u.id === input.assigneeId);
+    if (!allowed) throw fieldError('assigneeId', 'Choose a colleague who works on this region.');
+  }
+  const link = `/needs?division=${divisionOf(need.state as RegionCode)}&need=${input.id}`;
+  const { updated, notified } = await db.transaction().execute(async (tx) => {
+    const updated = await writeNeed(tx, actor, { id: input.id, version: input.version, set: { assigned_to: input.assigneeId }, compare: ['assigned_to'] }, 'needs.assign');
+    const changed = need.assignedTo !== input.assigneeId;
+    const notified = input.assigneeId && changed ? await noticeForAssignment(tx, { needId: input.id, assigneeId: input.assigneeId, actor, link }) : [];
+    return { updated, notified };
+  });
+  mailInstantLater(db, notified);
+  return updated;
 }
 
 export async function pledgeNeed(db: Db, actor: SessionUser, input: NeedPledgeInput) {

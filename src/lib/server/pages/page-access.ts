@@ -8,6 +8,7 @@ const PUBLIC_PREFIXES = ['/login', '/logout', '/invite', '/reset', '/s', '/kiosk
 const PAGE_ROLES: Array<[prefix: string, roles: readonly Role[]]> = [
   ['/dashboard', OPERATIONAL_ROLES],
   ['/needs', OPERATIONAL_ROLES],
+  ['/notifications', OPERATIONAL_ROLES],
   ['/pipeline', OPERATIONAL_ROLES],
   ['/outreach', OPERATIONAL_ROLES],
   ['/partners', OPERATIONAL_ROLES],

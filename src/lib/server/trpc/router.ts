@@ -16,6 +16,7 @@ import { snapshotsRouter } from '../snapshots/snapshots.router.js';
 import { budgetsRouter, goalsRouter } from '../budgets/budgets.router.js';
 import { survivorCountsRouter } from '../survivors/survivors.router.js';
 import { kioskRouter } from '../kiosk/kiosk.router.js';
+import { notificationsRouter } from '../notifications/notifications.router.js';
 
 export const appRouter = router({
   activity: activityRouter,
@@ -28,6 +29,7 @@ export const appRouter = router({
   goals: goalsRouter,
   kiosk: kioskRouter,
   needs: needsRouter,
+  notifications: notificationsRouter,
   outreach: outreachRouter,
   partners: partnersRouter,
   snapshots: snapshotsRouter,
