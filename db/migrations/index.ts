@@ -22,6 +22,7 @@ import * as kioskLinks from './2026-12-04-10-kiosk-links.js';
 import * as dataEntry from './2026-12-04-20-data-entry.js';
 import * as fundingIntake from './2026-12-05-01-funding-intake.js';
 import * as notifications from './2026-12-05-10-notifications.js';
+import * as imports from './2026-12-05-20-imports.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -44,5 +45,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-10-kiosk-links': kioskLinks,
   '2026-12-04-20-data-entry': dataEntry,
   '2026-12-05-01-funding-intake': fundingIntake,
-  '2026-12-05-10-notifications': notifications
+  '2026-12-05-10-notifications': notifications,
+  '2026-12-05-20-imports': imports
 };

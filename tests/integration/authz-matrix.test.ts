@@ -38,6 +38,9 @@ const DASHBOARD_OFF_LINK: Expectation = { ...OPERATIONAL_READ, kiosk: 'FORBIDDEN
 const REGION_WRITE: Expectation = { ...OPERATIONAL_READ, coordinatorOut: 'FORBIDDEN' };
 const LEADERSHIP_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORBIDDEN', coordinatorOut: 'FORBIDDEN', admin: 'FORBIDDEN' };
 const ADMIN_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORBIDDEN', coordinatorOut: 'FORBIDDEN', leadership: 'FORBIDDEN' };
+/** Imports: leadership, admins and coordinators (each row checked against the coordinator's regions). */
+const IMPORTS: Expectation = { ...OPERATIONAL_READ };
+const outreachCsv = (w: World) => `External id,Date,State,Format,Audience,Attendees\nO-${w.unique()},2026-11-01,${w.mountain.state},Webinar,Parents,12\n`;
 /** Making and scheduling snapshots. */
 const LEADERSHIP_OR_ADMIN: Expectation = { ...LEADERSHIP_ONLY, admin: 'ok' };
 
@@ -147,6 +150,10 @@ const rules: Record<string, Rule> = {
     expect: REGION_WRITE,
     input: (w) => ({ centerId: w.mountain.centerId, month: '2026-10', served: 12, newIntakes: 2, bedNights: 200, exitsToSafeHousing: 1 })
   },
+  // Who may import at all; a coordinator's rows outside their regions are refused row by row (the
+  // report names them and nothing is written: tests/integration/imports.test.ts).
+  'imports.preview': { expect: IMPORTS, input: (w) => ({ kind: 'outreach', fileName: 'outreach.csv', csv: outreachCsv(w) }) },
+  'imports.commit': { expect: IMPORTS, input: (w) => ({ kind: 'outreach', fileName: 'outreach.csv', csv: outreachCsv(w) }) },
   'comments.list': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
   'comments.mentionable': { expect: OPERATIONAL_READ, input: (w) => ({ entity: 'need', id: w.mountain.needId }) },
   'comments.add': { expect: REGION_WRITE, input: (w) => ({ entity: 'need', id: w.mountain.needId, body: 'Synthetic note' }) },

@@ -91,14 +91,14 @@ export const tables = {
   partner: {
     id: g('bigint'), name: c('text'), kind: c('partner_kind'), vetting_status: g('vetting_status'), state: c('character'),
     vetted_at: gn('timestamp with time zone'), created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'),
-    city: n('text'), vetted_until: gn('date'), vetting_note: n('text')
+    city: n('text'), vetted_until: gn('date'), vetting_note: n('text'), external_id: n('text')
   },
   funding_request: {
     id: g('bigint'), partner_id: c('bigint'), state: g('character'), title: c('text'), category: c('funding_category'),
     fiscal_year: c('smallint'), stage: g('funding_stage'), requested_cents: c('bigint'), approved_cents: g('bigint'),
     disbursed_cents: g('bigint'), units: n('integer'), stage_entered_at: g('timestamp with time zone'),
     created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'), version: g('integer'),
-    purpose: n('text'), report_due_on: n('date')
+    purpose: n('text'), report_due_on: n('date'), external_id: n('text')
   },
   funding_in_kind_line: {
     id: g('bigint'), request_id: c('bigint'), item: c('text'), units: c('integer'), unit_cost_cents: c('bigint'),
@@ -140,7 +140,7 @@ export const tables = {
     id: g('bigint'), occurred_on: c('date'), state: c('character'), format: c('outreach_format'),
     audience: c('outreach_audience'), title: n('text'), attendees: c('integer'), partner_professionals: g('integer'),
     follow_up_requests: g('integer'), partner_id: n('bigint'), version: g('integer'), created_by: n('text'),
-    created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone')
+    created_at: g('timestamp with time zone'), updated_at: g('timestamp with time zone'), external_id: n('text')
   },
   outreach_goal: {
     id: g('bigint'), division_code: c('text'), period_start: c('date'), period_end: c('date'), people_goal: c('integer'),
@@ -192,6 +192,7 @@ export const tables = {
     created_at: g('timestamp with time zone'), revoked_at: n('timestamp with time zone'), revoked_by: n('text'),
     last_seen_at: n('timestamp with time zone')
   },
+  import_mapping: { kind: c('text'), columns: c('jsonb'), updated_by: n('text'), updated_at: g('timestamp with time zone') },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),
     request_count: c('bigint'), requested_cents: c('bigint'), approved_cents: c('bigint'), disbursed_cents: c('bigint'), units: c('bigint')

@@ -17,6 +17,7 @@ import { budgetsRouter, goalsRouter } from '../budgets/budgets.router.js';
 import { survivorCountsRouter } from '../survivors/survivors.router.js';
 import { kioskRouter } from '../kiosk/kiosk.router.js';
 import { notificationsRouter } from '../notifications/notifications.router.js';
+import { importsRouter } from '../imports/imports.router.js';
 
 export const appRouter = router({
   activity: activityRouter,
@@ -27,6 +28,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   funding: fundingRouter,
   goals: goalsRouter,
+  imports: importsRouter,
   kiosk: kioskRouter,
   needs: needsRouter,
   notifications: notificationsRouter,
