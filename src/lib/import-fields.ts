@@ -68,7 +68,7 @@ export const IMPORT_FIELDS: Record<ImportKind, ImportField[]> = {
 };
 
 export const IMPORT_KIND_LABELS: Record<ImportKind, string> = {
-  requests: 'Funding requests (with their stage history)',
+  requests: 'Funding requests with stage history',
   partners: 'Partners',
   outreach: 'Outreach events',
   'survivor-counts': 'Survivor counts'

@@ -14,6 +14,7 @@ const PAGE_ROLES: Array<[prefix: string, roles: readonly Role[]]> = [
   ['/partners', OPERATIONAL_ROLES],
   ['/survivor-counts', OPERATIONAL_ROLES],
   ['/budgets', ['leadership', 'admin']],
+  ['/import', OPERATIONAL_ROLES],
   ['/snapshots', ROLES],
   ['/admin', ['admin']]
 ];
@@ -53,6 +54,7 @@ const NAV: NavLink[] = [
   { href: '/partners', label: 'Partners' },
   { href: '/survivor-counts', label: 'Survivor counts' },
   { href: '/budgets', label: 'Budgets' },
+  { href: '/import', label: 'Import' },
   { href: '/snapshots', label: 'Snapshots' },
   { href: '/admin', label: 'Admin' }
 ];
