@@ -87,7 +87,7 @@ if (only === 'all' || only === 'snapshot') {
 
 if (only === 'all' || only === 'fanout') {
   // Real server and client processes; needs a Postgres server (the two-instance adapter uses it).
-  const { benchFanout, fanoutSection } = await import('./fanout.js');
+  const { benchFanout, fanoutSection } = await import('./fanout/main.js');
   log('fanout: 1,000 clients as needs boards, as dashboards and in both (and a 5,000-client check)');
   const section = fanoutSection(await benchFanout({ serverUrl, log }));
   console.log(section);
