@@ -1,6 +1,6 @@
 // What one signed-in user may cost the server, against a real server with real sockets and real
 // HTTP: dashboard rooms per socket (≤ 8), sockets per session, join and intent rate limits, repeated
-// intents not relayed, Engine.IO connections that never sign in closed within 5 s, board sessions
+// intents not relayed, refused payloads answered as the contract says, Engine.IO connections that never sign in closed within 5 s, board sessions
 // refused at the handshake, and tRPC batches of more than 10 calls refused before any call runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -99,6 +99,34 @@ describe('intents', () => {
     expect(relayed).toBeLessThan(200);
     expect(relayed).toBeLessThanOrEqual(20 + Math.ceil(seconds * 5) + 1);
     sender.close();
+    watcher.close();
+  });
+});
+
+describe('refused payloads', () => {
+  const ROOM = 'needs:division:mountain';
+  // Sent as an untyped client would: the contract's types do not stop a hostile one.
+  const raw = (s: LiveSocket) => s as unknown as import('socket.io-client').Socket;
+
+  it('answers a join or leave that names no room as a bad room, ignores a malformed since, and drops malformed intents', async () => {
+    const s = await open('coordinator.mountain');
+    const watcher = await open('director');
+    expect(await raw(s).timeout(5_000).emitWithAck('room:join', { room: 42 })).toEqual({ ok: false, room: '', error: 'bad_room' });
+    expect(await raw(s).timeout(5_000).emitWithAck('room:join', null)).toEqual({ ok: false, room: '', error: 'bad_room' });
+    expect(await raw(s).timeout(5_000).emitWithAck('room:join', { room: 'nonsense' })).toEqual({ ok: false, room: 'nonsense', error: 'bad_room' });
+    expect(await raw(s).timeout(5_000).emitWithAck('room:leave', { room: ['x'] })).toEqual({ ok: false });
+    // A since that is not a safe whole number is no since: the join catches up from nothing.
+    const joined = await raw(s).timeout(5_000).emitWithAck('room:join', { room: ROOM, since: 'yesterday' });
+    expect(joined).toMatchObject({ ok: true, room: ROOM, catchUp: { kind: 'none' } });
+    expect((await join(watcher, ROOM)).ok).toBe(true);
+    const seen = record(watcher, 'intent:changed');
+    for (const bad of [{ entity: 'need', id: -1, field: 'title' }, { entity: 'need', id: 1.5, field: 'title' }, { entity: 'need; drop', id: 1, field: 'title' }, { entity: 'need', id: 1 }]) {
+      raw(s).emit('intent:editing', { room: ROOM, ...bad });
+    }
+    s.emit('intent:editing', { room: ROOM, entity: 'need', id: 3, field: 'title' });
+    await until(() => seen.length > 0, 10_000, 'the well-formed intent');
+    expect(seen).toEqual([expect.objectContaining({ room: ROOM, target: { entity: 'need', id: 3, field: 'title' } })]);
+    s.close();
     watcher.close();
   });
 });

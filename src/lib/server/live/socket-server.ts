@@ -16,6 +16,7 @@ import { announceArrival, announceDeparture } from './presence.js';
 import type { LiveHub } from './live-hub.js';
 import { isDashboardRoom, LIVE_LIMITS, socketBudget, type SocketBudget } from './socket-limits.js';
 import { componentLog, type Logger } from '../log.js';
+import { onIntentCleared, onIntentEditing, onJoin, onLeave } from './socket-commands.js';
 
 export interface LiveSocketData {
   /** A wall screen's socket: a placeholder with the least rights (role board: no room); its
@@ -40,10 +41,7 @@ export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Reco
 
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
-/** Rooms a client may name are the parseable ones; these internal ones never parse. */
-const INTENT_NAME = /^[a-zA-Z][a-zA-Z_]{0,39}$/;
 const kioskRoom = (linkId: number) => `kiosk:${linkId}`;
-const isInternalRoom = (room: string) => room.startsWith('user:') || room.startsWith('session:') || room.startsWith('kiosk:');
 /** Nobody: what a wall screen's socket carries where a user is expected (it may follow no room). */
 const kioskPlaceholder = (k: KioskIdentity): SessionUser => ({ id: `kiosk:${k.linkId}`, email: '', displayName: k.label, role: 'board', divisions: [], states: [] });
 
@@ -136,22 +134,8 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = componentLo
   function wireKioskSocket(socket: LiveSocket, kiosk: KioskIdentity) {
     void socket.join(kioskRoom(kiosk.linkId));
     log.info({ socketId: socket.id, kioskLinkId: kiosk.linkId, transport: socket.conn.transport.name }, 'kiosk socket connected');
-    socket.on('room:join', (payload, ack) => {
-      if (typeof ack !== 'function') return;
-      const room = typeof payload?.room === 'string' ? payload.room : '';
-      if (!socket.data.budget.joins.take()) return ack({ ok: false, room, error: 'rate_limited' });
-      const since = typeof payload?.since === 'number' && Number.isSafeInteger(payload.since) ? payload.since : undefined;
-      joinAsKiosk(socket, room, since).then(ack, (err) => {
-        log.error({ err, room, socketId: socket.id }, 'kiosk join failed');
-        ack({ ok: false, room, error: 'bad_room' });
-      });
-    });
-    socket.on('room:leave', (payload, ack) => {
-      const room = typeof payload?.room === 'string' ? payload.room : '';
-      const joined = socket.rooms.has(room) && !isInternalRoom(room) && room !== socket.id;
-      if (joined) void socket.leave(room);
-      if (typeof ack === 'function') ack({ ok: joined });
-    });
+    socket.on('room:join', onJoin(socket, joinAsKiosk, log));
+    socket.on('room:leave', onLeave(socket));
   }
 
   async function joinAsKiosk(socket: LiveSocket, room: string, since: number | undefined): Promise<JoinResult> {
@@ -183,47 +167,17 @@ export function attachSocketHandlers({ io, db, hub, handshake, log = componentLo
       log.info({ socketId: socket.id, userId: socket.data.user.id, reason, durationMs: Math.round(performance.now() - connectedAt) }, 'socket disconnected')
     );
 
-    socket.on('room:join', (payload, ack) => {
-      if (typeof ack !== 'function') return;
-      const room = typeof payload?.room === 'string' ? payload.room : '';
-      if (!socket.data.budget.joins.take()) return ack({ ok: false, room, error: 'rate_limited' });
-      const since = typeof payload?.since === 'number' && Number.isSafeInteger(payload.since) ? payload.since : undefined;
-      join(socket, room, since).then(ack, (err) => {
-        log.error({ err, room, socketId: socket.id }, 'join failed');
-        ack({ ok: false, room, error: 'bad_room' });
-      });
-    });
-
-    // Intents are checked against the rooms this socket has joined (a join already checked role and
-    // region), relayed to the others there, and never stored.
-    socket.on('intent:editing', (payload) => {
-      const room = typeof payload?.room === 'string' ? payload.room : '';
-      if (!hasPresence(room) || !socket.rooms.has(room)) return;
-      const { entity, id, field } = payload;
-      if (typeof entity !== 'string' || !INTENT_NAME.test(entity) || typeof field !== 'string' || !INTENT_NAME.test(field)) return;
-      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return;
-      // The same field again (a re-focus, a chatty client) tells the room nothing new.
-      const key = `${entity}:${id}:${field}`;
-      if (socket.data.intents.get(room) === key) return;
-      if (!socket.data.budget.intents.take()) return;
-      socket.data.intents.set(room, key);
-      socket.to(room).emit('intent:changed', { room, userId: socket.data.user.id, displayName: socket.data.user.displayName, target: { entity, id, field } });
-    });
-    socket.on('intent:cleared', (payload) => {
-      const room = typeof payload?.room === 'string' ? payload.room : '';
-      clearIntent(socket, room);
-    });
-
-    socket.on('room:leave', (payload, ack) => {
-      const room = typeof payload?.room === 'string' ? payload.room : '';
-      const joined = socket.rooms.has(room) && !isInternalRoom(room) && room !== socket.id;
-      if (joined) {
+    // The commands, one handler each (socket-commands.ts: zod payloads, the contract's answers).
+    socket.on('room:join', onJoin(socket, join, log));
+    socket.on('intent:editing', onIntentEditing(socket));
+    socket.on('intent:cleared', onIntentCleared((room) => clearIntent(socket, room)));
+    socket.on(
+      'room:leave',
+      onLeave(socket, (room) => {
         clearIntent(socket, room);
-        void socket.leave(room);
         if (hasPresence(room)) void announceDeparture(io, room, socket.data.user.id).catch(() => undefined);
-      }
-      if (typeof ack === 'function') ack({ ok: joined });
-    });
+      })
+    );
 
     socket.on('disconnecting', () => {
       for (const room of [...socket.data.intents.keys()]) clearIntent(socket, room);
