@@ -1,13 +1,46 @@
-// Client-safe display helpers.
+// Client-safe display helpers: the one place money, numbers, days, months and times are written
+// for people (pages, charts, tables, CSV headers). US English, as the organisation reports.
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const usdCents = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
 const count = new Intl.NumberFormat('en-US');
+const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
+/** Integer cents → whole dollars: $1,235. */
 export function money(cents: number): string {
   return usd.format(Math.round(cents / 100));
 }
 
+/** Integer cents → dollars, with cents only when there are any: $1,234 or $1,234.50. */
+export function moneyExact(cents: number): string {
+  const c = Number(cents);
+  return (c % 100 === 0 ? usd : usdCents).format(c / 100);
+}
+
+/** An amount already in dollars (what charts plot) → $1,235. */
+export function wholeDollars(dollars: number): string {
+  return usd.format(dollars);
+}
+
 export function num(n: number): string {
   return count.format(n);
+}
+
+const compactUsd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 });
+const compactCount = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** Dollars, short enough to read across a room: $15M (wall screens' chart ticks). */
+export function compactDollars(dollars: number): string {
+  return compactUsd.format(dollars);
+}
+
+/** A count, short: 1.2K. */
+export function compactNum(n: number): string {
+  return compactCount.format(n);
+}
+
+/** A measure with at most one decimal: 12.5, 1,204. */
+export function decimal(n: number): string {
+  return oneDecimal.format(n);
 }
 
 /** 'survivor_basic_needs' → 'Survivor basic needs' */
@@ -16,6 +49,32 @@ export function label(value: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** A moment with seconds: 'Dec 4, 2026, 6:30:12 PM' (audit, comments, links). */
 export function dateTime(d: Date | string): string {
   return new Date(d).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/** A moment to the minute: 'Dec 4, 2026, 6:30 PM' (sessions, invitations). */
+export function dateTimeShort(d: Date | string): string {
+  return new Date(d).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** '2026-03-01' or '2026-03' → 'March 2026' (a human-readable month; the data is monthly). */
+export function monthLabel(isoMonth: string): string {
+  const [y, m] = isoMonth.split('-').map(Number);
+  return `${MONTHS[m - 1]} ${y}`;
+}
+
+/** '2026-03-05T…' or '2026-03-05' → 'March 5, 2026'. */
+export function dayLabel(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return `${MONTHS[m - 1]} ${d}, ${y}`;
+}
+
+/** '2026-03-05' → 'Mar 5, 2026' (tables); anything that is not a day, as it is. */
+export function dayShort(iso: string): string {
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
 }

@@ -83,6 +83,24 @@ export const isoDate = () =>
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
 
+const MONTH = /^(\d{4})-(\d{2})$/;
+
+/** Why `s` is not a month the rules accept (YYYY-MM, what <input type="month"> sends; years 2000–2100), or null. */
+export function monthProblem(s: string): string | null {
+  const m = MONTH.exec(s);
+  const [y, mo] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!m || mo < 1 || mo > 12) return 'Choose a month, like 2026-11.';
+  if (y < YEAR_MIN || y > YEAR_MAX) return `Choose a month in the years ${YEAR_MIN} to ${YEAR_MAX}.`;
+  return null;
+}
+
+/** A calendar month, YYYY-MM: the one month type of every procedure and form. */
+export const isoMonth = () =>
+  z.string({ invalid_type_error: 'Choose a month.', required_error: 'Choose a month.' }).superRefine((s, ctx) => {
+    const problem = monthProblem(s);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+
 // An ISO 8601 instant as forms and JSON send it: a day, optionally a time, optionally a zone.
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 

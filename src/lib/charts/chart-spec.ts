@@ -1,6 +1,7 @@
 // What a chart shows, independent of Chart.js: the same spec feeds the canvas, the "table" view and
 // the CSV download, so the three always show the same data.
 import type { PublishedCount } from '$lib/survivor-figures.js';
+import { decimal, wholeDollars } from '$lib/format.js';
 
 export type ValueFormat = 'dollars' | 'count' | 'percent' | 'days';
 
@@ -25,35 +26,21 @@ export interface ChartSpec {
   stacked?: boolean;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** '2026-03-01' → 'March 2026' (a human-readable month; the data is monthly). */
-export function monthLabel(isoMonth: string): string {
-  const [y, m] = isoMonth.split('-').map(Number);
-  return `${MONTHS[m - 1]} ${y}`;
-}
-
-/** '2026-03-05T…' or '2026-03-05' → 'March 5, 2026'. */
-export function dayLabel(iso: string): string {
-  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
-  return `${MONTHS[m - 1]} ${d}, ${y}`;
-}
-
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+// Days and months are written as everywhere else (format.ts); charts import them from here too.
+export { dayLabel, monthLabel } from '$lib/format.js';
 
 export function formatValue(v: number | string | null, format: ValueFormat): string {
   if (v === null) return '—';
   if (typeof v === 'string') return v;
   switch (format) {
     case 'dollars':
-      return usd.format(v);
+      return wholeDollars(v);
     case 'percent':
-      return `${count.format(v)}%`;
+      return `${decimal(v)}%`;
     case 'days':
-      return `${count.format(v)} d`;
+      return `${decimal(v)} d`;
     default:
-      return count.format(v);
+      return decimal(v);
   }
 }
 

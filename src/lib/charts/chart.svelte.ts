@@ -15,6 +15,7 @@ import {
 } from 'chart.js';
 import { formatValue, type ChartSpec } from './chart-spec.js';
 import { seriesColour } from './palette.js';
+import { compactDollars, compactNum } from '$lib/format.js';
 
 Chart.register(BarController, LineController, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -48,13 +49,11 @@ interface Theme {
   wallFontPx?: number;
 }
 
-const compactDollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 });
-const compactCount = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
 /** A value tick on a wall: short enough to read from across the room. */
 function wallValueTick(v: number, format: ChartSpec['format']): string {
-  if (format === 'dollars') return compactDollars.format(v);
-  if (format === 'count') return compactCount.format(v);
+  if (format === 'dollars') return compactDollars(v);
+  if (format === 'count') return compactNum(v);
   return formatValue(v, format);
 }
 

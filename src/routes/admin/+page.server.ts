@@ -1,8 +1,28 @@
+import type { RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { serverCaller, actionFailure, describeRefusal } from '$lib/server/trpc/caller.js';
 import { mailInvitation } from '$lib/server/users/invitation-mail.js';
 import { formInput } from '$lib/form-input.js';
 import { fieldList, sentField } from '$lib/server/pages/form-fields.js';
+
+type Caller = Awaited<ReturnType<typeof serverCaller>>;
+
+/**
+ * An admin action on one user (the form's userId): what the procedure answers, or its refusal, both
+ * tagged with the action and the user so the page shows them beside that user's row.
+ */
+function userAction<A extends string, R extends Record<string, unknown>>(action: A, run: (caller: Caller, userId: string, event: RequestEvent, form: FormData) => Promise<R>) {
+  return async (event: RequestEvent) => {
+    const form = await event.request.formData();
+    const userId = sentField(form, 'userId') ?? '';
+    const caller = await serverCaller(event);
+    try {
+      return { action, userId, ...(await run(caller, userId, event, form)) };
+    } catch (err) {
+      return actionFailure(err, { action, userId });
+    }
+  };
+}
 
 const AUDIT_FILTERS = ['actorId', 'entity', 'from', 'to'] as const;
 
@@ -73,73 +93,30 @@ export const actions: Actions = {
       return actionFailure(err, { action: 'invite', values: input });
     }
   },
-  reissue: async (event) => {
-    const userId = sentField(await event.request.formData(), 'userId') ?? '';
-    const caller = await serverCaller(event);
-    try {
-      const invited = await caller.users.reissueInvite({ userId });
-      return { action: 'reissue', userId, invited: { url: `${event.url.origin}/invite/${invited.token}`, expiresAt: invited.expiresAt } };
-    } catch (err) {
-      return actionFailure(err, { action: 'reissue', userId });
-    }
-  },
-  resetLink: async (event) => {
-    const userId = sentField(await event.request.formData(), 'userId') ?? '';
-    const caller = await serverCaller(event);
-    try {
-      const link = await caller.users.resetLink({ userId });
-      return { action: 'resetLink', userId, resetLink: { url: `${event.url.origin}/reset/${link.token}`, expiresAt: link.expiresAt } };
-    } catch (err) {
-      return actionFailure(err, { action: 'resetLink', userId });
-    }
-  },
-  resetSecondFactor: async (event) => {
-    const userId = sentField(await event.request.formData(), 'userId') ?? '';
-    const caller = await serverCaller(event);
-    try {
-      const { removed } = await caller.users.resetSecondFactor({ userId });
-      return { action: 'resetSecondFactor', userId, saved: true, note: removed ? 'Second factor removed: they set it up again at their next sign-in.' : 'This user had no second factor.' };
-    } catch (err) {
-      return actionFailure(err, { action: 'resetSecondFactor', userId });
-    }
-  },
-  update: async (event) => {
-    const form = await event.request.formData();
-    const caller = await serverCaller(event);
-    const userId = sentField(form, 'userId') ?? '';
-    try {
-      await caller.users.update(
-        formInput({
-          userId,
-          role: sentField(form, 'role'),
-          displayName: sentField(form, 'displayName'),
-          divisions: fieldList(form, 'divisions'),
-          states: fieldList(form, 'states')
-        })
-      );
-      return { action: 'update', userId, saved: true };
-    } catch (err) {
-      return actionFailure(err, { action: 'update', userId });
-    }
-  },
-  deactivate: async (event) => {
-    const userId = sentField(await event.request.formData(), 'userId') ?? '';
-    const caller = await serverCaller(event);
-    try {
-      await caller.users.deactivate({ userId });
-      return { action: 'deactivate', userId, saved: true };
-    } catch (err) {
-      return actionFailure(err, { action: 'deactivate', userId });
-    }
-  },
-  reactivate: async (event) => {
-    const userId = sentField(await event.request.formData(), 'userId') ?? '';
-    const caller = await serverCaller(event);
-    try {
-      await caller.users.reactivate({ userId });
-      return { action: 'reactivate', userId, saved: true };
-    } catch (err) {
-      return actionFailure(err, { action: 'reactivate', userId });
-    }
-  }
+  reissue: userAction('reissue', async (caller, userId, event) => {
+    const invited = await caller.users.reissueInvite({ userId });
+    return { invited: { url: `${event.url.origin}/invite/${invited.token}`, expiresAt: invited.expiresAt } };
+  }),
+  resetLink: userAction('resetLink', async (caller, userId, event) => {
+    const link = await caller.users.resetLink({ userId });
+    return { resetLink: { url: `${event.url.origin}/reset/${link.token}`, expiresAt: link.expiresAt } };
+  }),
+  resetSecondFactor: userAction('resetSecondFactor', async (caller, userId) => {
+    const { removed } = await caller.users.resetSecondFactor({ userId });
+    return { saved: true, note: removed ? 'Second factor removed: they set it up again at their next sign-in.' : 'This user had no second factor.' };
+  }),
+  update: userAction('update', async (caller, userId, _event, form) => {
+    await caller.users.update(
+      formInput({ userId, role: sentField(form, 'role'), displayName: sentField(form, 'displayName'), divisions: fieldList(form, 'divisions'), states: fieldList(form, 'states') })
+    );
+    return { saved: true };
+  }),
+  deactivate: userAction('deactivate', async (caller, userId) => {
+    await caller.users.deactivate({ userId });
+    return { saved: true };
+  }),
+  reactivate: userAction('reactivate', async (caller, userId) => {
+    await caller.users.reactivate({ userId });
+    return { saved: true };
+  })
 };

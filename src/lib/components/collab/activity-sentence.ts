@@ -1,6 +1,6 @@
 // An audit row as a sentence a colleague reads ("Ana raised Beds and mattresses (Dovwood) from High
 // to Critical"), never field keys, ids or cents. Client-safe.
-import { label } from '$lib/format.js';
+import { label, num } from '$lib/format.js';
 import { fieldKey, fieldLabel, formatValue } from '../needs/need-words.js';
 
 export interface ActivityEntry {
@@ -53,7 +53,7 @@ export function activityPredicate(e: ActivityEntry): string {
     }
     case 'needs.fulfil': {
       const got = Number(after.fulfilledQuantity ?? 0) - Number(before.fulfilledQuantity ?? 0);
-      return `recorded ${got > 0 ? got.toLocaleString('en-US') : 'some'} received for ${subject}`;
+      return `recorded ${got > 0 ? num(got) : 'some'} received for ${subject}`;
     }
     case 'comments.add': return e.entity === 'need_comment' ? `commented on ${subject}` : 'commented on a funding request';
     case 'funding.advance':

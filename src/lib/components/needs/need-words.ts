@@ -1,6 +1,6 @@
 // Needs in words: field labels, values as people read them (dollars, dates, names), refusals in
 // plain language beside their field, and the audit trail as sentences. Client-safe.
-import { label } from '$lib/format.js';
+import { dayShort, label, moneyExact, num } from '$lib/format.js';
 import { CENTS_MAX } from '$lib/validation.js';
 import type { Refused } from '$lib/trpc.js';
 
@@ -19,15 +19,9 @@ const ENUMS = new Set(['kind', 'basicNeedType', 'priority', 'status']);
 
 export const fieldLabel = (k: string) => FIELD_LABELS[fieldKey(k)] ?? label(fieldKey(k).replace(/([A-Z])/g, ' $1').toLowerCase());
 
-const whole = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const exact = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
 /** Cents as dollars, with cents only when there are any: $1,234 or $1,234.50. */
-export const dollars = (cents: number) => (Number(cents) % 100 === 0 ? whole : exact).format(Number(cents) / 100);
-
-export function day(iso: string): string {
-  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
-}
+export const dollars = moneyExact;
+export const day = dayShort;
 
 /** A field's value as a person reads it; `centers` names a center id. */
 export function formatValue(field: string, v: unknown, centers: ReadonlyArray<{ id: number; name: string }> = []): string {
@@ -37,7 +31,7 @@ export function formatValue(field: string, v: unknown, centers: ReadonlyArray<{ 
   if (DATES.has(k)) return day(String(v));
   if (ENUMS.has(k)) return label(String(v));
   if (k === 'centerId') return centers.find((c) => c.id === Number(v))?.name ?? 'another center';
-  if (typeof v === 'number') return v.toLocaleString('en-US');
+  if (typeof v === 'number') return num(v);
   return typeof v === 'object' ? '—' : String(v);
 }
 

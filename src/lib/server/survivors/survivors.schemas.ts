@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { divisionCodes } from '../../regions.js';
-import { count, id, YEAR_MAX, YEAR_MIN } from '../../validation.js';
-
-/** A calendar month, YYYY-MM (what <input type="month"> sends). */
-export const isoMonth = () =>
-  z.string({ invalid_type_error: 'Choose a month.', required_error: 'Choose a month.' }).superRefine((s, ctx) => {
-    const m = /^(\d{4})-(\d{2})$/.exec(s);
-    const y = m ? Number(m[1]) : NaN;
-    const mo = m ? Number(m[2]) : NaN;
-    if (!m || mo < 1 || mo > 12) ctx.addIssue({ code: 'custom', message: 'Choose a month, like 2026-11.' });
-    else if (y < YEAR_MIN || y > YEAR_MAX) ctx.addIssue({ code: 'custom', message: `Choose a month in the years ${YEAR_MIN} to ${YEAR_MAX}.` });
-  });
+import { count, id, isoMonth } from '../../validation.js';
 
 const measure = (what: string) => count({ max: 1_000_000, tooSmall: `${what} cannot be negative.`, tooLarge: `${what}: use at most 1,000,000.` });
 
