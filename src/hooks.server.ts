@@ -7,6 +7,7 @@ import { createContext } from '$lib/server/trpc/context.js';
 import { database, onShutdown } from '$lib/server/runtime.js';
 import { config } from '$lib/server/config.js';
 import { ensureSnapshotScheduler } from '$lib/server/snapshots/snapshot-scheduler.js';
+import { closePdfBrowser } from '$lib/server/snapshots/snapshot-pdf.js';
 import { startLive } from '$lib/server/live/index.js';
 import { ensureDigestScheduler } from '$lib/server/notifications/digest-scheduler.js';
 import { clearSessionCookie, deleteExpiredSessions, readSessionToken, validateSessionToken } from '$lib/server/auth/session.js';
@@ -31,6 +32,8 @@ export const init: ServerInit = async () => {
   ensureSnapshotScheduler(db, cfg.snapshotSchedulerIntervalMs, { fiscalYearStartMonth: cfg.fiscalYearStartMonth }, onShutdown);
   // Daily notification digests (one mail per person per day, claimed so instances never both send).
   ensureDigestScheduler(db, cfg.digestIntervalMs, onShutdown);
+  // The headless Chromium that prints snapshot PDFs (started on the first one).
+  onShutdown(closePdfBrowser, 'work');
 };
 
 /** Expired sessions are refused (and deleted) when used; this also removes the ones never used again. */

@@ -23,6 +23,7 @@ import * as dataEntry from './2026-12-04-20-data-entry.js';
 import * as fundingIntake from './2026-12-05-01-funding-intake.js';
 import * as notifications from './2026-12-05-10-notifications.js';
 import * as imports from './2026-12-05-20-imports.js';
+import * as snapshotSubscribers from './2026-12-05-30-snapshot-subscribers.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -46,5 +47,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-20-data-entry': dataEntry,
   '2026-12-05-01-funding-intake': fundingIntake,
   '2026-12-05-10-notifications': notifications,
-  '2026-12-05-20-imports': imports
+  '2026-12-05-20-imports': imports,
+  '2026-12-05-30-snapshot-subscribers': snapshotSubscribers
 };

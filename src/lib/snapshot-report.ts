@@ -4,6 +4,7 @@
 // has its survivor figures withheld here, before anything reaches a page, a CSV or a share link.
 import { SURVIVOR_RULE, WITHHELD } from './survivor-figures.js';
 import { csvRows } from './csv.js';
+import { divisionName, regions } from './regions.js';
 
 export type Cell = string | number | boolean | null;
 export interface Table {
@@ -70,26 +71,69 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeo
 const isScalar = (v: unknown): v is Cell => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 export const isMoneyKey = (key: string) => /Cents$/.test(key);
 
+/** Plain names of the stored tables, by key path (docs/figures.md); others are their key, humanized. */
+const TABLE_TITLES: Record<string, string> = {
+  'overview/pipeline': 'Requests by stage (created in the period)',
+  'overview/byCategory': 'Money by category',
+  'overview/byState': 'By state or province',
+  'overview/needs': 'Needs (now)',
+  'overview/needs.byPriority': 'Open needs by priority (now)',
+  'overview/needs.oldestCritical': 'Oldest open critical needs',
+  'funding/pipeline': 'Pipeline by stage and category',
+  'funding/pipelineByStage': 'Pipeline by stage',
+  'funding/timeInStage': 'Time in stage (median and p90, days)',
+  'funding/stuck.oldest': 'Stuck requests (oldest first)',
+  'funding/throughput': 'Monthly throughput',
+  'funding/budget': 'Budget vs committed vs disbursed (organisation-wide)',
+  'funding/topPartners': 'Top partners (funded requests)',
+  'aftercare/openNeeds': 'Open needs by priority, kind and division (now)',
+  'aftercare/openByPriority': 'Open needs by priority (now)',
+  'aftercare/oldestCritical': 'Oldest open critical needs',
+  'aftercare/fulfilment': 'Needs opened and closed per month',
+  'aftercare/survivorsMonthly': 'Survivors served per month',
+  'outreach/monthly': 'Outreach per month against goal',
+  'outreach/byDivision': 'By division',
+  'outreach/byFormatAudience': 'By format and audience',
+  'outreach/byFormat': 'By format',
+  'outreach/byAudience': 'By audience',
+  'outreach/goals': 'Goals and progress over their own periods'
+};
+
+/** A row holding its own monthly rows (outreach by division): the months' figures summed onto it. */
+function withMonthTotals(item: Record<string, unknown>): Record<string, unknown> {
+  const months = item.months;
+  if (!Array.isArray(months) || !months.every(isPlainObject)) return item;
+  const totals: Record<string, number> = {};
+  for (const m of months as Record<string, unknown>[]) {
+    for (const [k, v] of Object.entries(m)) if (typeof v === 'number') totals[k] = (totals[k] ?? 0) + v;
+  }
+  return { ...item, ...totals };
+}
+
 /** Columns keep their raw key (so money can be recognised); titles are humanized when rendered. */
-function tablesOf(title: string, value: Record<string, unknown>, out: Table[]): void {
+function tablesOf(title: string, value: Record<string, unknown>, out: Table[], path = ''): void {
   const scalars: Cell[][] = [];
+  // A figure's key is its path in the dataset ('funding.budget.budgetCents'), whatever table it is in.
+  const inner = path.split('/')[1];
+  const prefix = inner ? `${inner}.` : '';
   for (const [k, v] of Object.entries(value)) {
     if (META_KEYS.has(k)) continue;
-    if (isScalar(v)) scalars.push([k, v]);
+    if (isScalar(v)) scalars.push([prefix + k, v]);
     else if (isPlainObject(v) && Object.values(v).every(isScalar)) {
-      for (const [k2, v2] of Object.entries(v)) scalars.push([`${k}.${k2}`, v2 as Cell]);
+      for (const [k2, v2] of Object.entries(v)) scalars.push([`${prefix}${k}.${k2}`, v2 as Cell]);
     }
   }
   if (scalars.length) out.push({ title, columns: ['metric', 'value'], rows: scalars });
   for (const [k, v] of Object.entries(value)) {
     if (META_KEYS.has(k)) continue;
-    const sub = title ? `${title} · ${humanize(k)}` : humanize(k);
+    const at = path.includes('/') ? `${path}.${k}` : `${path}/${k}`;
+    const sub = TABLE_TITLES[at] ?? (title ? `${title} · ${humanize(k)}` : humanize(k));
     if (Array.isArray(v)) {
-      const items = v.filter(isPlainObject);
+      const items = v.filter(isPlainObject).map(withMonthTotals);
       const columns = [...new Set(items.flatMap((i) => Object.keys(i).filter((c) => isScalar(i[c]))))];
       out.push({ title: sub, columns, rows: items.map((i) => columns.map((c) => (isScalar(i[c]) ? (i[c] as Cell) : null))) });
     } else if (isPlainObject(v) && !Object.values(v).every(isScalar)) {
-      tablesOf(sub, v, out);
+      tablesOf(sub, v, out, at);
     }
   }
 }
@@ -103,14 +147,89 @@ export function sectionsOf(datasets: Record<string, unknown>): Section[] {
   const entries = Object.entries(datasets).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   return entries.map(([key, value]) => {
     const tables: Table[] = [];
-    if (isPlainObject(value)) tablesOf('', value, tables);
+    if (isPlainObject(value)) tablesOf('', value, tables, key);
     return { key, title: humanize(key), tables: tables.map((t) => ({ ...t, title: t.title || 'Key figures' })) };
   });
 }
 
-/** The label of a metric row: its key ('funding.requestedCents' → 'Funding · Requested'). */
+/** Plain labels of the stored single figures, as docs/figures.md shows them (by key path). */
+const FIGURE_LABELS: Record<string, string> = {
+  'funding.requests': 'Requests made',
+  'funding.requestedCents': 'Requested',
+  'funding.approvedCents': 'Approved (committed)',
+  'funding.disbursedCents': 'Disbursed',
+  'funding.budget.scope': 'Budget counted',
+  'funding.budget.orgWide': 'Budget is organisation-wide',
+  'funding.budget.budgetCents': 'Budget of the period\'s fiscal years',
+  'funding.budget.committedCents': 'Committed against that budget',
+  'funding.budget.disbursedCents': 'Disbursed against that budget',
+  'funding.budget.burnPercent': 'Share of budget committed (%)',
+  'funding.budget.disbursedPercent': 'Share of budget disbursed (%)',
+  'sincePeriodStart.approvedCents': 'Approved from the first day of the period',
+  'sincePeriodStart.disbursedCents': 'Paid out from the first day of the period',
+  'sincePeriodStart.requestsApproved': 'Approvals in the period',
+  'sincePeriodStart.requestsDisbursed': 'Payments in the period',
+  'sincePeriodStart.openNeedsNet': 'Open needs, net change in the period',
+  'sincePeriodStart.needsFulfilled': 'Needs fulfilled',
+  'needs.openCritical': 'Open critical needs (now)',
+  'needs.open': 'Open needs (now)',
+  'needs.openEstimatedCostCents': 'Estimated cost of open needs (now)',
+  'survivors.served': 'Survivors served (monthly counts summed)',
+  'survivors.newIntakes': 'New intakes (rounded)',
+  'survivors.reports': 'Survivor reports (center-months)',
+  'survivors.centersReporting': 'Centers reporting',
+  'survivors.rule': 'Survivor figures published under',
+  'outreach.events': 'Outreach events',
+  'outreach.peopleReached': 'People reached',
+  'outreach.followUpRequests': 'Follow-up requests',
+  'impact.disbursedCents': 'Disbursed',
+  'impact.k9sFunded': 'K9s funded',
+  'impact.officersTrained': 'Officers trained',
+  'impact.extractionLicenses': 'Extraction software licenses',
+  'impact.forensicDevices': 'Forensic devices',
+  'impact.labsSupported': 'Forensic labs supported',
+  'impact.centersSupported': 'Aftercare centers supported',
+  'impact.agenciesSupported': 'Law-enforcement agencies supported',
+  'stuck.thresholdDays': 'Stuck after (days)',
+  'stuck.count': 'Stuck requests',
+  budgetIsOrgWide: 'Budget is organisation-wide',
+  categoryApplies: 'Category filter applies',
+  'openTotals.needs': 'Open needs (now)',
+  'openTotals.estimatedCostCents': 'Estimated cost of open needs (now)',
+  survivorRule: 'Survivor figures published under',
+  goalDivision: 'Goal of division',
+  'totals.events': 'Events',
+  'totals.peopleReached': 'People reached',
+  'totals.followUpRequests': 'Follow-up requests',
+  timeZone: 'Time zone',
+  periodLabel: 'Period'
+};
+
+/** The label of a stored single figure: its plain label, else its key ('a.bCents' → 'A · B'). */
 export function metricLabel(key: string): string {
-  return key.split('.').map(humanize).join(' · ');
+  return FIGURE_LABELS[key] ?? key.split('.').map(humanize).join(' · ');
+}
+
+const COLUMN_LABELS: Record<string, string> = {
+  centerName: 'Center', partnerName: 'Partner', name: 'Name', title: 'Title', stageEnteredAt: 'In stage since', daysInStage: 'Days in stage',
+  createdAt: 'Open since', neededBy: 'Needed by', daysOpen: 'Days open', medianDays: 'Median days', p90Days: 'p90 days',
+  ratePercent: 'Fulfilled of closed (%)', peopleGoal: 'Goal (people)', eventsGoal: 'Goal (events)', periodStart: 'From', periodEnd: 'To',
+  state: 'State or province', division: 'Division', programArea: 'Program area', committedCents: 'Committed', fundedRequests: 'Funded requests',
+  centersReporting: 'Centers reporting', newIntakes: 'New intakes', served: 'Survivors served'
+};
+
+/** A table column's heading. */
+export function columnLabel(column: string): string {
+  return COLUMN_LABELS[column] ?? humanize(column);
+}
+
+/** A row's name as people say it: state and division names, never codes. */
+export function rowName(column: string, value: Cell): string {
+  const text = String(value);
+  if (column === 'state') return regions.find((r) => r.code === text)?.name ?? text;
+  if (column === 'division') return divisionName(text);
+  if (column === 'month' && /^\d{4}-\d{2}-01$/.test(text)) return text.slice(0, 7);
+  return humanize(text);
 }
 
 /** Every figure of every dataset, keyed by a stable name, for metric-by-metric comparison. */
@@ -124,12 +243,16 @@ export function metricsOf(datasets: Record<string, unknown>): Metric[] {
         }
         continue;
       }
-      const rowKeyColumn = table.columns.findIndex((c, i) => table.rows.every((r) => typeof r[i] === 'string' || typeof r[i] === 'number') && !/cents$|count$|^needs$|^requests$/i.test(c));
+      // A row is named by every text column (a stage and a category, a priority, kind and division…).
+      const keyColumns = table.columns
+        .map((_, i) => i)
+        .filter((i) => !/Id$|^id$/.test(table.columns[i]) && !SURVIVOR_KEY.test(table.columns[i]) && table.rows.every((r) => typeof r[i] === 'string'));
       for (const row of table.rows) {
-        const rowName = rowKeyColumn >= 0 ? String(row[rowKeyColumn]) : '';
+        const rowKey = keyColumns.map((i) => String(row[i])).join('|');
+        const name = keyColumns.map((i) => rowName(table.columns[i], row[i])).join(' · ');
         table.columns.forEach((c, i) => {
-          if (i === rowKeyColumn || (typeof row[i] !== 'number' && row[i] !== SUPPRESSED)) return;
-          out.push({ key: `${section.key}|${table.title}|${rowName}|${c}`, section: section.title, label: `${table.title} · ${humanize(rowName)} · ${humanize(c)}`, value: row[i] });
+          if (keyColumns.includes(i) || /Id$|^id$/.test(c) || (typeof row[i] !== 'number' && row[i] !== SUPPRESSED)) return;
+          out.push({ key: `${section.key}|${table.title}|${rowKey}|${c}`, section: section.title, label: `${table.title} · ${name ? `${name} · ` : ''}${columnLabel(c)}`, value: row[i] });
         });
       }
     }
@@ -208,4 +331,40 @@ export function describeFilters(filters: Record<string, unknown>): string {
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
     .map(([k, v]) => `${humanize(k)}: ${String(v).replace(/_/g, ' ')}`);
   return parts.length ? parts.join(' · ') : 'No filters (all regions and categories)';
+}
+
+export interface ChangeSentence {
+  key: string;
+  text: string;
+  /** Up or down, for colour. */
+  direction: 'up' | 'down';
+}
+
+/** A base below this is too small for a percentage to say much (ten units, or $1,000). */
+const materialBase = (m: MetricChange) => Math.abs(Number(m.a)) >= (m.money ? 100_000 : 10);
+
+function describeChange(m: MetricChange, format: (key: string, v: Cell) => string): ChangeSentence {
+  const key = m.key.split('|').at(-1) ?? '';
+  const up = (m.change ?? 0) > 0;
+  const pct = m.percent === null ? '' : `${up ? 'up' : 'down'} ${Math.abs(m.percent) < 10 ? Math.abs(m.percent).toFixed(1) : Math.round(Math.abs(m.percent))} %, `;
+  return { key: m.key, direction: up ? 'up' : 'down', text: `${m.section} · ${m.label}: ${pct}from ${format(key, m.a)} to ${format(key, m.b)}.` };
+}
+
+/**
+ * What changed most between two snapshots, in sentences: the largest relative changes (on a base big
+ * enough to matter), then the largest changes in dollars not already told. Withheld figures never
+ * take part (their change is null).
+ */
+export function biggestChanges(metrics: MetricChange[], format: (key: string, v: Cell) => string, count = { relative: 8, money: 4 }) {
+  const moved = metrics.filter((m) => m.change !== null && m.change !== 0);
+  const relative = moved
+    .filter((m) => m.percent !== null && materialBase(m))
+    .sort((x, y) => Math.abs(y.percent!) - Math.abs(x.percent!) || Math.abs(y.change!) - Math.abs(x.change!) || (x.key < y.key ? -1 : 1))
+    .slice(0, count.relative);
+  const told = new Set(relative.map((m) => m.key));
+  const dollars = moved
+    .filter((m) => m.money && !told.has(m.key))
+    .sort((x, y) => Math.abs(y.change!) - Math.abs(x.change!) || (x.key < y.key ? -1 : 1))
+    .slice(0, count.money);
+  return { relative: relative.map((m) => describeChange(m, format)), money: dollars.map((m) => describeChange(m, format)) };
 }

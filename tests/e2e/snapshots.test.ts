@@ -69,9 +69,9 @@ describe.skipIf(!hasBrowser)('snapshots in Chromium (fresh embedded database, de
     await expect(board.getByTestId('as-of').isVisible()).resolves.toBe(true);
     expect(await board.getByTestId('integrity').textContent()).toMatch(/^Verified/);
     expect(await board.getByTestId('notes').textContent()).toContain('Narrative for FY Q1 impact');
-    expect(await board.locator('section.dataset > h2').allTextContents()).toEqual(['Overview', 'Funding', 'Aftercare', 'Outreach']);
-    // The same charts as the dashboards (their chart panel), drawn from the stored data.
-    expect(await board.locator('section.dataset canvas').count()).toBeGreaterThan(3);
+    // The appendix: every dataset's tables, in the dashboards' order; page one's charts drawn from the stored data.
+    expect(await board.locator('section.dataset > h3').allTextContents()).toEqual(['Overview', 'Funding', 'Aftercare', 'Outreach']);
+    expect(await board.locator('[data-report-chart] canvas').count()).toBeGreaterThanOrEqual(3);
     expect(await board.getByText('Make a share link').count()).toBe(0);
     await board.screenshot({ path: path.join(artifactsDir, 'snapshot-board.png'), fullPage: true });
     await board.screenshot({ path: path.join(artifactsDir, 'snapshot-board-top.png') });
@@ -103,10 +103,10 @@ describe.skipIf(!hasBrowser)('snapshots in Chromium (fresh embedded database, de
     await board.context().close();
   }, 60_000);
 
-  it('the board member prints a snapshot to PDF: a title page, then every section', async () => {
+  it('the board member prints a snapshot to PDF: the executive summary, the areas, then every section', async () => {
     const board = await as(demoUsers.board);
     await board.goto(`${server.url}/snapshots/${ids[0]}`);
-    const sections = await board.locator('section.dataset > h2').allTextContents();
+    const sections = await board.locator('section.dataset > h3').allTextContents();
     await board.emulateMedia({ media: 'print' });
     expect(await board.locator('header.top').isVisible()).toBe(false);
     await board.screenshot({ path: path.join(artifactsDir, 'snapshot-print.png'), fullPage: true });
@@ -118,8 +118,9 @@ describe.skipIf(!hasBrowser)('snapshots in Chromium (fresh embedded database, de
     expect(titles).toContain('FY Q1 impact');
     expect(titles).toContain('Notes');
     for (const s of sections) expect(titles).toContain(s);
-    // The title page is a page of its own, and each dashboard section starts a new page.
-    expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(2 + sections.length);
+    // The executive summary is a page of its own, so are the areas; the appendix follows.
+    expect(titles).toContain('Appendix: data tables');
+    expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(3);
     await board.context().close();
   }, 60_000);
 

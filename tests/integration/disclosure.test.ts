@@ -95,6 +95,9 @@ function groupBy<T>(items: T[], key: (t: T) => string): T[][] {
 
 const asValue = (s: unknown): number | string => (typeof s === 'number' ? s : /^-?\d+(\.\d+)?$/.test(String(s)) ? Number(s) : String(s));
 
+/** The Overview key-figure lines of the survivor figures, as docs/figures.md labels them. */
+const SURVIVOR_LINES = ['Survivors served (monthly counts summed)', 'New intakes (rounded)', 'Centers reporting'];
+
 /** Survivor figures of one snapshot as its CSV shows them (the Overview key figures and the Aftercare monthly table). */
 function fromCsv(view: string, csv: string, geo: Geo, months: string[]): Observation[] {
   const rows = parseCsv(csv.replace(/^\uFEFF/, ''));
@@ -108,8 +111,8 @@ function fromCsv(view: string, csv: string, geo: Geo, months: string[]): Observa
       header = null;
     } else if (!block && r.length === 1) block = r[0];
     else if (block && !header) header = r;
-    else if (block === 'Overview — Key figures' && /^Survivors · /.test(r[0])) total[r[0]] = asValue(r[1]);
-    else if (block === 'Aftercare — Survivors monthly' && header) {
+    else if (block === 'Overview — Key figures' && SURVIVOR_LINES.includes(r[0])) total[r[0]] = asValue(r[1]);
+    else if (block === 'Aftercare — Survivors served per month' && header) {
       const at = (name: string) => asValue(r[header!.indexOf(name)]);
       const month = String(at('Month'));
       const centers = at('Centers reporting');
@@ -117,8 +120,8 @@ function fromCsv(view: string, csv: string, geo: Geo, months: string[]): Observa
       out.push({ view, measure: 'newIntakes', states: geo.states, months: [month], value: at('New intakes'), centers: typeof centers === 'number' ? centers : undefined });
     }
   }
-  const centers = total['Survivors · Centers reporting'];
-  for (const [measure, label] of [['served', 'Survivors · Served'], ['newIntakes', 'Survivors · New intakes']] as const) {
+  const centers = total['Centers reporting'];
+  for (const [measure, label] of [['served', 'Survivors served (monthly counts summed)'], ['newIntakes', 'New intakes (rounded)']] as const) {
     if (label in total) out.push({ view, measure, states: geo.states, months, value: total[label], centers: typeof centers === 'number' ? centers : undefined });
   }
   return out;
@@ -133,7 +136,7 @@ function fromTables(view: string, sections: Array<{ key: string; tables: Table[]
   for (const measure of MEASURES) {
     if (kv.has(`survivors.${measure}`)) out.push({ view, measure, states: geo.states, months, value: asValue(kv.get(`survivors.${measure}`)), centers: typeof centers === 'number' ? centers : undefined });
   }
-  const monthly = sections.find((s) => s.key === 'aftercare')?.tables.find((t) => t.title === 'Survivors monthly');
+  const monthly = sections.find((s) => s.key === 'aftercare')?.tables.find((t) => t.title === 'Survivors served per month');
   for (const r of monthly?.rows ?? []) {
     const at = (c: string) => r[monthly!.columns.indexOf(c)];
     const c = at('centersReporting');

@@ -149,7 +149,7 @@ for (const target of targets) {
       const forBoard = await as(board).snapshots.compare({ a: b.id, b: a.id });
       expect(forBoard.between).toBeNull();
       expect(forBoard.metrics).toEqual(result.metrics);
-      const disbursed = result.metrics.find((m) => m.key === 'overview|Funding|disbursedCents')!;
+      const disbursed = result.metrics.find((m) => m.key === 'overview|Funding|funding.disbursedCents')!;
       expect(disbursed.change).toBe(request.approved_cents);
       expect(disbursed.percent).toBe(Math.round((request.approved_cents / (disbursed.a as number)) * 1000) / 10);
       expect(result.metrics.length).toBeGreaterThan(20);

@@ -23,7 +23,7 @@ describe('snapshot report', () => {
     const byLabel = Object.fromEntries(compareMetrics(earlier, later).map((m) => [m.label, m]));
     expect(byLabel['Key figures · Totals · Disbursed']).toMatchObject({ a: 10000, b: 15000, change: 5000, percent: 50, money: true });
     expect(byLabel['By stage · Intake · Requests']).toMatchObject({ change: -1, percent: -33.3 });
-    expect(byLabel['Key figures · Survivors · Served']).toMatchObject({ a: SUPPRESSED, b: 14, change: null, percent: null });
+    expect(byLabel['Key figures · Survivors served (monthly counts summed)']).toMatchObject({ a: SUPPRESSED, b: 14, change: null, percent: null });
   });
 
   it('writes CSV with a header, money in dollars and quoted cells', () => {
@@ -32,7 +32,7 @@ describe('snapshot report', () => {
     expect(lines.slice(0, 3)).toEqual(['Snapshot,"Q3, ""final"""', 'Period,FY2026 Q3', 'As of,2026-10-01T00:00:00.000Z']);
     expect(lines).toContain('Totals · Disbursed (USD),100');
     expect(lines).toContain('Stage,Requests');
-    expect(lines).toContain('Survivors · Served,withheld');
+    expect(lines).toContain('Survivors served (monthly counts summed),withheld');
   });
 });
 

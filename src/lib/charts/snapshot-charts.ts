@@ -2,7 +2,7 @@
 // → ChartPanel). Money columns are charted when a table has any (in dollars), counts otherwise; a
 // table keyed by month is a line over time, anything else bars per row.
 import { dollars, monthLabel, type ChartSpec } from './chart-spec.js';
-import { humanize, isMoneyKey, SUPPRESSED, type Table } from '$lib/snapshot-report.js';
+import { columnLabel, isMoneyKey, rowName, SUPPRESSED, type Table } from '$lib/snapshot-report.js';
 
 const MAX_ROWS = 60;
 const MAX_SERIES = 4;
@@ -22,10 +22,10 @@ export function chartSpecOf(table: Table): ChartSpec | null {
   const byMonth = /^month$/i.test(table.columns[labelAt]) && table.rows.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(String(r[labelAt])));
   return {
     type: byMonth ? 'line' : 'bar',
-    labelHeader: humanize(table.columns[labelAt]),
-    labels: table.rows.map((r) => (byMonth ? monthLabel(String(r[labelAt])) : humanize(String(r[labelAt])))),
+    labelHeader: columnLabel(table.columns[labelAt]),
+    labels: table.rows.map((r) => (byMonth ? monthLabel(String(r[labelAt])) : rowName(table.columns[labelAt], r[labelAt]))),
     series: chosen.map(({ c, i }) => ({
-      label: humanize(c),
+      label: columnLabel(c),
       values: table.rows.map((r) => {
         const v = r[i];
         if (v === SUPPRESSED) return SUPPRESSED;

@@ -191,6 +191,7 @@ const SETTINGS = {
   metricsToken: text('BEACON_METRICS_TOKEN', undefined, 'bearer token for GET /metrics (at least 16 characters); unset = /metrics answers 404', (v) => (v.length >= 16 ? null : 'must be at least 16 characters'), { secret: true }),
   /** Outgoing mail; absent = mail features are off and say so. */
   smtpUrl: text('BEACON_SMTP_URL', undefined, 'outgoing mail: smtp:// or smtps:// URL (smtps://user:password@mail.example.org:465); unset = mail features off', isSmtpUrl, { secret: true }),
+  chromiumPath: text('BEACON_CHROMIUM', '/usr/bin/chromium', 'the Chromium the server makes snapshot PDFs with (playwright-core, headless); missing = /snapshots/[id]/pdf answers 503 and scheduled mail carries a link only'),
   mailFrom: text('BEACON_MAIL_FROM', 'Beacon <beacon@localhost>', "the From address of Beacon's mail"),
   /** Roles that must enrol a second factor (TOTP) before reaching anything else. */
   require2faRoles: roles('BEACON_REQUIRE_2FA', 'comma-separated roles that must enrol a second factor (TOTP) before anything else (admin, leadership, coordinator, board)'),

@@ -27,13 +27,15 @@ export interface AllDashboardDatasets {
   seq: number;
   asOf: string;
   datasets: { overview: OverviewDataset; funding: FundingDataset; aftercare: AftercareDataset; outreach: OutreachDataset };
+  /** The overview for each of `alsoOverviews` (a snapshot report's comparison periods), same read. */
+  alsoOverviews: OverviewDataset[];
 }
 
 /**
  * All four dashboards in one REPEATABLE READ transaction: every statement sees the same snapshot,
  * so the datasets agree with each other and with the one seq returned.
  */
-export async function readAllDashboardDatasets(db: Db, filters: DashboardFilterInput, options: DatasetOptions): Promise<AllDashboardDatasets> {
+export async function readAllDashboardDatasets(db: Db, filters: DashboardFilterInput, options: DatasetOptions, alsoOverviews: DashboardFilterInput[] = []): Promise<AllDashboardDatasets> {
   const now = options.now ?? new Date();
   const opts = { ...options, now };
   return db
@@ -47,6 +49,8 @@ export async function readAllDashboardDatasets(db: Db, filters: DashboardFilterI
       const funding = await fundingOf(trx, scope, opts.stuckAfterDays);
       const aftercare = await aftercareOf(trx, scope);
       const outreach = await outreachOf(trx, scope);
-      return { seq: seq ?? 0, asOf: now.toISOString(), datasets: { overview, funding, aftercare, outreach } };
+      const others: OverviewDataset[] = [];
+      for (const f of alsoOverviews) others.push(await overviewOf(trx, resolveScope(f, opts)));
+      return { seq: seq ?? 0, asOf: now.toISOString(), datasets: { overview, funding, aftercare, outreach }, alsoOverviews: others };
     });
 }

@@ -166,6 +166,11 @@ export const tables = {
     scheduled_for: n('timestamp with time zone'), created_at: g('timestamp with time zone'), seq: c('bigint'), data: c('jsonb'),
     sha256: c('text')
   },
+  snapshot_schedule_subscriber: { schedule_id: c('bigint'), user_id: c('text'), created_at: g('timestamp with time zone') },
+  snapshot_mailing: {
+    snapshot_id: c('bigint'), claimed_at: g('timestamp with time zone'), outcome: g('text'), recipients: g('integer'),
+    finished_at: n('timestamp with time zone'), error: n('text')
+  },
   snapshot_share_link: {
     id: g('bigint'), snapshot_id: c('bigint'), token_hash: c('text'), created_by: n('text'), created_at: g('timestamp with time zone'),
     expires_at: c('timestamp with time zone'), revoked_at: n('timestamp with time zone'), view_count: g('bigint'),

@@ -3,7 +3,7 @@
 import { homeOf, OPERATIONAL_ROLES, ROLES, type Role, type SessionUser } from '../auth/access.js';
 
 /** Open without signing in (prefixes of route ids or paths). */
-const PUBLIC_PREFIXES = ['/login', '/logout', '/invite', '/reset', '/s', '/kiosk', '/healthz', '/readyz', '/metrics'];
+const PUBLIC_PREFIXES = ['/login', '/logout', '/invite', '/reset', '/s', '/kiosk', '/healthz', '/readyz', '/metrics', '/render'];
 
 const PAGE_ROLES: Array<[prefix: string, roles: readonly Role[]]> = [
   ['/dashboard', OPERATIONAL_ROLES],

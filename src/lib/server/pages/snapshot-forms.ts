@@ -29,7 +29,8 @@ export function scheduleInputFromForm(form: FormData) {
   const raw = text(form, 'nextRunAt');
   // datetime-local has no zone; the form says the time is UTC.
   const nextRunAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(raw) ? `${raw}:00Z` : raw;
-  return { title: text(form, 'title'), frequency: text(form, 'frequency'), nextRunAt, filters: filtersFromForm(form) };
+  const subscribers = text(form, 'subscribers').split(/[\s,;]+/).filter(Boolean);
+  return { title: text(form, 'title'), frequency: text(form, 'frequency'), nextRunAt, filters: filtersFromForm(form), subscribers };
 }
 
 export const idFromForm = (form: FormData, name = 'id') => integer(form, name);

@@ -76,3 +76,51 @@ export function firstRunProblem(frequency: 'monthly' | 'quarterly', firstRun: Da
   if (firstRun > addMonths(now, 12)) return 'The first run can be at most one year ahead.';
   return null;
 }
+
+/** A period a report compares with: first day, day after the last, and its name. */
+export interface ComparedPeriod {
+  label: string;
+  from: string;
+  to: string;
+}
+
+const dayNumber = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
+const shiftMonths = (iso: string, months: number) => addMonths(new Date(`${iso}T00:00:00Z`), months).toISOString().slice(0, 10);
+const wholeMonths = (from: string, to: string) =>
+  from.endsWith('-01') && to.endsWith('-01') ? (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) : 0;
+
+function nameOf(from: string, to: string, kind: ResolvedPeriod['kind'], startMonth: number): string {
+  const months = wholeMonths(from, to);
+  const fy = fiscalYearOf(addDays(to, -1), startMonth);
+  if (kind === 'fiscal_year' && months === 12 && from === fiscalYearRange(fy, startMonth).start) return `FY${fy}`;
+  if (months === 3) {
+    const q = fiscalQuarterRanges(fy, startMonth).findIndex((r) => r.start === from);
+    if (q >= 0 && kind === 'fiscal_quarter') return `FY${fy} Q${q + 1}`;
+  }
+  if (months === 1) return `${MONTHS[Number(from.slice(5, 7)) - 1]} ${from.slice(0, 4)}`;
+  const last = addDays(to, -1);
+  return from === last ? from : `${from} to ${last}`;
+}
+
+/**
+ * What a report compares a period with (docs/figures.md, "Snapshot report"): the previous period of
+ * the same length — the previous fiscal year, fiscal quarter or calendar month(s) for those, else the
+ * same number of days just before — and the same period a year earlier. A period still running on
+ * `asOfDay` (the organisation's day the snapshot is made) is compared over the same number of days
+ * from each period's start, so a part-year is never set against a whole one.
+ */
+export function comparisonPeriods(period: ResolvedPeriod, asOfDay: string, startMonth: number): { previous: ComparedPeriod; yearEarlier: ComparedPeriod } {
+  const months = wholeMonths(period.from, period.to);
+  const prevFrom = months > 0 ? shiftMonths(period.from, -months) : addDays(period.from, -(dayNumber(period.to) - dayNumber(period.from)));
+  const prevTo = months > 0 ? period.from : period.from;
+  const yearFrom = shiftMonths(period.from, -12);
+  const yearTo = shiftMonths(period.to, -12);
+  const end = addDays(asOfDay, 1);
+  const running = end > period.from && end < period.to;
+  const elapsed = dayNumber(end) - dayNumber(period.from);
+  const cut = (from: string, to: string): ComparedPeriod =>
+    running
+      ? { from, to: addDays(from, elapsed), label: `${from} to ${addDays(from, elapsed - 1)}` }
+      : { from, to, label: nameOf(from, to, period.kind, startMonth) };
+  return { previous: cut(prevFrom, prevTo), yearEarlier: cut(yearFrom, yearTo) };
+}

@@ -222,3 +222,53 @@ export function openShareLink(db: Db, tokenHash: string, now: Date) {
     .returning(['snapshot_id as snapshotId', 'view_count as viewCount', 'expires_at as expiresAt'])
     .executeTakeFirst();
 }
+
+// Subscribers and mailings.
+export function subscriberEmails(db: Db, scheduleId: number) {
+  return db
+    .selectFrom('snapshot_schedule_subscriber as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .where('s.schedule_id', '=', scheduleId)
+    .where('u.active', '=', true)
+    .select(['u.id', 'u.email'])
+    .orderBy('u.email')
+    .execute();
+}
+
+export function subscribersOfSchedules(db: Db) {
+  return db
+    .selectFrom('snapshot_schedule_subscriber as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .select(['s.schedule_id as scheduleId', 'u.email'])
+    .orderBy('u.email')
+    .execute();
+}
+
+export function usersByEmail(db: Db, emails: string[]) {
+  if (!emails.length) return Promise.resolve([]);
+  return db.selectFrom('app_user').select(['id', 'email']).where(sql<string>`lower(email)`, 'in', emails).execute();
+}
+
+export async function replaceSubscribers(tx: Db, scheduleId: number, userIds: string[]) {
+  await tx.deleteFrom('snapshot_schedule_subscriber').where('schedule_id', '=', scheduleId).execute();
+  if (userIds.length) await tx.insertInto('snapshot_schedule_subscriber').values(userIds.map((u) => ({ schedule_id: scheduleId, user_id: u }))).execute();
+}
+
+/** Claims a snapshot's mailing; false when it was claimed before (another instance, or an earlier pass). */
+export async function claimMailing(db: Db, snapshotId: number, outcome: 'sending' | 'skipped') {
+  const row = await db
+    .insertInto('snapshot_mailing')
+    .values({ snapshot_id: snapshotId, outcome, finished_at: outcome === 'skipped' ? sql`now()` : null })
+    .onConflict((oc) => oc.column('snapshot_id').doNothing())
+    .returning('snapshot_id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+export function finishMailing(db: Db, snapshotId: number, outcome: 'sent' | 'failed', recipients: number, error: string | null) {
+  return db
+    .updateTable('snapshot_mailing')
+    .set({ outcome, recipients, error, finished_at: sql`now()` })
+    .where('snapshot_id', '=', snapshotId)
+    .execute();
+}

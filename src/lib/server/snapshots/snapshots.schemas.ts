@@ -54,7 +54,12 @@ export const setScheduleInput = z
     title,
     frequency: z.enum(['monthly', 'quarterly']),
     nextRunAt: instant('the first run time'),
-    filters: snapshotFilterInput.default({})
+    filters: snapshotFilterInput.default({}),
+    /** Users mailed each run's PDF and link (their email addresses); absent = unchanged (none for a new schedule). */
+    subscribers: z
+      .array(z.string().trim().toLowerCase().max(254, 'An email address has at most 254 characters.').email('Enter email addresses like name@example.org.'))
+      .max(50, 'At most 50 subscribers.')
+      .optional()
   })
   .strict();
 export type SetScheduleInput = z.infer<typeof setScheduleInput>;

@@ -13,7 +13,11 @@ import * as repo from './snapshots.repository.js';
 import { componentLog } from '../log.js';
 import { metrics } from '../metrics.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
-import { addDays, firstRunProblem, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
+import { localToday } from '../dashboards/dashboard.period.js';
+import { organisationTimeZone } from '../dashboards/datasets.js';
+import type { FrozenComparisons } from '../../snapshot-headlines.js';
+import { mailScheduledRuns } from './snapshot-mail.js';
+import { addDays, comparisonPeriods, firstRunProblem, nextRunAfter, resolvePeriod, scheduledPeriod, type ResolvedPeriod } from './snapshot-period.js';
 import type { CreateSnapshotInput, SetScheduleInput, SnapshotFilters } from './snapshots.schemas.js';
 
 export interface SnapshotOptions {
@@ -56,9 +60,11 @@ export function dashboardFiltersFor(period: ResolvedPeriod, filters: SnapshotFil
 
 /** Reads every dataset (one transaction), then stores the snapshot and its audit row (another). */
 async function makeSnapshot(db: Db, m: MakeSnapshot, options: SnapshotOptions) {
-  const { seq, datasets } = await readSnapshotDatasets(db, dashboardFiltersFor(m.period, m.filters), options);
+  const asOfDay = localToday(new Date(), organisationTimeZone({}));
+  const compare = comparisonPeriods(m.period, asOfDay, options.fiscalYearStartMonth);
+  const { seq, datasets, comparisons } = await readSnapshotDatasets(db, dashboardFiltersFor(m.period, m.filters), options, compare);
   // Through JSON once, so what is hashed is exactly what jsonb stores (dates become ISO strings).
-  const data = JSON.parse(JSON.stringify({ fiscalYear: m.period.fiscalYear, fiscalYearStartMonth: options.fiscalYearStartMonth, datasets }));
+  const data = JSON.parse(JSON.stringify({ fiscalYear: m.period.fiscalYear, fiscalYearStartMonth: options.fiscalYearStartMonth, datasets, comparisons }));
   const dataJson = canonicalJson(data);
   const sha256 = sha256Hex(dataJson);
   return db.transaction().execute(async (tx) => {
@@ -87,7 +93,7 @@ export async function listSnapshots(db: Db, _actor: SessionUser, limit: number) 
   return repo.listSnapshots(db, limit);
 }
 
-type StoredData = { fiscalYear: number; fiscalYearStartMonth: number; datasets: Record<string, unknown> };
+type StoredData = { fiscalYear: number; fiscalYearStartMonth: number; datasets: Record<string, unknown>; comparisons?: FrozenComparisons | null };
 
 /** A stored snapshot as pages show it (survivor figures as published), and whether its hash still holds. */
 async function openSnapshot(db: Db, id: number) {
@@ -104,12 +110,19 @@ async function openSnapshot(db: Db, id: number) {
     sha256,
     verified,
     fiscalYear: stored.fiscalYear,
-    datasets: protectStoredSurvivorFigures(stored.datasets ?? {})
+    datasets: protectStoredSurvivorFigures(stored.datasets ?? {}),
+    /** Headline figures of the comparison periods, frozen at creation (null: made before they were). */
+    comparisons: stored.comparisons ?? null
   };
 }
 export type OpenedSnapshot = Awaited<ReturnType<typeof openSnapshot>>;
 
 export async function getSnapshot(db: Db, _actor: SessionUser, id: number) {
+  return openSnapshot(db, id);
+}
+
+/** For the server's PDF renderer (its print page checks the render key; no session there). */
+export async function snapshotForReport(db: Db, id: number) {
   return openSnapshot(db, id);
 }
 
@@ -175,24 +188,45 @@ async function closedBetween(db: Db, older: { createdAt: Date }, newer: { create
 // Schedules.
 export async function listSchedules(db: Db, actor: SessionUser) {
   assertRole(actor, SNAPSHOT_MAKERS, 'Only leadership and admins see snapshot schedules.');
-  return repo.listSchedules(db);
+  const [schedules, subscribers] = await Promise.all([repo.listSchedules(db), repo.subscribersOfSchedules(db)]);
+  return schedules.map((s) => ({ ...s, subscribers: subscribers.filter((x) => Number(x.scheduleId) === Number(s.id)).map((x) => x.email) }));
+}
+
+/** The users behind subscriber email addresses; an address no user has is refused beside its field. */
+async function subscriberIds(db: Db, emails: string[]): Promise<string[]> {
+  const unique = [...new Set(emails)];
+  const users = await repo.usersByEmail(db, unique);
+  const unknown = unique.filter((e) => !users.some((u) => u.email.toLowerCase() === e));
+  if (unknown.length) {
+    const message = `${unknown.length === 1 ? 'No user has the email address' : 'No users have the email addresses'} ${unknown.join(', ')}: subscribers must be Beacon users.`;
+    throw new DomainError('BAD_REQUEST', message, { fieldErrors: { subscribers: [message] } });
+  }
+  return users.map((u) => u.id);
 }
 
 export async function setSchedule(db: Db, actor: SessionUser, input: SetScheduleInput) {
   assertRole(actor, SNAPSHOT_MAKERS, 'Only leadership and admins schedule snapshots.');
   const problem = firstRunProblem(input.frequency, input.nextRunAt, new Date());
   if (problem) throw new DomainError('BAD_REQUEST', problem, { fieldErrors: { nextRunAt: [problem] } });
+  const subscribers = input.subscribers === undefined ? undefined : await subscriberIds(db, input.subscribers);
   return db.transaction().execute(async (tx) => {
     const values = { title: input.title, frequency: input.frequency, filters: input.filters, nextRunAt: input.nextRunAt };
+    const audited = input.subscribers === undefined ? values : { ...values, subscribers: [...new Set(input.subscribers)].sort() };
     if (input.id === undefined) {
       const created = await repo.insertSchedule(tx, { ...values, createdBy: actor.id });
-      await recordAudit(tx, { actorId: actor.id, action: 'snapshots.setSchedule', entity: 'snapshot_schedule', entityId: created.id, after: values });
+      if (subscribers) await repo.replaceSubscribers(tx, created.id, subscribers);
+      await recordAudit(tx, { actorId: actor.id, action: 'snapshots.setSchedule', entity: 'snapshot_schedule', entityId: created.id, after: audited });
       return created;
     }
     const before = await repo.findSchedule(tx, input.id);
+    const beforeSubscribers = before ? (await repo.subscriberEmails(tx, input.id)).map((u) => u.email) : [];
     const updated = before && (await repo.updateSchedule(tx, input.id, values));
     if (!updated) throw new DomainError('NOT_FOUND', `There is no schedule ${input.id}.`);
-    await recordAudit(tx, { actorId: actor.id, action: 'snapshots.setSchedule', entity: 'snapshot_schedule', entityId: input.id, before, after: values });
+    if (subscribers) await repo.replaceSubscribers(tx, input.id, subscribers);
+    await recordAudit(tx, {
+      actorId: actor.id, action: 'snapshots.setSchedule', entity: 'snapshot_schedule', entityId: input.id,
+      before: { ...before, subscribers: beforeSubscribers }, after: audited
+    });
     return updated;
   });
 }
@@ -218,6 +252,7 @@ export const MAX_BACKFILL_RUNS = 12;
  */
 export async function runDueSchedules(db: Db, options: SnapshotOptions, now = new Date()) {
   const made: number[] = [];
+  const runs: Array<{ id: number; scheduleId: number }> = [];
   const failed: number[] = [];
   for (;;) {
     const due = await repo.nextDueSchedule(db, now, failed);
@@ -235,7 +270,10 @@ export async function runDueSchedules(db: Db, options: SnapshotOptions, now = ne
         },
         options
       );
-      if (result) made.push(result.id);
+      if (result) {
+        made.push(result.id);
+        runs.push({ id: result.id, scheduleId: due.id });
+      }
     } catch (err) {
       // Skipped for this pass (the next pass retries), so one failing schedule cannot stall the rest.
       componentLog('snapshots').error({ err, scheduleId: due.id }, 'scheduled run failed');
@@ -243,6 +281,7 @@ export async function runDueSchedules(db: Db, options: SnapshotOptions, now = ne
       failed.push(due.id);
     }
   }
+  if (runs.length) await mailScheduledRuns(db, runs);
   return made;
 }
 
@@ -343,7 +382,8 @@ export function sharedSnapshotView(s: OpenedSnapshot) {
     periodLastDay: s.periodLastDay,
     filters: s.filters,
     verified: s.verified,
-    datasets
+    datasets,
+    comparisons: s.comparisons
   };
 }
 export type SharedSnapshotView = ReturnType<typeof sharedSnapshotView>;
