@@ -21,6 +21,8 @@ import * as paidUnitsGrain from './2026-12-04-02-paid-units-grain.js';
 import * as kioskLinks from './2026-12-04-10-kiosk-links.js';
 import * as dataEntry from './2026-12-04-20-data-entry.js';
 import * as fundingIntake from './2026-12-05-01-funding-intake.js';
+import * as paymentsCorrections from './2026-12-05-02-payments-corrections.js';
+import * as needUnits from './2026-12-05-03-need-units.js';
 import * as notifications from './2026-12-05-10-notifications.js';
 import * as imports from './2026-12-05-20-imports.js';
 import * as snapshotSubscribers from './2026-12-05-30-snapshot-subscribers.js';
@@ -46,6 +48,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-10-kiosk-links': kioskLinks,
   '2026-12-04-20-data-entry': dataEntry,
   '2026-12-05-01-funding-intake': fundingIntake,
+  '2026-12-05-02-payments-corrections': paymentsCorrections,
+  '2026-12-05-03-need-units': needUnits,
   '2026-12-05-10-notifications': notifications,
   '2026-12-05-20-imports': imports,
   '2026-12-05-30-snapshot-subscribers': snapshotSubscribers

@@ -116,9 +116,12 @@ export async function writeHistory(db: Db, rng: Rng, today: string): Promise<Set
     const status = rng.weighted({ open: 4, in_progress: 2, pledged: 1, fulfilled: 4, cancelled: 2 });
     const closed = ['fulfilled', 'cancelled'].includes(status) ? Math.min(nowMs, created + rng.int(0, 120) * DAY + rng.int(0, 86_399) * 1000) : null;
     const kind = rng.pick(['equipment', 'building', 'basic_needs']);
+    const center = rng.pick(centers).id;
+    const quantity = rng.int(1, 10);
     return {
-      center_id: rng.pick(centers).id, title: `Oracle history need ${i + 1}`, kind, basic_need_type: kind === 'basic_needs' ? 'food' : null,
-      quantity: rng.int(1, 10), estimated_cost_cents: rng.int(0, 2_000_000), priority: rng.weighted({ critical: 2, high: 3, normal: 4, low: 1 }),
+      center_id: center, title: `Oracle history need ${i + 1}`, kind, basic_need_type: kind === 'basic_needs' ? 'food' : null,
+      // A fulfilled need has all its units fulfilled (docs/figures.md).
+      quantity, fulfilled_quantity: status === 'fulfilled' ? quantity : 0, estimated_cost_cents: rng.int(0, 2_000_000), priority: rng.weighted({ critical: 2, high: 3, normal: 4, low: 1 }),
       status, created_at: iso(created), updated_at: iso(closed ?? created), closed_at: closed === null ? null : iso(closed)
     };
   });

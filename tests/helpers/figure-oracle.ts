@@ -14,7 +14,10 @@ export interface Base {
   regions: Map<string, string>; // state → division
   partners: Map<number, { id: number; name: string; kind: string; state: string }>;
   requests: Array<{ id: number; partnerId: number; category: string; stage: string; requested: number; units: number; createdAt: Date }>;
-  events: Array<{ id: number; requestId: number; from: string | null; to: string; amount: number | null; at: Date }>;
+  /** Stage moves and further payments (kind 'move' / 'payment'); corrections are below. */
+  events: Array<{ id: number; requestId: number; kind: string; from: string | null; to: string; amount: number | null; at: Date }>;
+  /** Corrections: which approval or payment, and the amount it should have been (the last one written counts). */
+  corrections: Array<{ id: number; correctsId: number; correctedTo: number }>;
   budgets: Array<{ fiscalYear: number; area: string; amount: number }>;
   needs: Array<{ id: number; centerId: number; title: string; priority: string; kind: string; status: string; cost: number; createdAt: Date; closedAt: Date | null }>;
   survivors: Array<{ centerId: number; month: string; served: number; newIntakes: number; bedNights: number }>;
@@ -36,7 +39,7 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
     q<{ code: string; division_code: string }>('select code, division_code from region'),
     q<{ id: string; name: string; kind: string; state: string }>('select id, name, kind::text, state from partner'),
     q<Record<string, unknown>>('select id, partner_id, category::text, stage::text, requested_cents, units, created_at from funding_request'),
-    q<Record<string, unknown>>('select id, request_id, from_stage::text, to_stage::text, amount_cents, occurred_at from funding_stage_event'),
+    q<Record<string, unknown>>('select id, request_id, kind, from_stage::text, to_stage::text, amount_cents, occurred_at, corrects_event_id, corrected_to_cents from funding_stage_event order by id'),
     q<Record<string, unknown>>('select fiscal_year, program_area::text, amount_cents from budget'),
     q<Record<string, unknown>>('select id, center_id, title, priority::text, kind::text, status::text, estimated_cost_cents, created_at, closed_at from aftercare_need'),
     q<Record<string, unknown>>("select center_id, to_char(month, 'YYYY-MM-DD') as month, served, new_intakes, bed_nights from survivor_count"),
@@ -50,10 +53,11 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
       id: num(r.id), partnerId: num(r.partner_id), category: String(r.category), stage: String(r.stage),
       requested: num(r.requested_cents), units: num(r.units), createdAt: new Date(r.created_at as string)
     })),
-    events: events.map((e) => ({
-      id: num(e.id), requestId: num(e.request_id), from: (e.from_stage as string | null) ?? null, to: String(e.to_stage),
+    events: events.filter((e) => e.kind !== 'correction').map((e) => ({
+      id: num(e.id), requestId: num(e.request_id), kind: String(e.kind), from: (e.from_stage as string | null) ?? null, to: String(e.to_stage),
       amount: e.amount_cents === null ? null : num(e.amount_cents), at: new Date(e.occurred_at as string)
     })),
+    corrections: events.filter((e) => e.kind === 'correction').map((e) => ({ id: num(e.id), correctsId: num(e.corrects_event_id), correctedTo: num(e.corrected_to_cents) })),
     budgets: budgets.map((b) => ({ fiscalYear: num(b.fiscal_year), area: String(b.program_area), amount: num(b.amount_cents) })),
     needs: needs.map((n) => ({
       id: num(n.id), centerId: num(n.center_id), title: String(n.title), priority: String(n.priority), kind: String(n.kind), status: String(n.status),
@@ -208,24 +212,41 @@ function facts(base: Base, c: Context) {
     const r = requestById.get(requestId)!;
     return stateOk(partnerOf(requestId).state) && (!c.filters.category || r.category === c.filters.category);
   };
-  const approvalOf = (requestId: number) => eventsOf.get(requestId)?.find((e) => e.to === 'approved');
+  const approvalOf = (requestId: number) => eventsOf.get(requestId)?.find((e) => e.kind === 'move' && e.to === 'approved');
   /**
-   * The amount paid: the amount given with the payment, or the approved amount when none was given
-   * (whatever the database stored for it).
+   * An approval's or a payment's amount as corrected: the amount the last correction of it says it
+   * should have been, or when `before` (an event id) is given, the last one written before that event.
    */
-  const paidAmount = (e: Base['events'][number]) =>
-    (base.paidWithoutAmount.has(e.requestId) ? null : e.amount) ?? approvalOf(e.requestId)?.amount ?? 0;
-  const approvals = base.events.filter((e) => e.to === 'approved');
+  const corrected = (eventId: number, before = Infinity) =>
+    base.corrections.filter((x) => x.correctsId === eventId && x.id < before).at(-1)?.correctedTo;
+  const approvedAmount = (e: Base['events'][number]) => corrected(e.id) ?? e.amount ?? 0;
+  /**
+   * The amount paid, as corrected: the amount given with the payment, or, for a first payment recorded
+   * without one, the approved amount at that moment (whatever the database stored for it).
+   */
+  const paidAmount = (e: Base['events'][number]) => {
+    const fixed = corrected(e.id);
+    if (fixed !== undefined) return fixed;
+    if (e.kind === 'move' && base.paidWithoutAmount.has(e.requestId)) {
+      const approval = approvalOf(e.requestId);
+      return approval ? corrected(approval.id, e.id) ?? approval.amount ?? 0 : 0;
+    }
+    return e.amount ?? 0;
+  };
+  const approvals = base.events.filter((e) => e.kind === 'move' && e.to === 'approved');
+  /** Payments: the move to disbursed (the first payment) and every further payment. */
   const payments = base.events.filter((e) => e.to === 'disbursed');
   const enteredStageAt = (r: Base['requests'][number]) => {
-    const into = (eventsOf.get(r.id) ?? []).filter((e) => e.to === r.stage);
+    const into = (eventsOf.get(r.id) ?? []).filter((e) => e.kind === 'move' && e.to === r.stage);
     return into.length ? new Date(Math.max(...into.map((e) => e.at.getTime()))) : r.createdAt;
   };
   return {
-    inPeriod, day, stateOk, fundingOk, partnerOf, requestById, eventsOf, approvalOf, paidAmount, enteredStageAt,
+    inPeriod, day, stateOk, fundingOk, partnerOf, requestById, eventsOf, approvalOf, approvedAmount, paidAmount, enteredStageAt,
     createdInPeriod: base.requests.filter((r) => fundingOk(r.id) && inPeriod(day(r.createdAt))),
     approvalsInPeriod: approvals.filter((e) => fundingOk(e.requestId) && inPeriod(day(e.at))),
     paymentsInPeriod: payments.filter((e) => fundingOk(e.requestId) && inPeriod(day(e.at))),
+    /** First payments (moves to disbursed) dated in the period: units and partners paid count these. */
+    firstPaymentsInPeriod: payments.filter((e) => e.kind === 'move' && fundingOk(e.requestId) && inPeriod(day(e.at))),
     centerState: (centerId: number) => base.partners.get(centerId)!.state
   };
 }
@@ -282,7 +303,7 @@ export function expectOverview(base: Base, c: Context) {
   // The budget's own approvals and payments: organisation-wide, the category's program area when one is chosen.
   const orgWide = facts(base, { ...c, filters: {} });
   const inArea = (requestId: number) => !area || AREA[orgWide.requestById.get(requestId)!.category] === area;
-  const approvedCents = sumBy(f.approvalsInPeriod, (e) => e.amount ?? 0);
+  const approvedCents = sumBy(f.approvalsInPeriod, f.approvedAmount);
   const disbursedCents = sumBy(f.paymentsInPeriod, f.paidAmount);
   const openNeeds = base.needs.filter((n) => OPEN_NEED.includes(n.status) && f.stateOk(f.centerState(n.centerId)));
   const needsCreated = base.needs.filter((n) => f.stateOk(f.centerState(n.centerId)) && f.inPeriod(f.day(n.createdAt)));
@@ -290,10 +311,10 @@ export function expectOverview(base: Base, c: Context) {
     base.needs.filter((n) => n.status === status && n.closedAt && f.stateOk(f.centerState(n.centerId)) && f.inPeriod(f.day(n.closedAt)));
   const reports = survivorReports(base, c, f);
   const events = base.outreach.filter((o) => f.inPeriod(o.day) && f.stateOk(o.state));
-  const paidRequests = f.paymentsInPeriod.map((e) => f.requestById.get(e.requestId)!);
+  const paidRequests = f.firstPaymentsInPeriod.map((e) => f.requestById.get(e.requestId)!);
   const units = (category: string) => sumBy(paidRequests.filter((r) => r.category === category), (r) => r.units);
   const partnersPaid = (kinds: string[]) => new Set(paidRequests.map((r) => base.partners.get(r.partnerId)!).filter((p) => kinds.includes(p.kind)).map((p) => p.id)).size;
-  const categories = [...new Set([...f.createdInPeriod.map((r) => r.category), ...f.approvalsInPeriod.map((e) => f.requestById.get(e.requestId)!.category), ...paidRequests.map((r) => r.category)])];
+  const categories = [...new Set([...f.createdInPeriod.map((r) => r.category), ...f.approvalsInPeriod.map((e) => f.requestById.get(e.requestId)!.category), ...f.paymentsInPeriod.map((e) => f.requestById.get(e.requestId)!.category)])];
   const catOf = (e: { requestId: number }) => f.requestById.get(e.requestId)!.category;
 
   // The map: every state of the division filter (the state filter does not narrow it).
@@ -312,7 +333,7 @@ export function expectOverview(base: Base, c: Context) {
       disbursedCents,
       budget: {
         budgetCents,
-        committedCents: sumBy(orgWide.approvalsInPeriod.filter((e) => inArea(e.requestId)), (e) => e.amount ?? 0),
+        committedCents: sumBy(orgWide.approvalsInPeriod.filter((e) => inArea(e.requestId)), orgWide.approvedAmount),
         disbursedCents: sumBy(orgWide.paymentsInPeriod.filter((e) => inArea(e.requestId)), orgWide.paidAmount),
         burnPercent: regional ? null : pct(approvedCents, budgetCents),
         disbursedPercent: regional ? null : pct(disbursedCents, budgetCents)
@@ -332,7 +353,7 @@ export function expectOverview(base: Base, c: Context) {
     })),
     byCategory: Object.fromEntries(categories.map((cat) => [cat, {
       requestedCents: sumBy(f.createdInPeriod.filter((r) => r.category === cat), (r) => r.requested),
-      committedCents: sumBy(f.approvalsInPeriod.filter((e) => catOf(e) === cat), (e) => e.amount ?? 0),
+      committedCents: sumBy(f.approvalsInPeriod.filter((e) => catOf(e) === cat), f.approvedAmount),
       disbursedCents: sumBy(f.paymentsInPeriod.filter((e) => catOf(e) === cat), f.paidAmount)
     }])),
     needs: {
@@ -370,11 +391,11 @@ function pipelineAmounts(rs: Base['requests'], f: ReturnType<typeof facts>) {
   return {
     requests: rs.length,
     requestedCents: sumBy(rs, (r) => r.requested),
-    approvedCents: sumBy(rs, (r) => f.approvalOf(r.id)?.amount ?? 0),
-    disbursedCents: sumBy(rs, (r) => {
-      const paid = f.eventsOf.get(r.id)?.find((e) => e.to === 'disbursed');
-      return paid ? f.paidAmount(paid) : 0;
-    })
+    approvedCents: sumBy(rs, (r) => {
+      const approval = f.approvalOf(r.id);
+      return approval ? f.approvedAmount(approval) : 0;
+    }),
+    disbursedCents: sumBy(rs, (r) => sumBy((f.eventsOf.get(r.id) ?? []).filter((e) => e.to === 'disbursed'), f.paidAmount))
   };
 }
 
@@ -398,7 +419,7 @@ export function expectFunding(base: Base, c: Context, asOf: Date, stuckDays = 30
   // Time in stage: moves out of a stage dated in the period; whole days since entering it.
   const moves = base.events.filter((e) => e.from && f.fundingOk(e.requestId) && f.inPeriod(f.day(e.at)));
   const enteredFrom = (e: Base['events'][number]) => {
-    const into = f.eventsOf.get(e.requestId)!.find((x) => x.to === e.from);
+    const into = f.eventsOf.get(e.requestId)!.find((x) => x.kind === 'move' && x.to === e.from);
     return (into ?? { at: f.requestById.get(e.requestId)!.createdAt }).at;
   };
   const timeInStage = Object.fromEntries(['intake', 'vetting', 'approved', 'disbursed'].map((stage) => {
@@ -421,7 +442,7 @@ export function expectFunding(base: Base, c: Context, asOf: Date, stuckDays = 30
   const areas = ['law_enforcement', 'forensic_labs', 'aftercare', 'education'].filter((a) => !c.filters.category || AREA[c.filters.category] === a);
   const areaOf = (requestId: number) => AREA[orgWide.requestById.get(requestId)!.category];
   const funded = new Map<number, number>();
-  for (const e of f.paymentsInPeriod) {
+  for (const e of f.firstPaymentsInPeriod) {
     const p = f.partnerOf(e.requestId).id;
     funded.set(p, (funded.get(p) ?? 0) + 1);
   }
@@ -446,13 +467,13 @@ export function expectFunding(base: Base, c: Context, asOf: Date, stuckDays = 30
       disbursedMoves: moved('disbursed', b).length,
       declinedMoves: moved('declined', b).length,
       withdrawnMoves: moved('withdrawn', b).length,
-      approvedCents: sumBy(moved('approved', b), (e) => e.amount ?? 0),
+      approvedCents: sumBy(moved('approved', b), f.approvedAmount),
       disbursedCents: sumBy(moved('disbursed', b), f.paidAmount)
     }])),
     disbursedInPeriod: { cents: sumBy(f.paymentsInPeriod, f.paidAmount), payments: f.paymentsInPeriod.length },
     budget: Object.fromEntries(areas.map((a) => [a, {
       budgetCents: budgets.get(a) ?? 0,
-      committedCents: sumBy(orgWide.approvalsInPeriod.filter((e) => areaOf(e.requestId) === a), (e) => e.amount ?? 0),
+      committedCents: sumBy(orgWide.approvalsInPeriod.filter((e) => areaOf(e.requestId) === a), orgWide.approvedAmount),
       disbursedCents: sumBy(orgWide.paymentsInPeriod.filter((e) => areaOf(e.requestId) === a), orgWide.paidAmount)
     }])),
     topPartners

@@ -32,14 +32,17 @@ const ORG_DAY = (col: string) => `(${col} at time zone ${ORG_TZ})::date`;
 const ORG_MONTH = (col: string) => `date_trunc('month', ${col} at time zone ${ORG_TZ})::date`;
 
 /**
- * The money a stage move moved, by its definition: approving moves the amount the approval states and
+ * The money an event moved, by its definition: approving moves the amount the approval states and
  * disbursing the amount paid — the amount stated, or when none is stated the approved amount, which is
- * what the request records as disbursed (a request is approved once and disbursed once). Other moves
- * move no money.
+ * what the request records as disbursed. Other moves move no money. A further payment moves its amount;
+ * a correction moves the difference it makes to the approval or payment it corrects (stated on it,
+ * dated on the corrected event's moment).
  */
-const MOVED_CENTS = (event: string, request: string) => `(case ${event}.to_stage
+const MOVED_CENTS = (event: string, request: string) => `(case when ${event}.kind <> 'move' then ${event}.amount_cents else (case ${event}.to_stage
     when 'approved' then coalesce(${event}.amount_cents, ${request}.approved_cents)
-    when 'disbursed' then coalesce(${event}.amount_cents, ${request}.disbursed_cents) else 0 end)`;
+    when 'disbursed' then coalesce(${event}.amount_cents, ${request}.disbursed_cents) else 0 end) end)`;
+/** Moves and payments count; a correction moves nothing. */
+const COUNTED = (event: string) => `count(*) filter (where ${event}.kind <> 'correction')::bigint`;
 
 /** Requests with their partner's current state and division. */
 const REQUESTS = `(select f.*, p.state as home_state, r.division_code
@@ -56,7 +59,7 @@ const MOVES = `(select e.*, r.division_code,
     select ev.id, ev.request_id, ev.from_stage, ev.to_stage, ev.category, ev.state, ev.fiscal_year, ev.occurred_at,
       extract(epoch from ev.occurred_at) as leave_epoch,
       lag(extract(epoch from ev.occurred_at)) over (partition by ev.request_id order by ev.occurred_at, ev.id) as prev_epoch
-    from funding_stage_event ev
+    from funding_stage_event ev where ev.kind = 'move'
   ) e join region r on r.code = e.state
   where e.from_stage is not null)`;
 
@@ -90,7 +93,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_stage_throughput: `
     select ${ORG_MONTH('e.occurred_at')} as month, e.to_stage, e.fiscal_year, e.category, e.state, r.division_code,
-      count(*)::bigint as moves, coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
+      ${COUNTED('e')} as moves, coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
     from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state
     group by 1, e.to_stage, e.fiscal_year, e.category, e.state, r.division_code`,
 
@@ -208,7 +211,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     group by f.fiscal_year, sc.scope, c.category, p.kind`,
 
   v_throughput_scope: `
-    select ${ORG_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, c.category, count(*)::bigint as moves,
+    select ${ORG_MONTH('e.occurred_at')} as month, sc.scope, e.to_stage, c.category, ${COUNTED('e')} as moves,
       coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
     from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state ${SCOPES('e.state', 'r.division_code')}
     cross join lateral (values (e.category::text), ('*')) c(category)
@@ -267,7 +270,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     group by sc.scope, 2, f.stage, f.category`,
 
   v_move_month: `
-    select sc.scope, c.category, ${ORG_MONTH('e.occurred_at')} as month, e.to_stage, count(*)::bigint as moves,
+    select sc.scope, c.category, ${ORG_MONTH('e.occurred_at')} as month, e.to_stage, ${COUNTED('e')} as moves,
       coalesce(sum(${MOVED_CENTS('e', 'mf')}), 0)::bigint as amount_cents
     from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state
     ${SCOPES('e.state', 'r.division_code')}
@@ -281,7 +284,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
 
   v_move_days: `
     select e.occurred_at, ${ORG_DAY('e.occurred_at')} as day, e.to_stage, e.category, ${PROGRAM_AREA('e.category')} as program_area,
-      e.state, r.division_code, ${MOVED_CENTS('e', 'mf')}::bigint as amount_cents
+      e.state, r.division_code, ${MOVED_CENTS('e', 'mf')}::bigint as amount_cents, (e.kind <> 'correction')::int::bigint as moves
     from funding_stage_event e join funding_request mf on mf.id = e.request_id join region r on r.code = e.state`,
 
   v_need_days: `
@@ -293,7 +296,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     select o.occurred_on, o.state, r.division_code, o.format, o.audience, o.attendees, o.follow_up_requests
     from outreach_event o join region r on r.code = o.state`,
 
-  // Payments (moves to disbursed) by the month they occurred: the event's place and category, the
+  // First payments (moves to disbursed; further payments and corrections carry no units) by the month they occurred: the event's place and category, the
   // request's partner and units now.
   v_paid_month: `
     select sc.scope, c.category, ${ORG_MONTH('e.occurred_at')} as month, f.partner_id, count(*)::bigint as payments,
@@ -301,7 +304,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     from funding_stage_event e join funding_request f on f.id = e.request_id join region r on r.code = e.state
     ${SCOPES('e.state', 'r.division_code')}
     cross join lateral (values (e.category::text), ('*')) c(category)
-    where e.to_stage = 'disbursed'
+    where e.to_stage = 'disbursed' and e.kind = 'move'
     group by sc.scope, c.category, 3, f.partner_id`,
 
   v_paid_units_month: `
@@ -310,7 +313,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     from funding_stage_event e join funding_request f on f.id = e.request_id join region r on r.code = e.state
     ${SCOPES('e.state', 'r.division_code')}
     cross join lateral (values (e.category::text), ('*')) c(category)
-    where e.to_stage = 'disbursed'
+    where e.to_stage = 'disbursed' and e.kind = 'move'
     group by sc.scope, c.category, 3`,
 
   v_stage_days_month: `
@@ -323,7 +326,7 @@ export const RECOMPUTE_SQL: Record<ViewName, string> = {
     select e.occurred_at, ${ORG_DAY('e.occurred_at')} as day, e.category, e.state, r.division_code, f.partner_id,
       coalesce(f.units, 0)::bigint as units
     from funding_stage_event e join funding_request f on f.id = e.request_id join region r on r.code = e.state
-    where e.to_stage = 'disbursed'`,
+    where e.to_stage = 'disbursed' and e.kind = 'move'`,
 
   v_stage_days_moves: `
     select m.occurred_at, ${ORG_DAY('m.occurred_at')} as day, m.from_stage as stage, m.category, m.state, m.division_code, m.days

@@ -56,6 +56,8 @@ interface World {
   /** Fresh Mountain (CO) rows for the collaboration procedures. */
   newNeed(): Promise<{ id: number; version: number }>;
   newRequest(): Promise<number>;
+  /** A Mountain request approved ($1,000) and half paid, with one in-kind line. */
+  newDisbursed(): Promise<{ id: number; approvalId: number; lineId: number }>;
   newPartner(): Promise<number>;
   newOutreach(): Promise<{ id: number; version: number }>;
 }
@@ -133,6 +135,16 @@ const rules: Record<string, Rule> = {
     expect: REGION_WRITE,
     input: (w) => ({ partnerId: w.mountain.centerId, title: `Synthetic beds ${w.unique()}`, category: 'aftercare_equipment', programArea: 'aftercare',
       requestedCents: 250_000, purpose: 'Synthetic: beds for the new wing' })
+  },
+  'funding.overdueReports': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
+  'funding.pay': { expect: REGION_WRITE, input: async (w) => ({ id: (await w.newDisbursed()).id, amountCents: 10_000, paidOn: new Date().toISOString().slice(0, 10) }) },
+  'funding.deliver': { expect: REGION_WRITE, input: async (w) => ({ lineId: (await w.newDisbursed()).lineId, deliveredOn: '2026-01-15', note: 'Synthetic: beds received' }) },
+  'funding.correct': {
+    expect: LEADERSHIP_OR_ADMIN,
+    input: async (w) => {
+      const r = await w.newDisbursed();
+      return { id: r.id, eventId: r.approvalId, amountCents: 90_000, reason: 'Synthetic: the board minute says $900' };
+    }
   },
   'funding.update': { expect: REGION_WRITE, input: async (w) => ({ id: await w.newRequest(), version: 1, changes: { purpose: 'Synthetic: revised purpose' } }) },
   'partners.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
@@ -294,6 +306,18 @@ for (const target of targets) {
         newRequest: async () =>
           (await db.insertInto('funding_request').values({ partner_id: center.id, title: `Synthetic request ${++n}`, category: 'aftercare_equipment',
             fiscal_year: 2026, requested_cents: 100_000 }).returning('id').executeTakeFirstOrThrow()).id,
+        newDisbursed: async () => {
+          const id = (await db.insertInto('funding_request').values({ partner_id: center.id, title: `Synthetic paid request ${++n}`, category: 'aftercare_equipment',
+            fiscal_year: 2026, requested_cents: 100_000 }).returning('id').executeTakeFirstOrThrow()).id;
+          const lineId = (await db.insertInto('funding_in_kind_line').values({ request_id: id, item: 'lab_equipment', units: 1, unit_cost_cents: 50_000 })
+            .returning('id').executeTakeFirstOrThrow()).id;
+          const move = (from: 'intake' | 'vetting' | 'approved', to: 'vetting' | 'approved' | 'disbursed', amount: number | null) =>
+            db.insertInto('funding_stage_event').values({ request_id: id, from_stage: from, to_stage: to, amount_cents: amount }).returning('id').executeTakeFirstOrThrow();
+          await move('intake', 'vetting', null);
+          const approvalId = (await move('vetting', 'approved', 100_000)).id;
+          await move('approved', 'disbursed', 50_000);
+          return { id, approvalId, lineId };
+        },
         newPartner: async () =>
           (await db.insertInto('partner').values({ name: `Synthetic partner ${++n}`, kind: 'education_partner', state: 'CO' })
             .returning('id').executeTakeFirstOrThrow()).id,

@@ -95,10 +95,10 @@ for (const target of targets) {
       const unvetted = await refusal(A.funding.advance({ id: req, from: 'vetting', to: 'approved', amountCents: 50_000 }));
       expect(unvetted.fieldErrors?.partnerId?.[0]).toMatch(/pending.*only vetted partners/);
       await A.partners.vet({ id: pending, status: 'vetted', note: 'Synthetic: accreditation seen', vettedUntil: new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10) });
-      await A.funding.advance({ id: req, from: 'vetting', to: 'approved', amountCents: 50_000 });
+      await A.funding.advance({ id: req, from: 'vetting', to: 'approved', amountCents: 50_000, reason: 'Synthetic: no budget in this test' });
       const over = await refusal(A.funding.advance({ id: req, from: 'approved', to: 'disbursed', amountCents: 60_000 }));
       expect(over.fieldErrors?.amountCents?.[0]).toMatch(/cannot exceed the amount approved/);
-      const stale = await refusal(B.funding.advance({ id: req, from: 'vetting', to: 'declined' }));
+      const stale = await refusal(B.funding.advance({ id: req, from: 'vetting', to: 'declined', reason: 'Synthetic: out of scope' }));
       expect(stale.code).toBe('CONFLICT');
       expect(stale.conflict?.current).toMatchObject({ stage: 'approved' });
     });

@@ -46,7 +46,7 @@ async function buildWorld(h: TestDb) {
   await db.insertInto('aftercare_need').values([
     { center_id: wa.id, title: 'Emergency housing beds', kind: 'basic_needs', basic_need_type: 'housing', priority: 'critical', estimated_cost_cents: 120_000 },
     { center_id: wa.id, title: 'Van repair', kind: 'equipment', priority: 'high', estimated_cost_cents: 300_000 },
-    { center_id: wa.id, title: 'Old roof', kind: 'building', priority: 'critical', status: 'fulfilled', estimated_cost_cents: 900_000 }
+    { center_id: wa.id, title: 'Old roof', kind: 'building', priority: 'critical', status: 'fulfilled', fulfilled_quantity: 1, estimated_cost_cents: 900_000 }
   ]).execute();
   await db.insertInto('survivor_count').values([
     { center_id: wa.id, month: '2026-01-01', served: 14, new_intakes: 3, bed_nights: 300 },

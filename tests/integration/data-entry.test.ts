@@ -157,7 +157,7 @@ for (const target of targets) {
         await M.partners.vet({ id: p.id, status: 'vetted', note: 'Renewed: new MOU', vettedUntil: daysFromNow(365) });
         expect((await audits('partners.renewVetting')).at(-1)!.after).toMatchObject({ vetting_status: 'vetted', vetting_note: 'Renewed: new MOU' });
         await sql`insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents) values (${bySql}, 'vetting', 'approved', 500000)`.execute(h.db);
-        await L.funding.advance({ id: viaApp, from: 'vetting', to: 'approved', amountCents: 500_000 });
+        await L.funding.advance({ id: viaApp, from: 'vetting', to: 'approved', amountCents: 500_000, reason: 'Synthetic: no budget set in this test' });
         const approved = await h.db.selectFrom('funding_request').select('stage').where('id', 'in', [bySql, viaApp]).execute();
         expect(approved.map((s) => s.stage)).toEqual(['approved', 'approved']);
       });

@@ -93,14 +93,46 @@ class Writer {
     // Now and then the caller saw an older stage: the compare-and-set refuses it.
     const from = r.chance(0.03) ? r.pick(['intake', 'vetting', 'approved']) : req.stage;
     let amountCents: number | undefined;
-    if (to === 'approved') amountCents = Math.max(100, Math.round(requested * (0.5 + r.next() * 0.5)));
+    // Some approvals go above the ask (they carry a reason, as every decision here does).
+    if (to === 'approved') amountCents = Math.max(100, Math.round(requested * (0.5 + r.next() * 0.7)));
     // Half the payments carry no amount: they pay the approved amount.
     if (to === 'disbursed' && r.chance(0.5)) amountCents = Math.max(1, Math.round(approved * (0.6 + r.next() * 0.4)));
     const name = to === 'disbursed' ? (amountCents === undefined ? 'funding.advance:disbursed-without-amount' : 'funding.advance:disbursed') : `funding.advance:${to}`;
     await this.attempt(name, async () => {
-      await this.caller.funding.advance({ id, from: from as never, to: to as never, ...(amountCents !== undefined ? { amountCents } : {}) });
+      await this.caller.funding.advance({ id, from: from as never, to: to as never, reason: `Oracle decision ${this.successes}`, ...(amountCents !== undefined ? { amountCents } : {}) });
       if (to === 'disbursed' && amountCents === undefined) this.paidWithoutAmount.add(id);
     });
+  }
+
+  /** A further payment of a disbursed request: up to what is left (now and then more, which is refused). */
+  async pay() {
+    const r = this.rng;
+    const row = await this.row<{ id: string; left: string }>(sql`select id, approved_cents - disbursed_cents as left from funding_request
+      where stage in ('disbursed', 'reported') order by id offset ${r.int(0, 150)} limit 1`);
+    if (!row) return;
+    const left = Number(row.left);
+    const amountCents = r.chance(0.1) ? left + r.int(1, 10_000) : Math.max(1, Math.round(left * r.next() * 0.6));
+    await this.attempt('funding.pay', () => this.caller.funding.pay({ id: Number(row.id), amountCents, paidOn: this.today, reference: `ORACLE-${this.successes}` }));
+  }
+
+  /** A correction of a recorded approval or payment (seeded history or written here), with a reason. */
+  async correct() {
+    const r = this.rng;
+    const e = await this.row<{ id: string; request_id: string; to_stage: string; approved: string; disbursed: string; current: string }>(sql`
+      select e.id, e.request_id, e.to_stage::text, f.approved_cents as approved, f.disbursed_cents as disbursed,
+        e.amount_cents + coalesce((select sum(c.amount_cents) from funding_stage_event c where c.corrects_event_id = e.id), 0) as current
+      from funding_stage_event e join funding_request f on f.id = e.request_id
+      where e.kind <> 'correction' and e.to_stage in ('approved', 'disbursed') and f.stage in ('approved', 'disbursed', 'reported')
+      order by e.id desc offset ${r.int(0, 300)} limit 1`);
+    if (!e) return;
+    const [approved, disbursed, current] = [Number(e.approved), Number(e.disbursed), Number(e.current)];
+    // A payment: anything up to what keeps payments within the approval; an approval: anything from what is paid.
+    const amountCents = e.to_stage === 'disbursed'
+      ? Math.max(1, r.int(Math.round(current * 0.5), approved - (disbursed - current)))
+      : Math.max(1, disbursed, Math.round(current * (0.8 + r.next() * 0.5)));
+    await this.attempt(`funding.correct:${e.to_stage}`, () => this.caller.funding.correct({
+      id: Number(e.request_id), eventId: Number(e.id), amountCents, reason: r.chance(0.05) ? ' ' : `Oracle correction ${this.successes}`
+    }));
   }
 
   async needCreate() {
@@ -191,7 +223,7 @@ class Writer {
     for (let attempts = 0; this.successes < target; attempts++) {
       if (attempts > target * 3) throw new Error(`only ${this.successes} of ${attempts} writes succeeded: ${JSON.stringify([...this.refused])}`);
       if (attempts % 100 === 99) await this.refresh();
-      const op = this.rng.weighted({ advance: 40, needCreate: 10, needUpdate: 10, needMove: 10, needFulfil: 4, needPledge: 3, outreachCreate: 14, outreachUpdate: 6, outreachDelete: 3 });
+      const op = this.rng.weighted({ advance: 40, pay: 6, correct: 6, needCreate: 10, needUpdate: 10, needMove: 10, needFulfil: 4, needPledge: 3, outreachCreate: 14, outreachUpdate: 6, outreachDelete: 3 });
       await this[op]();
     }
   }
@@ -352,7 +384,8 @@ for (const target of targets) {
     it(`ran at least ${OPS} random writes through the procedures on a history with payments recorded without an amount`, () => {
       const tally = Object.fromEntries([...writer.ok].sort());
       expect(writer.successes, JSON.stringify({ ok: tally, refused: Object.fromEntries(writer.refused) })).toBeGreaterThanOrEqual(OPS);
-      for (const op of ['funding.advance:vetting', 'funding.advance:approved', 'funding.advance:disbursed', 'funding.advance:withdrawn', 'needs.create',
+      for (const op of ['funding.advance:vetting', 'funding.advance:approved', 'funding.advance:disbursed', 'funding.advance:withdrawn', 'funding.pay',
+        'funding.correct:approved', 'funding.correct:disbursed', 'needs.create',
         'needs.update:priority', 'needs.update:center', 'needs.move:fulfilled', 'needs.move:cancelled', 'needs.fulfil', 'outreach.create', 'outreach.update:day',
         'outreach.delete']) {
         expect(writer.ok.get(op) ?? 0, `${op}: ${JSON.stringify(tally)}`).toBeGreaterThan(0);

@@ -122,7 +122,7 @@ for (const target of targets) {
       expect((await refusal(M.funding.update({ id: made.id, version: made.version, changes: { title: 'Stale edit' } }))).code).toBe('CONFLICT');
       // Once approved, the request's own fields are settled.
       await M.funding.advance({ id: made.id, from: 'intake', to: 'vetting' });
-      await M.funding.advance({ id: made.id, from: 'vetting', to: 'approved', amountCents: 2_500_000 });
+      await M.funding.advance({ id: made.id, from: 'vetting', to: 'approved', amountCents: 2_500_000, reason: 'No FY budget set yet in this test' });
       const v = (await M.funding.get({ id: made.id })).version;
       const late = await refusal(M.funding.update({ id: made.id, version: v, changes: { title: 'Too late' } }));
       expect(late.message).toMatch(/only in intake or vetting/);

@@ -433,9 +433,12 @@ for (const target of targets) {
 
       it('allows the need lifecycle and refuses moves off it', async () => {
         const id = await newNeed(db, center.id);
-        for (const s of ['in_progress', 'pledged', 'fulfilled'] as const) {
+        for (const s of ['in_progress', 'pledged'] as const) {
           await db.updateTable('aftercare_need').set({ status: s }).where('id', '=', id).execute();
         }
+        // Fulfilled only with all its units fulfilled.
+        await expectRefused(db, () => db.updateTable('aftercare_need').set({ status: 'fulfilled' }).where('id', '=', id).execute(), '23514', /aftercare_need_fulfilled_units/);
+        await db.updateTable('aftercare_need').set({ status: 'fulfilled', fulfilled_quantity: sql<number>`quantity` }).where('id', '=', id).execute();
         const done = await db.selectFrom('aftercare_need').select(['status', 'closed_at']).where('id', '=', id).executeTakeFirstOrThrow();
         expect(done.status).toBe('fulfilled');
         expect(done.closed_at).not.toBeNull();

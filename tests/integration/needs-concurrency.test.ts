@@ -129,7 +129,7 @@ for (const target of targets) {
         const delay = rng.int(0, 2);
         const results = await Promise.allSettled([
           a.funding.advance({ id: req.id, from: 'intake', to: 'vetting' }),
-          new Promise((r) => setTimeout(r, delay)).then(() => b.funding.advance({ id: req.id, from: 'intake', to: 'withdrawn' }))
+          new Promise((r) => setTimeout(r, delay)).then(() => b.funding.advance({ id: req.id, from: 'intake', to: 'withdrawn', reason: 'Synthetic: the agency withdrew' }))
         ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;

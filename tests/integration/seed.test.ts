@@ -164,6 +164,18 @@ for (const target of targets) {
       expect(r.old_closed / r.old).toBeGreaterThan(0.8);
     });
 
+    it('obeys the data-entry rules: no fulfilled need without its units, every payment with its amount', async () => {
+      const r = await one(a.db, sql<{ fulfilled: number; short: number; payments: number; without: number; over: number }>`
+        select (select count(*) from aftercare_need where status = 'fulfilled')::int as fulfilled,
+          (select count(*) from aftercare_need where status = 'fulfilled' and fulfilled_quantity <> quantity)::int as short,
+          (select count(*) from funding_stage_event where to_stage = 'disbursed')::int as payments,
+          (select count(*) from funding_stage_event where to_stage = 'disbursed' and (amount_cents is null or amount_cents <= 0))::int as without,
+          (select count(*) from funding_request where disbursed_cents > approved_cents)::int as over`);
+      expect(r.fulfilled).toBeGreaterThan(50);
+      expect(r.payments).toBeGreaterThan(50);
+      expect([r.short, r.without, r.over]).toEqual([0, 0, 0]);
+    });
+
     it('leaves the trigger-kept rollups equal to the base tables', async () => {
       const pipeline = await one(a.db, sql<{ diff: number }>`
         select count(*)::int as diff from (

@@ -131,7 +131,7 @@ for (const target of targets) {
     it('compares two snapshots metric by metric and lists needs fulfilled and requests disbursed between them', async () => {
       const a = await make('Before');
       const need = await h.db.selectFrom('aftercare_need').select(['id', 'status']).where('status', '=', 'pledged').orderBy('id').executeTakeFirstOrThrow();
-      await h.db.updateTable('aftercare_need').set({ status: 'fulfilled' }).where('id', '=', need.id).execute();
+      await h.db.updateTable('aftercare_need').set({ status: 'fulfilled', fulfilled_quantity: sql<number>`quantity` }).where('id', '=', need.id).execute();
       const request = await h.db.selectFrom('funding_request').select(['id', 'approved_cents']).where('stage', '=', 'approved').where('fiscal_year', '=', FY)
         .orderBy('id').executeTakeFirstOrThrow();
       await h.db.insertInto('funding_stage_event')

@@ -509,18 +509,22 @@ class Simulation {
     const kind: NeedKind = r.pick(enums.need_kind);
     let basic = kind === 'basic_needs' ? r.pick(enums.basic_need_type) : null;
     if (fault === 'type_mismatch') basic = basic ? null : r.pick(enums.basic_need_type);
+    const quantity = fault === 'zero_quantity' ? 0 : r.int(1, 20);
     const values = {
       center_id: center.id,
       title: `Synthetic need ${this.log.length}`,
       kind,
       basic_need_type: basic,
-      quantity: fault === 'zero_quantity' ? 0 : r.int(1, 20),
+      quantity,
       estimated_cost_cents: fault === 'negative_cost' ? -r.int(1, 100) : r.int(0, 5000) * 100,
       priority: r.weighted({ critical: 3, high: 3, normal: 4, low: 2 }),
       status: r.weighted({ open: 10, in_progress: 2, pledged: 1, fulfilled: 1, cancelled: 1 }),
       needed_by: r.chance(0.5) ? day(new Date(this.clock + r.int(1, 120) * 86_400_000)) : null,
-      created_at: this.now()
+      created_at: this.now(),
+      fulfilled_quantity: 0
     };
+    // A need is recorded fulfilled with all its units (the database refuses less).
+    if (values.status === 'fulfilled') values.fulfilled_quantity = quantity;
     await this.step('need.insert', async (trx, plan) => {
       plan.label = `insert need ${values.kind}/${values.basic_need_type} ${values.priority} ${values.status} for partner ${center.id} (${center.kind})`;
       plan.expect = fault === 'none' ? null : '23514';
@@ -543,7 +547,7 @@ class Simulation {
           const to = legal ? r.pick(NEED_MOVES[n.status]) : r.pick(enums.need_status.filter((s) => !NEED_MOVES[n.status].includes(s)));
           plan.label = `need ${id} status ${n.status} → ${to}`;
           plan.expect = NEED_MOVES[n.status].includes(to) ? null : 'BC002';
-          await u.set({ status: to }).execute();
+          await u.set({ status: to, ...(to === 'fulfilled' ? { fulfilled_quantity: sql<number>`quantity` } : {}) }).execute();
           return;
         }
         case 'priority': {
@@ -562,7 +566,8 @@ class Simulation {
         case 'quantity': {
           const to = r.chance(0.05) ? 0 : r.int(1, 30);
           plan.label = `need ${id} quantity = ${to}`;
-          plan.expect = to <= 0 ? '23514' : null;
+          // Not below the units fulfilled; a fulfilled need keeps quantity = units fulfilled.
+          plan.expect = to <= 0 || to < n.fulfilled_quantity || (n.status === 'fulfilled' && to !== n.quantity) ? '23514' : null;
           await u.set({ quantity: to }).execute();
           return;
         }
@@ -602,12 +607,13 @@ class Simulation {
         const from = r.pick(enums.need_status);
         const to = r.pick(NEED_MOVES[from]);
         plan.label = `one UPDATE: every ${from} need → ${to}`;
-        await trx.updateTable('aftercare_need').set({ status: to }).where('status', '=', from).execute();
+        await trx.updateTable('aftercare_need').set({ status: to, ...(to === 'fulfilled' ? { fulfilled_quantity: sql<number>`quantity` } : {}) })
+          .where('status', '=', from).execute();
       } else {
         const state = r.pick(STATES);
         plan.label = `one UPDATE: needs in ${state} cost += 100, quantity += 1`;
-        await sql`update aftercare_need set estimated_cost_cents = estimated_cost_cents + 100, quantity = quantity + 1
-          where state = ${state}`.execute(trx);
+        await sql`update aftercare_need set estimated_cost_cents = estimated_cost_cents + 100, quantity = quantity + 1,
+          fulfilled_quantity = fulfilled_quantity + (status = 'fulfilled')::int where state = ${state}`.execute(trx);
       }
     });
   }

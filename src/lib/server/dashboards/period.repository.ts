@@ -71,7 +71,7 @@ export function movesInPeriod(db: Tx, s: PeriodScope, options: { byCategory?: bo
     if (s.category) q = q.where('category', '=', s.category);
     const category = s.category || options.byCategory ? sql<string>`category::text` : sql<string>`'*'`;
     return q.select([
-      sql<string>`date_trunc('month', day)::date`.as('month'), 'to_stage', category.as('category'), sql<number>`1::bigint`.as('moves'), 'amount_cents'
+      sql<string>`date_trunc('month', day)::date`.as('month'), 'to_stage', category.as('category'), 'moves', 'amount_cents'
     ]) as unknown as Query<MoveRow>;
   });
   return unionAll([...months, ...days], months[0] ?? days[0]);

@@ -109,7 +109,8 @@ export const tables = {
     id: g('bigint'), request_id: c('bigint'), from_stage: n('funding_stage'), to_stage: c('funding_stage'),
     amount_cents: gn('bigint'), actor_id: gn('text'), occurred_at: g('timestamp with time zone'),
     category: g('funding_category'), state: g('character'), fiscal_year: g('smallint'), seconds_in_from_stage: gn('bigint'),
-    reason: n('text')
+    reason: n('text'), kind: g('text'), corrects_event_id: n('bigint'), corrected_to_cents: n('bigint'), reference: n('text'),
+    recorded_at: g('timestamp with time zone')
   },
   budget: {
     id: g('bigint'), fiscal_year: c('smallint'), program_area: c('program_area'), donor_restriction: n('text'),
@@ -389,7 +390,7 @@ export const views = {
   },
   v_move_days: {
     occurred_at: c('timestamp with time zone'), day: c('date'), to_stage: c('funding_stage'), category: c('funding_category'),
-    program_area: c('program_area'), state: c('character'), division_code: c('text'), amount_cents: c('bigint')
+    program_area: c('program_area'), state: c('character'), division_code: c('text'), amount_cents: c('bigint'), moves: c('bigint')
   },
   v_need_days: {
     created_at: c('timestamp with time zone'), created_day: c('date'), closed_at: n('timestamp with time zone'), closed_day: n('date'),

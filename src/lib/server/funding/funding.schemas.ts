@@ -66,3 +66,39 @@ export type FundingAdvanceInput = z.infer<typeof fundingAdvanceInput>;
 export type FundingCreateInput = z.infer<typeof fundingCreateInput>;
 export type FundingUpdateInput = z.infer<typeof fundingUpdateInput>;
 export type InKindLineInput = z.infer<typeof inKindLineInput>;
+
+const reasonText = (tooShort: string) => text({ min: 3, max: 2000, tooShort, tooLong: 'Use at most 2,000 characters.' });
+
+export const fundingPayInput = z
+  .object({
+    id: id(),
+    amountCents: cents().refine((c) => c > 0, 'Enter the amount paid (above zero).'),
+    paidOn: isoDate(),
+    reference: text({ min: 1, max: 200, tooLong: 'A reference has at most 200 characters.' }).optional()
+  })
+  .strict();
+
+export const fundingCorrectInput = z
+  .object({
+    id: id(),
+    /** The approval or payment corrected. */
+    eventId: id(),
+    /** What the amount should have been. */
+    amountCents: cents().refine((c) => c > 0, 'Enter the corrected amount (above zero).'),
+    reason: reasonText('A correction needs a reason: write why the amount changes (at least 3 characters).')
+  })
+  .strict();
+
+export const fundingDeliverInput = z
+  .object({
+    lineId: id(),
+    deliveredOn: isoDate(),
+    note: reasonText('Write what was delivered (at least 3 characters), like "K9 deployed with the task force".')
+  })
+  .strict();
+
+export const fundingOverdueInput = z.object({ division: z.enum(divisionCodes), limit: count({ min: 1, max: 500 }).default(100) }).strict();
+
+export type FundingPayInput = z.infer<typeof fundingPayInput>;
+export type FundingCorrectInput = z.infer<typeof fundingCorrectInput>;
+export type FundingDeliverInput = z.infer<typeof fundingDeliverInput>;

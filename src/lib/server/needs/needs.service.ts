@@ -135,7 +135,10 @@ export async function updateNeed(db: Db, actor: SessionUser, input: NeedUpdateIn
 }
 
 export async function moveNeed(db: Db, actor: SessionUser, input: NeedMoveInput) {
-  return writeNeed(db, actor, { id: input.id, version: input.version, set: { status: input.to }, compare: ['status'] }, 'needs.move');
+  // A need is fulfilled only when all its units are (the database refuses less): moving it to
+  // fulfilled records the units still missing, so its units and its status agree.
+  const set = input.to === 'fulfilled' ? { status: input.to, fulfilled_quantity: sql<number>`n.quantity` } : { status: input.to };
+  return writeNeed(db, actor, { id: input.id, version: input.version, set, compare: ['status'] }, 'needs.move');
 }
 
 /**

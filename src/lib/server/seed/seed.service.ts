@@ -169,7 +169,9 @@ async function writeStageHistories(w: BatchWriter, requests: RequestPlan[]): Pro
 
 async function writeNeeds(w: BatchWriter, needs: NeedPlan[]): Promise<void> {
   const rows = needs.map((n) => ({
+    // A need is fulfilled only when all its units are (migration 2026-12-05-03).
     center_id: n.center.id, title: n.title, kind: n.kind, basic_need_type: n.basicNeedType, quantity: n.quantity,
+    fulfilled_quantity: n.status === 'fulfilled' ? n.quantity : 0,
     estimated_cost_cents: n.estimatedCostCents, priority: n.priority, status: n.status, needed_by: n.neededBy,
     created_at: ts(n.createdAtMs), updated_at: ts(n.closedAtMs ?? n.createdAtMs),
     closed_at: n.closedAtMs === null ? null : ts(n.closedAtMs)

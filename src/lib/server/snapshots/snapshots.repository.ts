@@ -65,19 +65,24 @@ export function updateSnapshotText(tx: Db, id: number, title: string, notes: str
   return tx.updateTable('snapshot').set({ title, notes }).where('id', '=', id).execute();
 }
 
-/** Requests that reached "disbursed" in (from, to], with the snapshot's region/category filters. */
+/**
+ * Payments dated in (from, to] (the move to "disbursed" and further payments), each at its corrected
+ * amount, with the snapshot's region/category filters.
+ */
 export function disbursementsBetween(db: Db, from: Date, to: Date, f: { states?: string[]; category?: FundingCategory }, limit: number) {
   let q = db
     .selectFrom('funding_stage_event as e')
     .innerJoin('funding_request as r', 'r.id', 'e.request_id')
     .innerJoin('partner as p', 'p.id', 'r.partner_id')
     .where('e.to_stage', '=', 'disbursed')
+    .where('e.kind', '<>', 'correction')
     .where('e.occurred_at', '>', from)
     .where('e.occurred_at', '<=', to);
   if (f.states) q = q.where('e.state', 'in', f.states);
   if (f.category) q = q.where('e.category', '=', f.category);
   return q
-    .select(['r.id', 'r.title', 'r.category', 'e.state', 'p.name as partnerName', 'e.amount_cents as amountCents', 'e.occurred_at as at'])
+    .select(['r.id', 'r.title', 'r.category', 'e.state', 'p.name as partnerName', 'e.occurred_at as at'])
+    .select(sql<number>`e.amount_cents + coalesce((select sum(c.amount_cents) from funding_stage_event c where c.corrects_event_id = e.id), 0)`.as('amountCents'))
     .orderBy('e.occurred_at')
     .orderBy('e.id')
     .limit(limit)
@@ -92,7 +97,8 @@ export function disbursementTotalsBetween(db: Db, from: Date, to: Date, f: { sta
     .where('e.occurred_at', '<=', to);
   if (f.states) q = q.where('e.state', 'in', f.states);
   if (f.category) q = q.where('e.category', '=', f.category);
-  return q.select([sql<number>`count(*)::bigint`.as('count'), sql<number>`coalesce(sum(e.amount_cents), 0)::bigint`.as('amountCents')]).executeTakeFirstOrThrow();
+  // Corrections are dated on the payment they correct: summing them in gives the corrected amounts.
+  return q.select([sql<number>`count(*) filter (where e.kind <> 'correction')::bigint`.as('count'), sql<number>`coalesce(sum(e.amount_cents), 0)::bigint`.as('amountCents')]).executeTakeFirstOrThrow();
 }
 
 /** Needs closed as fulfilled in (from, to] (and still fulfilled), with the snapshot's region filter. */
