@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs|soak] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs|import|soak] [--profiles demo,large] [--engines pglite,postgres]
 // The soak bench runs only when asked for (--only soak [--minutes 10] [--warmup 2]): it takes minutes.
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
@@ -113,6 +113,20 @@ if (only === 'all' || only === 'needs') {
   const section = needsWritesSection(results);
   console.log(section);
   replaceSection('needs-writes', section);
+}
+
+if (only === 'all' || only === 'import') {
+  // 100,000 funding requests with their stage history, imported into a fresh database per engine.
+  const { benchImport, importSection } = await import('./import.js');
+  const requests = Number(arg('requests', '100000'));
+  const results = [];
+  for (const engine of engines) {
+    log(`import: ${requests.toLocaleString('en-US')} requests with their stage history on ${engine}`);
+    results.push(await benchImport(engine, serverUrl, requests, log));
+  }
+  const section = importSection(results);
+  console.log(section);
+  if (requests === 100_000) replaceSection('import', section);
 }
 
 if (only === 'soak') {

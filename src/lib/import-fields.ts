@@ -23,6 +23,7 @@ export const IMPORT_FIELDS: Record<ImportKind, ImportField[]> = {
     f('category', 'Category', true, 'Such as Detection K9 or Lab equipment.'),
     f('programArea', 'Program area', false, 'Optional; when given it must be the category’s program area.'),
     f('title', 'Title', false, 'Optional (3 to 200 characters); otherwise the category and partner.', ['purpose', 'description']),
+    f('purpose', 'Purpose', false, 'Optional: what the money is for (3 to 4,000 characters).', ['what for', 'notes']),
     f('requested', 'Amount requested', true, 'Dollars, such as 24,050.', ['requested', 'amount', 'ask', 'requested amount']),
     f('created', 'Created date', true, 'The day the request came in, such as 2024-03-18.', ['created', 'date', 'received', 'submitted']),
     f('units', 'Units', false, 'Optional: K9s, devices, seats…', ['quantity']),

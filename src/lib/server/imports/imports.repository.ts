@@ -112,7 +112,7 @@ export async function requestsByExternalId(db: Db, ids: string[]): Promise<Store
 }
 
 export interface RequestRow {
-  external_id: string; partner_id: number; title: string; category: string; fiscal_year: number;
+  external_id: string; partner_id: number; title: string; purpose: string | null; category: string; fiscal_year: number;
   requested_cents: number; units: number | null; created_on: string;
 }
 
@@ -121,9 +121,9 @@ export async function insertRequests(tx: Db, rows: RequestRow[]): Promise<Map<st
   const ids = new Map<string, number>();
   if (rows.length === 0) return ids;
   const { rows: out } = await sql<{ id: number; external_id: string }>`
-    insert into funding_request (external_id, partner_id, title, category, fiscal_year, requested_cents, units, created_at)
-    select x.external_id, x.partner_id, x.title, x.category::funding_category, x.fiscal_year, x.requested_cents, x.units, ${NOON('created_on')}
-    from json_to_recordset(${json(rows)}::json) as x(external_id text, partner_id bigint, title text, category text,
+    insert into funding_request (external_id, partner_id, title, purpose, category, fiscal_year, requested_cents, units, created_at)
+    select x.external_id, x.partner_id, x.title, x.purpose, x.category::funding_category, x.fiscal_year, x.requested_cents, x.units, ${NOON('created_on')}
+    from json_to_recordset(${json(rows)}::json) as x(external_id text, partner_id bigint, title text, purpose text, category text,
       fiscal_year smallint, requested_cents bigint, units integer, created_on date)
     returning id::int as id, external_id`.execute(tx);
   for (const r of out) ids.set(r.external_id, Number(r.id));

@@ -352,6 +352,7 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
     const category = r.get('category', (s) => enumValue(enums.funding_category, s, 'funding category'), true) as FundingCategory | undefined;
     const programArea = r.get('programArea', (s) => enumValue(enums.program_area, s, 'program area'));
     const title = r.get('title', (s) => cell.text(s, 3, 200));
+    const purpose = r.get('purpose', (s) => cell.text(s, 3, 4000)) ?? null;
     const requested = r.get('requested', cell.money, true);
     const created = notFuture(r, 'created', r.get('created', cell.date, true), ctx.today);
     const units = r.get('units', (s) => cell.count(s, 2_147_483_647)) ?? null;
@@ -408,7 +409,7 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
     if (!before) {
       inserts.push({
         external_id: externalId!, partner_id: partner!.id, category: category!, requested_cents: requested!, units, created_on: created!,
-        title: title ?? `${label(category!)} for ${partner!.name}`.slice(0, 200),
+        title: title ?? `${label(category!)} for ${partner!.name}`.slice(0, 200), purpose,
         fiscal_year: fiscalYearOf(created!, ctx.fiscalYearStartMonth)
       });
       if (moves.length) pending.push({ externalId: externalId!, from: 'intake', moves });
