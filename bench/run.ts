@@ -126,7 +126,7 @@ if (only === 'all' || only === 'import') {
   }
   const section = importSection(results);
   console.log(section);
-  if (requests === 100_000) replaceSection('import', section);
+  replaceSection('import', section);
 }
 
 if (only === 'soak') {
