@@ -130,6 +130,10 @@ describe.skipIf(!hasBrowser)('wall screen device links in Chromium', () => {
     await admin.reload();
     await hydrated(admin);
     await row.locator('button', { hasText: 'Revoke' }).click();
+    // An irreversible step: confirmed in a dialog that says what will happen.
+    const confirm = admin.getByTestId('confirm-dialog');
+    expect(await confirm.textContent()).toMatch(/Revoke the link for “Lobby wall”\?.*never works again/);
+    await confirm.getByRole('button', { name: 'Revoke link' }).click();
     // Bounded wait for the condition (not a timing measurement).
     await screen.getByTestId('kiosk-revoked').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await screen.getByTestId('kiosk-revoked').textContent()).toContain("This screen's link was revoked");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { artifactsDir, hasBrowser, launchBrowser } from '../helpers/browser.js';
+import { artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { demoUsers, signIn } from '../helpers/auth.js';
 import { pdfOutlineTitles, pdfPageCount } from '../helpers/pdf.js';
@@ -144,8 +144,13 @@ describe.skipIf(!hasBrowser)('snapshots in Chromium (fresh embedded database, de
 
     const admin = await as(demoUsers.admin);
     await admin.goto(`${server.url}/snapshots/${ids[0]}`);
+    await hydrated(admin);
     expect(await admin.getByTestId('share-views').first().textContent()).toBe('1');
     await admin.getByRole('button', { name: 'Revoke' }).click();
+    // Confirmed first, with what will happen in words.
+    const confirm = admin.getByTestId('confirm-dialog');
+    expect(await confirm.textContent()).toMatch(/can no longer open this snapshot.*viewed once/);
+    await confirm.getByRole('button', { name: 'Revoke link' }).click();
     await admin.getByText('revoked').first().waitFor();
     const after = await context.request.get(shareUrl);
     expect(after.status()).toBe(404);

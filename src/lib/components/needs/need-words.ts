@@ -91,3 +91,12 @@ export function plainRefusal(r: Refused): string {
   if (r.code === 'ERROR' || r.code === 'INTERNAL_SERVER_ERROR') return 'Something went wrong; your change was not saved. Try again.';
   return isDeveloperWording(r.message) ? 'Your change was not saved. Try again.' : r.message;
 }
+
+/** What cancelling a need does, in words (the confirmation before it). */
+export function cancelConsequence(n: { title: string; centerName: string; pledgedBy?: string | null }) {
+  return {
+    title: `Cancel “${n.title}” for ${n.centerName}?`,
+    consequence: `It leaves the open needs: the dashboards stop counting it among open needs and it drops out of the working list.${n.pledgedBy ? ` The pledge from ${n.pledgedBy} stays on record.` : ''} Its comments and history stay, and it can be reopened later.`,
+    confirmLabel: 'Cancel the need'
+  };
+}
