@@ -140,12 +140,14 @@ export const UNIT_CATEGORIES: FundingCategory[] = ['detection_k9', 'training_sch
 
 export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
   const months = { ...q.months, ...(q.exact.period.wholeMonths ?? { start: q.months.start, end: q.months.start }) };
+  const orgWideIsScope = !q.exact.category && !q.exact.division && !q.exact.state;
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
       jsonArrayFrom(requestsByStageAndCategory(db, q.exact)).as('requests'),
       jsonArrayFrom(movesByCategory(db, q.exact, false)).as('moves'),
-      jsonArrayFrom(movesByCategory(db, { ...q.exact, category: undefined }, true)).as('orgMoves'),
+      // With no category or region filter the organisation's moves are the moves above: not read twice.
+      ...(orgWideIsScope ? [] : [jsonArrayFrom(movesByCategory(db, { ...q.exact, category: undefined }, true)).as('orgMoves')]),
       jsonArrayFrom(budgetOfYears(db, q.funding.fiscalYear, q.funding.fiscalYearTo ?? q.funding.fiscalYear)).as('budget'),
       jsonArrayFrom(openNeedsByPriority(db, q.region)).as('needs'),
       jsonArrayFrom(oldestOpenCriticalNeeds(db, q.region, 10)).as('oldestCritical'),
@@ -164,6 +166,7 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
     .executeTakeFirstOrThrow();
   return {
     ...row,
+    orgMoves: orgWideIsScope ? row.moves : row.orgMoves,
     seq: row.seq ?? 0,
     survivorCenters: row.survivorCenters ?? 0,
     // JSON carries timestamps as text.

@@ -32,6 +32,21 @@ function unionAll<R>(parts: Array<Query<R>>, empty: Query<R>): Query<R> {
 
 const wholeMonthsOf = (p: PeriodScope['period']): DayRange[] => (p.wholeMonths ? [p.wholeMonths] : []);
 
+/** The calendar years a range of whole months [start, end) touches, with its first and last month (1–12) in each. */
+export function yearSpans(m: DayRange): Array<{ year: number; first: number; last: number }> {
+  const [y0, m0] = m.start.split('-').map(Number);
+  const [y1, m1] = m.end.split('-').map(Number);
+  const lastYear = m1 === 1 ? y1 - 1 : y1;
+  const lastMonth = m1 === 1 ? 12 : m1 - 1;
+  const spans: Array<{ year: number; first: number; last: number }> = [];
+  for (let year = y0; year <= lastYear; year++) {
+    const first = year === y0 ? m0 : 1;
+    const last = year === lastYear ? lastMonth : 12;
+    if (first <= last) spans.push({ year, first, last });
+  }
+  return spans;
+}
+
 /** Requests created in the period: stage (now), category, count and amounts (now). */
 export function requestsCreated(db: Tx, s: PeriodScope) {
   const months = wholeMonthsOf(s.period).map((m) => {
@@ -252,7 +267,20 @@ export function unitsPaid(db: Tx, s: PeriodScope, categories: FundingCategory[])
 
 /** Distinct partners with a payment dated in the period, per partner kind (partners made distinct before the join). */
 export function partnersPaid(db: Tx, s: PeriodScope) {
-  const paid = db.selectFrom(paidInPeriod(db, s).as('x')).select('x.partner_id').distinct();
+  // Whole months from the partner-year grain (one row per partner and calendar year, its months'
+  // payments side by side): a fiscal year reads ~1 row per partner paid instead of one per month.
+  const months = wholeMonthsOf(s.period).flatMap((m) => yearSpans(m).map(({ year, first, last }) => {
+    const paidInSpan = sql.join(Array.from({ length: last - first + 1 }, (_, i) => sql`${sql.ref(`m${String(first + i).padStart(2, '0')}`)} <> 0`), sql` or `);
+    return db.selectFrom('rollup_paid_partner_year').where('scope', '=', scopeOf(s)).where('category', '=', s.category ?? '*')
+      .where('year', '=', year).where(sql<boolean>`(${paidInSpan})`)
+      .select('partner_id') as unknown as Query<{ partner_id: number }>;
+  }));
+  const days = s.period.edgeDays.map((d) => {
+    let q = whereDayRegion(db.selectFrom('v_paid_days'), s).where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
+    if (s.category) q = q.where('category', '=', s.category);
+    return q.select('partner_id') as unknown as Query<{ partner_id: number }>;
+  });
+  const paid = db.selectFrom(unionAll([...months, ...days], months[0] ?? days[0]).as('x')).select('x.partner_id').distinct();
   return db.selectFrom(paid.as('d'))
     .innerJoin('partner as p', 'p.id', 'd.partner_id')
     .select(['p.kind', sql<number>`count(*)::bigint`.as('partners')])

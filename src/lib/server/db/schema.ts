@@ -271,6 +271,12 @@ export const tables = {
   rollup_paid_month: {
     scope: c('text'), category: c('text'), month: c('date'), partner_id: c('bigint'), payments: c('bigint'), units: c('bigint')
   },
+  /** Payments per partner in each month of a calendar year (m01 = January), kept from rollup_paid_month. */
+  rollup_paid_partner_year: {
+    scope: c('text'), category: c('text'), year: c('integer'), partner_id: c('bigint'),
+    m01: g('bigint'), m02: g('bigint'), m03: g('bigint'), m04: g('bigint'), m05: g('bigint'), m06: g('bigint'),
+    m07: g('bigint'), m08: g('bigint'), m09: g('bigint'), m10: g('bigint'), m11: g('bigint'), m12: g('bigint')
+  },
   rollup_stage_days_month: {
     scope: c('text'), category: c('text'), month: c('date'), stage: c('funding_stage'), days: c('integer'), moves: c('bigint')
   },
