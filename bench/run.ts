@@ -129,6 +129,15 @@ if (only === 'all' || only === 'import') {
   replaceSection('import', section);
 }
 
+if (only === 'all' || only === 'needs-page') {
+  // Chromium against the production build: /needs with 5,000 needs in a division.
+  const { benchNeedsPage, needsPageSection } = await import('./needs-page.js');
+  log('needs-page: /needs with 5,000 needs in a division (time to interactive, what it loads)');
+  const section = needsPageSection(await benchNeedsPage({ needs: Number(arg('needs', '5000')), log }));
+  console.log(section);
+  replaceSection('needs-page', section);
+}
+
 if (only === 'soak') {
   // Real server process on Postgres; bounded to 30 minutes (warm-up + --minutes ≤ 28).
   const { benchSoak, soakSection } = await import('./soak.js');
