@@ -61,7 +61,7 @@ describe('hostile input over HTTP, and formula-safe exports', () => {
         const request = await db.insertInto('funding_request').values({ partner_id: partner.id, title: FORMULA_PAYLOADS[(i + 5) % FORMULA_PAYLOADS.length],
           category: 'aftercare_equipment', fiscal_year: FISCAL_YEAR, requested_cents: PAID_CENTS }).returning('id').executeTakeFirstOrThrow();
         await caller.funding.advance({ id: request.id, from: 'intake', to: 'vetting' });
-        await caller.funding.advance({ id: request.id, from: 'vetting', to: 'approved', amountCents: PAID_CENTS });
+        await caller.funding.advance({ id: request.id, from: 'vetting', to: 'approved', amountCents: PAID_CENTS, reason: 'Synthetic: payload partner paid in full' });
         await caller.funding.advance({ id: request.id, from: 'approved', to: 'disbursed', amountCents: PAID_CENTS });
         const title = FORMULA_PAYLOADS[FORMULA_PAYLOADS.length - 1 - i];
         await db.insertInto('aftercare_need').values({ center_id: partner.id, title, kind: 'equipment', priority: 'critical', estimated_cost_cents: 1_250,
