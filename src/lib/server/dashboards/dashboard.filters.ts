@@ -5,6 +5,20 @@ import { isoDate as isoDateRule, year } from '$lib/validation.js';
 
 const isoDate = isoDateRule();
 
+/** The region and category filters a dashboard and a snapshot share: a division or a state, a funding category. */
+export const regionFilterFields = {
+  division: z.enum(divisionCodes).optional(),
+  state: z.enum(regionCodes).optional(),
+  category: z.enum(enums.funding_category).optional()
+};
+
+/** A state outside the chosen division would match nothing: refused, beside the state field. */
+export function refuseStateOutsideDivision(f: { division?: string; state?: (typeof regionCodes)[number] }, ctx: z.RefinementCtx): void {
+  if (f.division && f.state && divisionOf(f.state) !== f.division) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['state'], message: `${f.state} is not in the ${f.division} division` });
+  }
+}
+
 /**
  * Every dashboard's filters: a fiscal year OR a date range (`from`..`to`, both days included; the
  * monthly figures take every month the range touches), a division or state, a funding category.
@@ -14,19 +28,11 @@ export const dashboardFilterInput = z
     fiscalYear: year('a fiscal year').optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
-    division: z.enum(divisionCodes).optional(),
-    state: z.enum(regionCodes).optional(),
-    category: z.enum(enums.funding_category).optional()
+    ...regionFilterFields
   })
   .strict()
   .superRefine((f, ctx) => {
-    if (f.division && f.state && divisionOf(f.state) !== f.division) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['state'],
-        message: `${f.state} is not in the ${f.division} division`
-      });
-    }
+    refuseStateOutsideDivision(f, ctx);
     if (f.fiscalYear !== undefined && (f.from || f.to)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['fiscalYear'], message: 'Choose a fiscal year or a date range, not both' });
     }

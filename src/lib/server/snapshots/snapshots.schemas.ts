@@ -1,25 +1,13 @@
 // Input shapes for snapshots (tRPC inputs; the /snapshots forms post the same fields).
 import { z } from 'zod';
-import { enums } from '../db/schema.js';
-import { divisionCodes, regionCodes, divisionOf } from '../../regions.js';
+import { regionFilterFields, refuseStateOutsideDivision } from '../dashboards/dashboard.filters.js';
 import { count, id as idRule, instant, isoDate as isoDateRule, text, year } from '../../validation.js';
 
 const isoDate = isoDateRule();
 const fiscalYear = year('a fiscal year');
 
 /** Dashboard filters a snapshot is made for (its period sets the fiscal year). */
-export const snapshotFilterInput = z
-  .object({
-    division: z.enum(divisionCodes).optional(),
-    state: z.enum(regionCodes).optional(),
-    category: z.enum(enums.funding_category).optional()
-  })
-  .strict()
-  .superRefine((f, ctx) => {
-    if (f.division && f.state && divisionOf(f.state) !== f.division) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['state'], message: `${f.state} is not in the ${f.division} division` });
-    }
-  });
+export const snapshotFilterInput = z.object(regionFilterFields).strict().superRefine(refuseStateOutsideDivision);
 export type SnapshotFilters = z.infer<typeof snapshotFilterInput>;
 
 export const periodInput = z.discriminatedUnion('kind', [
