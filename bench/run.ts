@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs|import|soak] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs|import|pdf|soak] [--profiles demo,large] [--engines pglite,postgres]
 // The soak bench runs only when asked for (--only soak [--minutes 10] [--warmup 2]): it takes minutes.
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
@@ -136,6 +136,14 @@ if (only === 'all' || only === 'needs-page') {
   const section = needsPageSection(await benchNeedsPage({ needs: Number(arg('needs', '5000')), log }));
   console.log(section);
   replaceSection('needs-page', section);
+}
+
+if (only === 'all' || only === 'pdf') {
+  // The board report's PDF made by the server: cold (Chromium started) and cached.
+  const { benchPdf, pdfSection } = await import('./pdf.js');
+  const section = pdfSection(await benchPdf({ log }));
+  console.log(section);
+  replaceSection('pdf', section);
 }
 
 if (only === 'soak') {

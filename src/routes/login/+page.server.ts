@@ -10,6 +10,8 @@ import { beginSecondFactor } from '$lib/server/auth/two-factor.service.js';
 import { setChallengeCookie } from '$lib/server/auth/challenge-cookie.js';
 import { mailEnabled } from '$lib/server/mail/mail.js';
 import { field } from '$lib/server/pages/form-fields.js';
+import { config } from '$lib/server/config.js';
+import { demoAccounts } from '$lib/server/users/demo-users.js';
 
 // One message for every refusal: it must not tell whether the email has an account.
 const REFUSED = 'Wrong email or password.';
@@ -22,7 +24,11 @@ const NOTICES: Record<string, string> = {
 export const load: PageServerLoad = ({ locals, url }) => {
   const redirectTo = url.searchParams.get('redirectTo');
   if (locals.user) redirect(303, landingFor(locals.user, redirectTo));
-  return { redirectTo: safeRedirectTarget(redirectTo), notice: NOTICES[url.searchParams.get('notice') ?? ''] ?? null, mailOn: mailEnabled() };
+  return {
+    redirectTo: safeRedirectTarget(redirectTo), notice: NOTICES[url.searchParams.get('notice') ?? ''] ?? null, mailOn: mailEnabled(),
+    // Demo mode only: the demo sign-ins (the password is printed at start-up, never shown here).
+    demoAccounts: config().demo ? demoAccounts() : []
+  };
 };
 
 export const actions: Actions = {

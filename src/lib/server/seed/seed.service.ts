@@ -13,6 +13,7 @@ import { createRandom, type Random } from './random.js';
 import { planRequests, type RequestPlan } from './requests.js';
 import { centerProfiles, planSurvivorCounts, type SurvivorCountPlan } from './survivors.js';
 import { BatchWriter, type Progress, type Row, type SeedTable } from './writer.js';
+import { makeDemoSnapshots } from '../snapshots/snapshots.service.js';
 
 export type SeedProfile = 'demo' | 'large';
 
@@ -256,6 +257,8 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSu
   const progress = progressReporter(rowsToWrite(world), options.onProgress);
   if (world.size.singleTransaction) await db.transaction().execute((trx) => writeWorld(trx, world, progress));
   else await writeWorld(db, world, progress);
+  // A board member's first sign-in finds reports: a year of monthly snapshots, fiscal-year reports, a schedule.
+  if (profile === 'demo') await makeDemoSnapshots(db, { fiscalYearStartMonth }, anchor, cal.fiscalYears);
   progress.finish();
   return {
     profile,

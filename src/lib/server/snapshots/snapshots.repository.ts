@@ -139,7 +139,7 @@ export function findSchedule(db: Db, id: number) {
   return db.selectFrom('snapshot_schedule').select(SCHEDULE).where('id', '=', id).executeTakeFirst();
 }
 
-export function insertSchedule(tx: Db, s: { title: string; frequency: string; filters: Record<string, unknown>; nextRunAt: Date; createdBy: string }) {
+export function insertSchedule(tx: Db, s: { title: string; frequency: string; filters: Record<string, unknown>; nextRunAt: Date; createdBy: string | null }) {
   return tx
     .insertInto('snapshot_schedule')
     .values({ title: s.title, frequency: s.frequency, filters: JSON.stringify(s.filters), next_run_at: s.nextRunAt, created_by: s.createdBy })

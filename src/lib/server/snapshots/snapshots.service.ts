@@ -387,3 +387,28 @@ export function sharedSnapshotView(s: OpenedSnapshot) {
   };
 }
 export type SharedSnapshotView = ReturnType<typeof sharedSnapshotView>;
+
+/**
+ * Demo data (the seed, demo profile): a monthly "Board pack" schedule whose past twelve runs are made
+ * now, as the scheduler makes runs missed while no server was up (twelve monthly snapshots, each for
+ * its month), and a report for each fiscal year that ended before `anchor`. Made by no one (the
+ * schedule, the seed), audited like any other snapshot.
+ */
+export async function makeDemoSnapshots(db: Db, options: SnapshotOptions, anchor: Date, fiscalYears: number[]) {
+  const anchorDay = anchor.toISOString().slice(0, 10);
+  const reports: number[] = [];
+  for (const fy of fiscalYears) {
+    const period = resolvePeriod({ kind: 'fiscal_year', fiscalYear: fy }, options.fiscalYearStartMonth);
+    if (period.to > anchorDay) continue;
+    const made = await makeSnapshot(db, {
+      title: `FY${fy} annual report`,
+      notes: `Demo report for FY${fy}: the year's funding, aftercare, outreach and impact, with its change against FY${fy - 1}.`,
+      period, filters: {}, authorId: null
+    }, options);
+    if (made) reports.push(made.id);
+  }
+  const firstRun = new Date(Date.UTC(anchor.getUTCFullYear(), anchor.getUTCMonth() - (MAX_BACKFILL_RUNS - 1), 1, 6));
+  await repo.insertSchedule(db, { title: 'Monthly board pack', frequency: 'monthly', filters: {}, nextRunAt: firstRun, createdBy: null });
+  const monthly = await runDueSchedules(db, options, anchor);
+  return { reports, monthly };
+}

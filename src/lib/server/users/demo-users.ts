@@ -1,4 +1,5 @@
-// Demo mode only: the five sign-ins DESIGN.md promises, all with the demo password (demo-password.ts).
+// Demo mode only: the sign-ins DESIGN.md promises (and a second coordinator in each demo division, so
+// two people share a region), all with the demo password (demo-password.ts).
 // They are created directly, not through the password policy: a BEACON_DEMO_PASSWORD chosen for a
 // local demo may be shorter than the 12-character minimum.
 import type { Db } from '../db/index.js';
@@ -14,6 +15,8 @@ export const DEMO_USERS: Array<{ email: string; displayName: string; role: Role;
   { email: 'director@beacon.demo', displayName: 'Dana Director', role: 'leadership' },
   { email: 'coordinator.mountain@beacon.demo', displayName: 'Morgan Mountain', role: 'coordinator', divisions: ['mountain'] },
   { email: 'coordinator.pacific@beacon.demo', displayName: 'Parker Pacific', role: 'coordinator', divisions: ['pacific'] },
+  { email: 'coordinator2.mountain@beacon.demo', displayName: 'Riley Ridge', role: 'coordinator', divisions: ['mountain'] },
+  { email: 'coordinator2.pacific@beacon.demo', displayName: 'Casey Coast', role: 'coordinator', divisions: ['pacific'] },
   { email: 'board@beacon.demo', displayName: 'Blair Board', role: 'board' }
 ];
 
@@ -41,4 +44,9 @@ export async function ensureDemoUsers(db: Db, demo: DemoPassword): Promise<void>
         (changed.has(u.email) ? '  — has another password (set earlier, never reset)' : ''))].join('\n') + '\n'
   );
   logger().info({ users: DEMO_USERS.length, changed: changed.size }, 'demo sign-ins ready (listed on stderr)');
+}
+
+/** What the sign-in page lists in demo mode: each demo account's email, role and divisions — never a password. */
+export function demoAccounts(): Array<{ email: string; role: Role; divisions: string[] }> {
+  return DEMO_USERS.map((u) => ({ email: u.email, role: u.role, divisions: u.divisions ?? [] }));
 }
