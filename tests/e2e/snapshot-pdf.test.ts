@@ -49,6 +49,16 @@ describe.skipIf(!hasBrowser)('snapshot PDF made by the server', () => {
     return body.result!.data;
   }
 
+  /** GET with one retry when a kept-alive socket was closed under the request (undici's reuse race, not the app). */
+  async function get(url: string, cookie: string): Promise<Response> {
+    try {
+      return await fetch(url, { headers: { cookie } });
+    } catch (err) {
+      if (!/other side closed|fetch failed/.test(String((err as Error).cause ?? err))) throw err;
+      return fetch(url, { headers: { cookie } });
+    }
+  }
+
   beforeAll(async () => {
     server = await startServer({ dataDir: await seededDir(), env: { BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS: '0' } });
     browser = await launchBrowser();
@@ -101,10 +111,10 @@ describe.skipIf(!hasBrowser)('snapshot PDF made by the server', () => {
   }, 120_000);
 
   it('the second time the PDF comes from the cache, the same bytes; A4 too', async () => {
-    const res = await fetch(`${server.url}/snapshots/${id}/pdf`, { headers: { cookie: director } });
+    const res = await get(`${server.url}/snapshots/${id}/pdf`, director);
     expect(res.headers.get('x-pdf-cache')).toBe('hit');
     expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
-    const a4 = await fetch(`${server.url}/snapshots/${id}/pdf?paper=a4`, { headers: { cookie: director } });
+    const a4 = await get(`${server.url}/snapshots/${id}/pdf?paper=a4`, director);
     expect(a4.status).toBe(200);
     const a4pdf = Buffer.from(await a4.arrayBuffer());
     expect(pdfPageCount(a4pdf)).toBeLessThanOrEqual(12);
