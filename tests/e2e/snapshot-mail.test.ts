@@ -25,7 +25,7 @@ const subscribers = [demoUsers.board, demoUsers.leadership];
 const env = (intervalMs: number) => ({ env: { BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS: String(intervalMs), BEACON_SMTP_URL: smtpUrl } });
 
 async function trpc<T>(path: string, input: unknown, mutation = false): Promise<T> {
-  const url = `${server.url}/trpc/${path}` + (mutation ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`);
+  const url = `${server.url}/trpc/${path}` + (mutation || input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`);
   const res = await fetch(url, {
     method: mutation ? 'POST' : 'GET',
     headers: { cookie, origin: server.url, 'content-type': 'application/json' },
