@@ -329,7 +329,7 @@ export function datasetsCsv(header: CsvHeader, datasets: Record<string, unknown>
 export function describeFilters(filters: Record<string, unknown>): string {
   const parts = Object.entries(filters)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(([k, v]) => `${humanize(k)}: ${String(v).replace(/_/g, ' ')}`);
+    .map(([k, v]) => `${humanize(k)}: ${k === 'division' || k === 'state' ? rowName(k, String(v)) : String(v).replace(/_/g, ' ')}`);
   return parts.length ? parts.join(' · ') : 'No filters (all regions and categories)';
 }
 
