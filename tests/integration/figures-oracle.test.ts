@@ -324,7 +324,7 @@ async function dashboards(caller: Caller, c: Context) {
   return { overview: json(overview), funding: json(funding), aftercare: json(aftercare), outreach: json(outreach) };
 }
 
-/** A table block of a snapshot CSV ("Funding — Throughput"): month (first column) → column → cell. */
+/** A table block of a snapshot CSV ("Funding — Monthly throughput"): month (first column) → column → cell. */
 function csvTable(csv: string, block: string): Map<string, Map<string, string>> {
   const lines = csv.split('\r\n');
   const at = lines.indexOf(block);
@@ -425,25 +425,25 @@ for (const target of targets) {
           const dollars = (cents: number) => String(cents / 100);
           const checks: Array<[string, string, string]> = [
             ['Overview — Funding', 'Requested (USD)', dollars(e.funding.requestedCents)],
-            ['Overview — Funding', 'Approved (USD)', dollars(e.funding.approvedCents)],
+            ['Overview — Funding', 'Approved (committed) (USD)', dollars(e.funding.approvedCents)],
             ['Overview — Funding', 'Disbursed (USD)', dollars(e.funding.disbursedCents)],
-            ['Overview — Key figures', 'Since period start · Disbursed (USD)', dollars(e.sincePeriodStart.disbursedCents)],
-            ['Overview — Key figures', 'Outreach · People reached', String(e.outreach.peopleReached)],
-            ['Overview — Key figures', 'Impact · K9s funded', String(e.impact.k9sFunded)]
+            ['Overview — Key figures', 'Paid out from the first day of the period (USD)', dollars(e.sincePeriodStart.disbursedCents)],
+            ['Overview — Key figures', 'People reached', String(e.outreach.peopleReached)],
+            ['Overview — Key figures', 'K9s funded', String(e.impact.k9sFunded)]
           ];
           // Monthly tables: money paid per month, survivors served per month, people reached per month.
           const f = expectFunding(base, c, new Date());
-          const throughput = csvTable(csv, 'Funding — Throughput');
-          for (const [month, t] of Object.entries(f.throughput)) checks.push([`Funding — Throughput ${month}`, 'Disbursed (USD)', dollars(t.disbursedCents)]);
+          const throughput = csvTable(csv, 'Funding — Monthly throughput');
+          for (const [month, t] of Object.entries(f.throughput)) checks.push([`Funding — Monthly throughput ${month}`, 'Disbursed (USD)', dollars(t.disbursedCents)]);
           const a = expectAftercare(base, c, new Date());
-          const survivors = csvTable(csv, 'Aftercare — Survivors monthly');
-          const reach = csvTable(csv, 'Outreach — Monthly');
-          for (const [month, m] of Object.entries(expectOutreach(base, c).monthly)) checks.push([`Outreach — Monthly ${month}`, 'People reached', String(m.peopleReached)]);
-          for (const [month, m] of Object.entries(a.survivorsMonthly)) if (m.whole) checks.push([`Aftercare — Survivors monthly ${month}`, 'Served', String(m.served)]);
+          const survivors = csvTable(csv, 'Aftercare — Survivors served per month');
+          const reach = csvTable(csv, 'Outreach — Outreach per month against goal');
+          for (const [month, m] of Object.entries(expectOutreach(base, c).monthly)) checks.push([`Outreach — Outreach per month against goal ${month}`, 'People reached', String(m.peopleReached)]);
+          for (const [month, m] of Object.entries(a.survivorsMonthly)) if (m.whole) checks.push([`Aftercare — Survivors served per month ${month}`, 'Served', String(m.served)]);
           const cell = (block: string, label: string) => {
             const monthly = /^(.*) (\d{4}-\d{2}-\d{2})$/.exec(block);
             if (!monthly) return csvBlock(csv, block).get(label);
-            const table = { 'Funding — Throughput': throughput, 'Aftercare — Survivors monthly': survivors, 'Outreach — Monthly': reach }[monthly[1]];
+            const table = { 'Funding — Monthly throughput': throughput, 'Aftercare — Survivors served per month': survivors, 'Outreach — Outreach per month against goal': reach }[monthly[1]];
             return table?.get(monthly[2])?.get(label);
           };
           for (const [block, label, value] of checks) {
