@@ -307,13 +307,13 @@ describe.skipIf(!hasBrowser)('the needs workspace', () => {
     }
     // A comment with nothing in it.
     const comments = drawer.getByTestId('comments');
-    await comments.getByLabel('Comment', { exact: true }).fill('   ');
+    await comments.getByRole('textbox', { name: /^Comment/ }).fill('   ');
     await comments.getByRole('button', { name: 'Comment' }).click();
     const commentError = comments.locator('.field-error');
     await commentError.filter({ hasText: 'Write something first.' }).waitFor();
     seen.push(`comment: ${await commentError.textContent()}`);
     expectPlain((await commentError.textContent())!, 'comment');
-    expect(await comments.getByLabel('Comment', { exact: true }).inputValue()).toBe('   ');
+    expect(await comments.getByRole('textbox', { name: /^Comment/ }).inputValue()).toBe('   ');
     await page.screenshot({ path: path.join(artifactsDir, 'needs-drawer-refused.png') });
     // And the whole page, wherever a message landed.
     expectPlain((await page.locator('main').innerText()).replace(/\$[\d,.]+/g, ''), 'the page');
