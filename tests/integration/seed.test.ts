@@ -15,13 +15,16 @@ const DOMAIN_TABLES = [
 ] as const;
 
 /**
- * md5 of every domain row in id order. funding_request.updated_at is left out: the database sets
- * it to now() on every stage move, so it is wall-clock time, not seeded data.
+ * md5 of every domain row in id order. funding_request.updated_at and funding_stage_event.recorded_at
+ * are left out: the database sets them to now() (on every stage move; when an event is written), so
+ * they are wall-clock time, not seeded data.
  */
 async function contentHash(db: Db): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of DOMAIN_TABLES) {
-    const row = table === 'funding_request' ? sql`to_jsonb(t) - 'updated_at'` : sql`to_jsonb(t)`;
+    const row = table === 'funding_request' ? sql`to_jsonb(t) - 'updated_at'`
+      : table === 'funding_stage_event' ? sql`to_jsonb(t) - 'recorded_at'`
+      : sql`to_jsonb(t)`;
     const { rows } = await sql<{ h: string }>`
       select md5(coalesce(string_agg((${row})::text, '|' order by t.id), '')) as h from ${sql.table(table)} t`.execute(db);
     out[table] = rows[0].h;
