@@ -19,7 +19,7 @@ const open = async (who: string) => {
 };
 
 async function needIn(states: string[]): Promise<number> {
-  const [rows] = await server.exec([{ sql: 'select id from aftercare_need where state = any($1) order by id limit 1', params: [states] }]);
+  const [rows] = await server.exec([{ sql: "select id from aftercare_need where state = any($1) and status in ('open', 'in_progress', 'pledged') order by id limit 1", params: [states] }]);
   return (rows[0] as { id: number }).id;
 }
 const bump = (id: number) => server.exec([{ sql: 'update aftercare_need set quantity = quantity + 1 where id = $1', params: [id] }]);
