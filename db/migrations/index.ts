@@ -27,6 +27,7 @@ import * as notifications from './2026-12-05-10-notifications.js';
 import * as imports from './2026-12-05-20-imports.js';
 import * as snapshotSubscribers from './2026-12-05-30-snapshot-subscribers.js';
 import * as paidPartnerYear from './2026-12-05-40-paid-partner-year.js';
+import * as constantTimeZone from './2026-12-06-01-constant-time-zone.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -54,5 +55,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-10-notifications': notifications,
   '2026-12-05-20-imports': imports,
   '2026-12-05-30-snapshot-subscribers': snapshotSubscribers,
-  '2026-12-05-40-paid-partner-year': paidPartnerYear
+  '2026-12-05-40-paid-partner-year': paidPartnerYear,
+  '2026-12-06-01-constant-time-zone': constantTimeZone
 };

@@ -76,6 +76,18 @@ for (const target of targets) {
       expect(await paidByMonth()).toEqual({ '2026-03': 120_000, '2026-10': 3_000, '2026-11': 400 });
     });
 
+    it('a payment written after a change is bucketed in the new zone, and moves back with the zone', async () => {
+      // 23:30 on May 31 in Los Angeles is 06:30 UTC on June 1: June in UTC, May in Los Angeles.
+      expect(await applyTimeZone(h.db, 'UTC')).toBe(true);
+      await paidRequest('Paid on the evening of May 31', '2026-05-20T18:00:00Z', '2026-06-01T06:30:00Z', 50);
+      expect(await paidByMonth()).toEqual({ '2026-03': 20_000, '2026-04': 100_000, '2026-06': 50, '2026-11': 3_400 });
+      expect(await applyTimeZone(h.db, LA)).toBe(true);
+      await paidRequest('Paid on the evening of April 30', '2026-04-20T18:00:00Z', '2026-05-01T06:30:00Z', 7);
+      expect(await paidByMonth()).toEqual({ '2026-03': 120_000, '2026-04': 7, '2026-05': 50, '2026-10': 3_000, '2026-11': 400 });
+      const { rows } = await sql<{ tz: string }>`select time_zone as tz from beacon_setting`.execute(h.db);
+      expect(rows[0].tz).toBe(LA);
+    });
+
     it('refuses a zone Postgres does not know, and keeps the one it has', async () => {
       await expect(applyTimeZone(h.db, 'Mars/Olympus_Mons')).rejects.toThrow();
       expect(await storedTimeZone(h.db)).toBe(LA);
