@@ -50,6 +50,7 @@ try {
   }).catch((e) => { if ((e as Error).message !== 'rollback') throw e; });
 } finally {
   await handle.close();
-  await admin.query(`drop database if exists ${name} with (force)`);
+  if (process.argv.includes('--keep')) console.log(`kept database ${name}`);
+  else await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
 }
