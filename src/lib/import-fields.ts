@@ -34,7 +34,8 @@ export const IMPORT_FIELDS: Record<ImportKind, ImportField[]> = {
     f('disbursed', 'Disbursed amount', false, 'Dollars; empty pays the approved amount.', ['amount disbursed', 'paid amount']),
     f('reportedOn', 'Reported date', false, 'When the grantee’s report came in.', ['reported', 'report date']),
     f('declinedOn', 'Declined date', false, 'When it was declined.', ['declined']),
-    f('withdrawnOn', 'Withdrawn date', false, 'When it was withdrawn.', ['withdrawn'])
+    f('withdrawnOn', 'Withdrawn date', false, 'When it was withdrawn.', ['withdrawn']),
+    f('reason', 'Reason declined or withdrawn', false, 'Optional: why (3 to 2,000 characters); empty records that the file gave none.', ['reason', 'decline reason', 'withdrawal reason'])
   ],
   partners: [
     f('externalId', 'External id', true, 'The partner’s id in your spreadsheet.', ['id', 'partner id', 'reference']),

@@ -103,7 +103,8 @@ export async function writeHistory(db: Db, rng: Rng, today: string): Promise<Set
   ids.forEach((r, i) => (requests[i].id = Number(r.id)));
   for (let k = 0; ; k++) {
     const rows = requests.filter((r) => r.moves[k]).map((r) => ({
-      request_id: r.id!, from_stage: r.moves[k].from, to_stage: r.moves[k].to, amount_cents: r.moves[k].amount, occurred_at: iso(r.moves[k].at)
+      request_id: r.id!, from_stage: r.moves[k].from, to_stage: r.moves[k].to, amount_cents: r.moves[k].amount, occurred_at: iso(r.moves[k].at),
+      reason: r.moves[k].to === 'declined' || r.moves[k].to === 'withdrawn' ? 'Synthetic: outside the program area' : null
     }));
     if (!rows.length) break;
     await db.insertInto('funding_stage_event').values(rows as never).execute();

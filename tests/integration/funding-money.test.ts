@@ -125,6 +125,38 @@ for (const target of targets) {
       }
     });
 
+    it('SQL: a decline or a withdrawal without a reason (or with a blank one) is refused; with one it is kept', async () => {
+      const decide = (id: number, from: 'intake' | 'vetting' | 'approved', to: 'declined' | 'withdrawn', reason?: string | null) =>
+        h.db.insertInto('funding_stage_event').values({ request_id: id, from_stage: from, to_stage: to, ...(reason === undefined ? {} : { reason }) }).execute();
+      const atIntake = await newRequest();
+      const atVetting = await newRequest();
+      await move(atVetting, 'intake', 'vetting');
+      const atApproved = await newRequest();
+      await move(atApproved, 'intake', 'vetting');
+      await move(atApproved, 'vetting', 'approved', 1_000_000);
+      for (const [id, from] of [[atIntake, 'intake'], [atVetting, 'vetting'], [atApproved, 'approved']] as const) {
+        for (const to of ['declined', 'withdrawn'] as const) {
+          for (const reason of [undefined, null]) {
+            const r = await dbRefusal(decide(id, from, to, reason));
+            expect(r.code, `${from} → ${to} with reason ${reason}`).toBe('23514');
+            expect(r.words).toBe('Write why the request is declined or withdrawn (at least 3 characters).');
+          }
+          expect((await dbRefusal(decide(id, from, to, '  '))).words).toMatch(/reason in 3 to 2,000 characters/);
+          expect((await sums(id)).stage).toBe(from);
+        }
+      }
+      // Raw SQL, not the query builder: the same refusal.
+      const raw = await sql`insert into funding_stage_event (request_id, from_stage, to_stage) values (${atIntake}, 'intake', 'withdrawn')`.execute(h.db)
+        .then(() => null, (e: { code?: string; constraint?: string }) => e);
+      expect(raw).toMatchObject({ code: '23514', constraint: 'funding_stage_event_decision_reason' });
+      await decide(atVetting, 'vetting', 'declined', 'Outside the program area');
+      await decide(atApproved, 'approved', 'withdrawn', 'The agency found other funds');
+      const kept = await h.db.selectFrom('funding_stage_event').select(['request_id', 'reason']).where('to_stage', 'in', ['declined', 'withdrawn'])
+        .where('request_id', 'in', [atIntake, atVetting, atApproved]).orderBy('request_id').execute();
+      expect(kept.map((k) => [Number(k.request_id), k.reason])).toEqual([[atVetting, 'Outside the program area'], [atApproved, 'The agency found other funds']]);
+      expect((await sums(atApproved)).stage).toBe('withdrawn');
+    });
+
     it('approves above the ask or the remaining budget only with a reason, naming the overshoot in dollars', async () => {
       // FY2027: a $25,000 law enforcement budget, nothing committed yet; the ask is $24,050.
       const id = await newRequest(vetted, 2_405_000, 2027);

@@ -77,7 +77,8 @@ async function newRequest(db: Db, partnerId: number, requested = 1_000_000) {
 function move(db: Db, requestId: number, from: FundingStage, to: FundingStage, amount?: number, at: Date = tick()) {
   return db
     .insertInto('funding_stage_event')
-    .values({ request_id: requestId, from_stage: from, to_stage: to, amount_cents: amount ?? null, occurred_at: at })
+    .values({ request_id: requestId, from_stage: from, to_stage: to, amount_cents: amount ?? null, occurred_at: at,
+      reason: to === 'declined' || to === 'withdrawn' ? 'Synthetic: outside the program area' : null })
     .execute();
 }
 

@@ -179,6 +179,23 @@ for (const target of targets) {
       expect([r.short, r.without, r.over]).toEqual([0, 0, 0]);
     });
 
+    it('gives every decline and withdrawal its reason, and every paid request its report due date (some overdue at the anchor)', async () => {
+      // Overdue as /pipeline lists it: disbursed (no report yet) and due before the anchor day.
+      const r = await one(a.db, sql<{ decisions: number; unexplained: number; paid: number; undated: number; early: number; overdue: number; unpaidDated: number }>`
+        select (select count(*) from funding_stage_event where to_stage in ('declined', 'withdrawn'))::int as decisions,
+          (select count(*) from funding_stage_event where to_stage in ('declined', 'withdrawn') and (reason is null or length(btrim(reason)) < 3))::int as unexplained,
+          (select count(*) from funding_request where disbursed_cents > 0)::int as paid,
+          (select count(*) from funding_request where disbursed_cents > 0 and report_due_on is null)::int as undated,
+          (select count(*) from funding_request f where report_due_on <= (select max(local_day(occurred_at)) from funding_stage_event e
+            where e.request_id = f.id and e.to_stage = 'disbursed'))::int as early,
+          (select count(*) from funding_request where stage = 'disbursed' and report_due_on < ${summary.anchorDay}::date)::int as overdue,
+          (select count(*) from funding_request where disbursed_cents = 0 and report_due_on is not null)::int as "unpaidDated"`);
+      expect(r.decisions).toBeGreaterThan(100);
+      expect(r.paid).toBeGreaterThan(100);
+      expect([r.unexplained, r.undated, r.early, r.unpaidDated]).toEqual([0, 0, 0, 0]);
+      expect(r.overdue).toBeGreaterThanOrEqual(3);
+    });
+
     it('leaves the trigger-kept rollups equal to the base tables', async () => {
       const pipeline = await one(a.db, sql<{ diff: number }>`
         select count(*)::int as diff from (

@@ -29,7 +29,7 @@ for (const target of targets) {
     it('refuses the same move twice in one INSERT, and writes nothing', async () => {
       const before = await h.db.selectFrom('funding_stage_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const err = await h.db.insertInto('funding_stage_event')
-        .values([requestIds[0], requestIds[0]].map((id) => ({ request_id: id, from_stage: 'vetting', to_stage: 'declined' })) as never)
+        .values([requestIds[0], requestIds[0]].map((id) => ({ request_id: id, from_stage: 'vetting', to_stage: 'declined', reason: 'Synthetic: out of scope' })) as never)
         .execute()
         .catch((e: { code?: string; message: string }) => e);
       expect(err).toMatchObject({ code: 'BC002', message: expect.stringMatching(/move a funding request only once/) });
@@ -41,8 +41,8 @@ for (const target of targets) {
     it('refuses a chained second move in the same INSERT (checked against the stage before it)', async () => {
       const err = await h.db.insertInto('funding_stage_event')
         .values([
-          { request_id: requestIds[1], from_stage: 'vetting', to_stage: 'declined' },
-          { request_id: requestIds[1], from_stage: 'declined', to_stage: 'withdrawn' }
+          { request_id: requestIds[1], from_stage: 'vetting', to_stage: 'declined', reason: 'Synthetic: out of scope' },
+          { request_id: requestIds[1], from_stage: 'declined', to_stage: 'withdrawn', reason: 'Synthetic: the agency withdrew' }
         ] as never)
         .execute()
         .catch((e: { code?: string }) => e);

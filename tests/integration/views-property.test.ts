@@ -357,6 +357,7 @@ class Simulation {
       let to: FundingStage;
       let amount: number | null = null;
       let at = this.now();
+      let withoutReason = false;
       let v: string = variant;
       if (v !== 'stale' && v !== 'illegal' && STAGE_MOVES[cur.stage].length === 0) v = 'illegal';
       plan.name = `stage.${v}`;
@@ -391,12 +392,17 @@ class Simulation {
         else if (to === 'approved' && newApproved === 0) plan.expect = '23514';
         else if (to === 'disbursed' && newDisbursed === 0) plan.expect = '23514';
         else if (newApproved < 0 || newDisbursed < 0 || newDisbursed > newApproved || (amount !== null && amount < 0)) plan.expect = '23514';
-        else plan.expect = null;
+        // A decline or withdrawal without its reason (migration 2026-12-06-10).
+        else if ((to === 'declined' || to === 'withdrawn') && r.chance(0.15)) {
+          withoutReason = true;
+          plan.expect = '23514';
+        } else plan.expect = null;
       }
       plan.label = `request ${id} (${cur.stage}, partner ${cur.vetting}, approved ${cur.approved_cents}) event ${from} → ${to}` +
         ` amount ${amount} at ${at.toISOString()}${v === 'predate' ? ' (before stage_entered_at)' : ''}`;
       const e = await trx.insertInto('funding_stage_event')
-        .values({ request_id: id, from_stage: from, to_stage: to, amount_cents: amount, occurred_at: at })
+        .values({ request_id: id, from_stage: from, to_stage: to, amount_cents: amount, occurred_at: at,
+          reason: (to === 'declined' || to === 'withdrawn') && !withoutReason ? 'Synthetic: outside the program area' : null })
         .returning(['category', 'state', 'fiscal_year', 'seconds_in_from_stage', 'amount_cents']).executeTakeFirstOrThrow();
       // The event keeps the request's category/state/fiscal year as they were when it was written, and
       // the money it moved: the amount stated, or the approved amount when a disbursement states none.

@@ -69,6 +69,7 @@ const CONSTRAINTS: Record<string, [field: string, message: string]> = {
   funding_in_kind_line_unit_cost_not_negative: ['unitCostCents', 'The unit cost cannot be negative.'],
   funding_in_kind_line_delivery_note_length: ['note', 'Write the delivery note in 3 to 2,000 characters.'],
   funding_in_kind_line_note_needs_date: ['deliveredOn', 'Enter the day it was delivered.'],
+  funding_stage_event_decision_reason: ['reason', 'Write why the request is declined or withdrawn (at least 3 characters).'],
   funding_stage_event_reason_length: ['reason', 'Write the reason in 3 to 2,000 characters.'],
   funding_stage_event_reference_length: ['reference', 'A payment reference has 1 to 200 characters.'],
   funding_stage_event_correction_reason: ['reason', 'A correction needs a reason: write why the amount changes.'],

@@ -132,16 +132,18 @@ export async function insertRequests(tx: Db, rows: RequestRow[]): Promise<Map<st
 
 export interface MoveRow {
   request_id: number; from_stage: FundingStage; to_stage: FundingStage; amount_cents: number | null; on: string;
+  /** Why it was declined or withdrawn (the database refuses either without one). */
+  reason: string | null;
 }
 
 /** Stage moves, at most one per request (the stage-event triggers move each request once per statement). */
 export async function insertMoves(tx: Db, rows: MoveRow[], actorId: string): Promise<void> {
   if (rows.length === 0) return;
   await sql`
-    insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents, actor_id, occurred_at)
-    select x.request_id, x.from_stage::funding_stage, x.to_stage::funding_stage, x.amount_cents, ${actorId}, ${NOON('on')}
+    insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents, actor_id, occurred_at, reason)
+    select x.request_id, x.from_stage::funding_stage, x.to_stage::funding_stage, x.amount_cents, ${actorId}, ${NOON('on')}, x.reason
     from json_to_recordset(${json(rows)}::json) as x(request_id bigint, from_stage text, to_stage text,
-      amount_cents bigint, "on" date)`.execute(tx);
+      amount_cents bigint, "on" date, reason text)`.execute(tx);
 }
 
 export interface StoredOutreach {

@@ -334,7 +334,11 @@ interface Move {
   to: FundingStage;
   on: string;
   amount: number | null;
+  reason?: string | null;
 }
+
+/** A spreadsheet rarely says why a request was declined; the database needs a reason, so it says so. */
+const NO_REASON_IN_FILE = 'No reason was given in the imported file.';
 const moveKey = (m: Move) => `${m.to}@${m.on}:${m.amount ?? ''}`;
 
 async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
@@ -364,6 +368,7 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
     const reportedOn = notFuture(r, 'reportedOn', r.get('reportedOn', cell.date), ctx.today);
     const declinedOn = notFuture(r, 'declinedOn', r.get('declinedOn', cell.date), ctx.today);
     const withdrawnOn = notFuture(r, 'withdrawnOn', r.get('withdrawnOn', cell.date), ctx.today);
+    const reason = r.get('reason', (s) => cell.text(s, 3, 2000));
     duplicateCheck(r, 'externalId', seen, externalId);
     if (category && programArea && PROGRAM_AREA_OF[category] !== programArea) {
       r.error('programArea', `${label(category)} counts against ${label(PROGRAM_AREA_OF[category]).toLowerCase()}, not ${label(programArea).toLowerCase()}`);
@@ -389,6 +394,7 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
       r.error('disbursed', `${dollars(disbursed)} is more than the approved amount (${dollars(approved)})`);
     }
     if (reportedOn && !disbursedOn) r.error('reportedOn', 'a report follows a payment: enter the disbursed date');
+    if (reason && !declinedOn && !withdrawnOn) r.error('reason', 'a reason goes with a declined or withdrawn date: enter the date, or leave the reason empty');
     if (declinedOn && withdrawnOn) r.error('withdrawnOn', 'a request is either declined or withdrawn, not both');
     if ((declinedOn || withdrawnOn) && disbursedOn) r.error(declinedOn ? 'declinedOn' : 'withdrawnOn', 'a request that was paid cannot be declined or withdrawn');
     if (approvedOn && partner && partner.vettingStatus !== 'vetted') {
@@ -403,6 +409,7 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
     if (reportedOn) step('reportedOn', 'Reported date', 'reported', reportedOn, null);
     if (declinedOn) step('declinedOn', 'Declined date', 'declined', declinedOn, null);
     if (withdrawnOn) step('withdrawnOn', 'Withdrawn date', 'withdrawn', withdrawnOn, null);
+    if (declinedOn || withdrawnOn) moves[moves.length - 1].reason = reason ?? NO_REASON_IN_FILE;
     if (r.errors.length) continue;
 
     const before = stored.get(externalId!);
@@ -454,7 +461,7 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
         for (const p of pending) {
           const m = p.moves[k];
           if (!m) continue;
-          round.push({ request_id: p.id ?? ids.get(p.externalId)!, from_stage: k === 0 ? p.from : p.moves[k - 1].to, to_stage: m.to, amount_cents: m.amount, on: m.on });
+          round.push({ request_id: p.id ?? ids.get(p.externalId)!, from_stage: k === 0 ? p.from : p.moves[k - 1].to, to_stage: m.to, amount_cents: m.amount, on: m.on, reason: m.reason ?? null });
         }
         if (round.length === 0) break;
         for (let i = 0; i < round.length; i += BATCH) {

@@ -2,7 +2,7 @@
 // pipeline with realistic time in each stage; the path is cut at the anchor, so older fiscal years
 // end up mostly reported/disbursed/declined and the current one spread across the early stages.
 import type { FundingCategory, FundingStage } from '../db/schema.js';
-import { DAY, HOUR, businessHoursOffset, dayStart, type SeedCalendar } from './calendar.js';
+import { DAY, HOUR, businessHoursOffset, dayStart, isoDate, type SeedCalendar } from './calendar.js';
 import { CATEGORIES_BY_KIND, approvedCents, requestAsk } from './catalog.js';
 import type { PartnerPlan } from './partners.js';
 import { weightedTable, type Random, type WeightedTable } from './random.js';
@@ -12,6 +12,8 @@ export interface StageMove {
   to: FundingStage;
   atMs: number;
   amountCents: number | null;
+  /** Why a request was declined or withdrawn (the database refuses either without one). */
+  reason: string | null;
 }
 
 export interface RequestPlan {
@@ -24,8 +26,36 @@ export interface RequestPlan {
   requestedCents: number;
   units: number | null;
   createdAtMs: number;
+  /** When the grantee's report is due ('YYYY-MM-DD'): REPORT_DUE_DAYS after the first payment. */
+  reportDueOn: string | null;
   /** Moves after the opening intake event (which the database writes itself), oldest first. */
   moves: StageMove[];
+}
+
+/** A grantee reports on what a payment bought within a quarter of it. */
+export const REPORT_DUE_DAYS = 90;
+
+// Reasons a funder writes when it declines a request or a partner withdraws one. Picked by the day of
+// the move (no draw from the random stream, so the rest of the seeded world stays as it was).
+const REASONS: Partial<Record<FundingStage, readonly string[]>> = {
+  declined: [
+    'Outside the program area this fiscal year.',
+    'The budget for this program area is committed.',
+    'The partner could not document how the equipment would be used.',
+    'Duplicates a request already funded for this agency.',
+    'Vetting found the partner does not meet the funding criteria.'
+  ],
+  withdrawn: [
+    'The agency found another source of funding.',
+    'The partner withdrew: the grant officer left the agency.',
+    'The need was met by a state program.',
+    'The partner asked to resubmit next fiscal year.'
+  ]
+};
+
+function reasonFor(to: FundingStage, atMs: number): string | null {
+  const list = REASONS[to];
+  return list ? list[Math.floor(atMs / DAY) % list.length] : null;
 }
 
 /** Days spent in a stage before leaving it: [median, log-normal sigma]. */
@@ -100,7 +130,7 @@ function stageMoves(random: Random, cal: SeedCalendar, plan: Omit<RequestPlan, '
     if (to === 'approved') amountCents = approved = approvedCents(random, plan.category, plan.requestedCents);
     // Every disbursement states what was paid: usually the approved amount, now and then a little less.
     if (to === 'disbursed') amountCents = random.chance(0.08) ? Math.round(approved * random.float(0.85, 0.99)) : approved;
-    moves.push({ from, to, atMs, amountCents });
+    moves.push({ from, to, atMs, amountCents, reason: reasonFor(to, atMs) });
   }
   return moves;
 }
@@ -137,7 +167,9 @@ export function planRequests(random: Random, cal: SeedCalendar, partners: Partne
     const partner = pickPartner(random, byWeight, established, createdAtMs);
     const category = random.weighted(CATEGORIES_BY_KIND[partner.kind]);
     const base = { id: 0, partner, category, fiscalYear: cal.fiscalYearOf(createdAtMs), createdAtMs, ...requestAsk(random, category) };
-    plans.push({ ...base, moves: stageMoves(random, cal, base, intendedPath(random, partner)) });
+    const moves = stageMoves(random, cal, { ...base, reportDueOn: null }, intendedPath(random, partner));
+    const paid = moves.find((m) => m.to === 'disbursed');
+    plans.push({ ...base, moves, reportDueOn: paid ? isoDate(dayStart(paid.atMs) + REPORT_DUE_DAYS * DAY) : null });
   }
   // Ids follow creation time, as they would have in real use.
   return plans.sort((a, b) => a.createdAtMs - b.createdAtMs);

@@ -145,7 +145,7 @@ async function writeBudgets(w: BatchWriter, budgets: BudgetPlan[]): Promise<void
 async function writeRequests(w: BatchWriter, requests: RequestPlan[]): Promise<void> {
   const rows = requests.map((r) => ({
     partner_id: r.partner.id, title: r.title, category: r.category, fiscal_year: r.fiscalYear,
-    requested_cents: r.requestedCents, units: r.units, created_at: ts(r.createdAtMs)
+    requested_cents: r.requestedCents, units: r.units, created_at: ts(r.createdAtMs), report_due_on: r.reportDueOn
   }));
   const ids = await w.write('funding_request', Object.keys(rows[0]), rows, 'funding requests');
   requests.forEach((r, i) => (r.id = ids[i]));
@@ -156,12 +156,12 @@ async function writeRequests(w: BatchWriter, requests: RequestPlan[]): Promise<v
  * so no statement moves the same request twice and every move finds the stage it leaves.
  */
 async function writeStageHistories(w: BatchWriter, requests: RequestPlan[]): Promise<void> {
-  const columns = ['request_id', 'from_stage', 'to_stage', 'amount_cents', 'occurred_at'];
+  const columns = ['request_id', 'from_stage', 'to_stage', 'amount_cents', 'occurred_at', 'reason'];
   for (let k = 0; ; k++) {
     const rows: Row[] = [];
     for (const r of requests) {
       const m = r.moves[k];
-      if (m) rows.push({ request_id: r.id, from_stage: m.from, to_stage: m.to, amount_cents: m.amountCents, occurred_at: ts(m.atMs) });
+      if (m) rows.push({ request_id: r.id, from_stage: m.from, to_stage: m.to, amount_cents: m.amountCents, occurred_at: ts(m.atMs), reason: m.reason });
     }
     if (rows.length === 0) return;
     await w.write('funding_stage_event', columns, rows, 'stage histories', 1_000);
