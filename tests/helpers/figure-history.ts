@@ -20,6 +20,12 @@ const KINDS_FOR: Record<string, string[]> = {
   aftercare_facility: ['aftercare_center'], survivor_basic_needs: ['aftercare_center'], outreach_program: ['education_partner']
 };
 const PROGRAM_AREAS = ['law_enforcement', 'forensic_labs', 'aftercare', 'education'];
+/** The in-kind item each category pays for (its units are the request's units). */
+const ITEM_OF: Record<string, string> = {
+  detection_k9: 'detection_k9', forensic_hardware: 'forensic_device', extraction_software: 'extraction_license',
+  training_scholarship: 'training_seat', lab_equipment: 'lab_equipment'
+};
+const ITEMS = Object.values(ITEM_OF);
 const DAY = 86_400_000;
 
 /** A moment on `day`, often near midnight UTC (where time zones disagree about the day). */
@@ -95,7 +101,7 @@ export async function writeHistory(db: Db, rng: Rng, today: string): Promise<Set
       if (rng.chance(0.2)) break;
     }
     requests.push({ created, moves });
-    const units = ['detection_k9', 'training_scholarship', 'extraction_software', 'forensic_hardware'].includes(category) ? rng.int(1, 12) : null;
+    const units = category in ITEM_OF ? rng.int(1, 12) : null;
     const fy = Number(iso(created).slice(0, 4));
     requestRows.push({ partner_id: partner.id, title: `Oracle request ${i + 1}`, category, fiscal_year: fy, requested_cents: requested, units, created_at: iso(created) });
   }
@@ -156,5 +162,25 @@ export async function writeHistory(db: Db, rng: Rng, today: string): Promise<Set
     }
   }
   await db.insertInto('outreach_goal').values(goals as never).execute();
+
+  // In-kind lines, as the intake form writes them: 40% of the requests of a category that pays for an
+  // item carry lines of that item adding up to the request's units (one or two lines), now and then a
+  // line of another item too (a handler's training seat on a K9 request); 60% of the lines are
+  // confirmed delivered on a day after the request came in (some long after its payment).
+  const lines = [];
+  for (const [i, r] of requestRows.entries()) {
+    const item = ITEM_OF[r.category];
+    if (!item || r.units === null || !rng.chance(0.4)) continue;
+    const split = r.units > 1 && rng.chance(0.4) ? rng.int(1, r.units - 1) : r.units;
+    const parts = split === r.units ? [[item, r.units]] : [[item, split], [item, r.units - split]];
+    if (rng.chance(0.15)) parts.push([rng.pick(ITEMS.filter((x) => x !== item)), rng.int(1, 4)]);
+    for (const [lineItem, units] of parts) {
+      const delivered = rng.chance(0.6) ? addDays(r.created_at.slice(0, 10), rng.int(0, 500)) : null;
+      const on = delivered && delivered < today ? delivered : null;
+      lines.push({ request_id: requests[i].id!, item: lineItem, units, unit_cost_cents: rng.int(100, 900_000),
+        delivered_on: on, delivery_note: on ? 'Synthetic: received by the grantee' : null });
+    }
+  }
+  for (let i = 0; i < lines.length; i += 400) await db.insertInto('funding_in_kind_line').values(lines.slice(i, i + 400) as never).execute();
   return new Set(requests.filter((r) => r.moves.some((m) => m.to === 'disbursed' && m.amount === null)).map((r) => r.id!));
 }

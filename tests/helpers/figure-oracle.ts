@@ -18,6 +18,8 @@ export interface Base {
   events: Array<{ id: number; requestId: number; kind: string; from: string | null; to: string; amount: number | null; at: Date }>;
   /** Corrections: which approval or payment, and the amount it should have been (the last one written counts). */
   corrections: Array<{ id: number; correctsId: number; correctedTo: number }>;
+  /** In-kind lines: item, units and the day delivered (null until confirmed). */
+  inKind: Array<{ requestId: number; item: string; units: number; deliveredOn: string | null }>;
   budgets: Array<{ fiscalYear: number; area: string; amount: number }>;
   needs: Array<{ id: number; centerId: number; title: string; priority: string; kind: string; status: string; cost: number; createdAt: Date; closedAt: Date | null }>;
   survivors: Array<{ centerId: number; month: string; served: number; newIntakes: number; bedNights: number }>;
@@ -35,7 +37,7 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
   // Dates are read as text so no driver or session time zone can move them.
   const q = async <T>(text: string) => (await sql.raw<T>(text).execute(db)).rows;
   const keyRows = await q<{ key: string }>("select encode(key, 'hex') as key from disclosure_key").catch(() => []);
-  const [regions, partners, requests, events, budgets, needs, survivors, outreach, goals] = await Promise.all([
+  const [regions, partners, requests, events, budgets, needs, survivors, outreach, goals, inKind] = await Promise.all([
     q<{ code: string; division_code: string }>('select code, division_code from region'),
     q<{ id: string; name: string; kind: string; state: string }>('select id, name, kind::text, state from partner'),
     q<Record<string, unknown>>('select id, partner_id, category::text, stage::text, requested_cents, units, created_at from funding_request'),
@@ -44,7 +46,8 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
     q<Record<string, unknown>>('select id, center_id, title, priority::text, kind::text, status::text, estimated_cost_cents, created_at, closed_at from aftercare_need'),
     q<Record<string, unknown>>("select center_id, to_char(month, 'YYYY-MM-DD') as month, served, new_intakes, bed_nights from survivor_count"),
     q<Record<string, unknown>>("select id, to_char(occurred_on, 'YYYY-MM-DD') as day, state, format::text, audience::text, attendees, follow_up_requests from outreach_event"),
-    q<Record<string, unknown>>("select id, division_code, to_char(period_start, 'YYYY-MM-DD') as s, to_char(period_end, 'YYYY-MM-DD') as e, people_goal from outreach_goal")
+    q<Record<string, unknown>>("select id, division_code, to_char(period_start, 'YYYY-MM-DD') as s, to_char(period_end, 'YYYY-MM-DD') as e, people_goal from outreach_goal"),
+    q<Record<string, unknown>>("select request_id, item, units, to_char(delivered_on, 'YYYY-MM-DD') as delivered_on from funding_in_kind_line")
   ]);
   return {
     regions: new Map(regions.map((r) => [r.code.trim(), r.division_code])),
@@ -58,6 +61,7 @@ export async function loadBase(db: Db, paidWithoutAmount: Set<number>): Promise<
       amount: e.amount_cents === null ? null : num(e.amount_cents), at: new Date(e.occurred_at as string)
     })),
     corrections: events.filter((e) => e.kind === 'correction').map((e) => ({ id: num(e.id), correctsId: num(e.corrects_event_id), correctedTo: num(e.corrected_to_cents) })),
+    inKind: inKind.map((l) => ({ requestId: num(l.request_id), item: String(l.item), units: num(l.units), deliveredOn: (l.delivered_on as string | null) ?? null })),
     budgets: budgets.map((b) => ({ fiscalYear: num(b.fiscal_year), area: String(b.program_area), amount: num(b.amount_cents) })),
     needs: needs.map((n) => ({
       id: num(n.id), centerId: num(n.center_id), title: String(n.title), priority: String(n.priority), kind: String(n.kind), status: String(n.status),
@@ -162,6 +166,11 @@ export function bucketsOf(c: Pick<Context, 'start' | 'end'>): Bucket[] {
 
 const OPEN_STAGES = ['intake', 'vetting', 'approved'];
 const OPEN_NEED = ['open', 'in_progress', 'pledged'];
+/** docs/figures.md: detection K9 → detection K9s, forensic hardware → forensic devices, extraction software → extraction licenses, training scholarship → training seats, lab equipment → lab equipment. */
+const ITEM_OF: Record<string, string> = {
+  detection_k9: 'detection_k9', forensic_hardware: 'forensic_device', extraction_software: 'extraction_license',
+  training_scholarship: 'training_seat', lab_equipment: 'lab_equipment'
+};
 const AREA: Record<string, string> = {
   forensic_hardware: 'law_enforcement', extraction_software: 'law_enforcement', detection_k9: 'law_enforcement', training_scholarship: 'law_enforcement',
   lab_equipment: 'forensic_labs', lab_facility: 'forensic_labs',
@@ -312,7 +321,18 @@ export function expectOverview(base: Base, c: Context) {
   const reports = survivorReports(base, c, f);
   const events = base.outreach.filter((o) => f.inPeriod(o.day) && f.stateOk(o.state));
   const paidRequests = f.firstPaymentsInPeriod.map((e) => f.requestById.get(e.requestId)!);
-  const units = (category: string) => sumBy(paidRequests.filter((r) => r.category === category), (r) => r.units);
+  // A request's units: its in-kind lines of the item its category pays for; without such lines, the
+  // units recorded for it. Delivered: those lines confirmed delivered on a day in the period.
+  const linesOf = (requestId: number, category: string) => base.inKind.filter((l) => l.requestId === requestId && l.item === ITEM_OF[category]);
+  const requestUnits = (r: Base['requests'][number]) => {
+    const lines = linesOf(r.id, r.category);
+    return lines.length ? sumBy(lines, (l) => l.units) : r.units;
+  };
+  const units = (category: string) => sumBy(paidRequests.filter((r) => r.category === category), requestUnits);
+  const delivered = (category: string) => sumBy(base.inKind.filter((l) => {
+    const r = f.requestById.get(l.requestId)!;
+    return r.category === category && l.item === ITEM_OF[category] && l.deliveredOn !== null && f.inPeriod(l.deliveredOn) && f.fundingOk(r.id);
+  }), (l) => l.units);
   const partnersPaid = (kinds: string[]) => new Set(paidRequests.map((r) => base.partners.get(r.partnerId)!).filter((p) => kinds.includes(p.kind)).map((p) => p.id)).size;
   const categories = [...new Set([...f.createdInPeriod.map((r) => r.category), ...f.approvalsInPeriod.map((e) => f.requestById.get(e.requestId)!.category), ...f.paymentsInPeriod.map((e) => f.requestById.get(e.requestId)!.category)])];
   const catOf = (e: { requestId: number }) => f.requestById.get(e.requestId)!.category;
@@ -379,6 +399,12 @@ export function expectOverview(base: Base, c: Context) {
       officersTrained: units('training_scholarship'),
       extractionLicenses: units('extraction_software'),
       forensicDevices: units('forensic_hardware'),
+      labEquipment: units('lab_equipment'),
+      k9sDelivered: delivered('detection_k9'),
+      trainingSeatsDelivered: delivered('training_scholarship'),
+      extractionLicensesDelivered: delivered('extraction_software'),
+      forensicDevicesDelivered: delivered('forensic_hardware'),
+      labEquipmentDelivered: delivered('lab_equipment'),
       labsSupported: partnersPaid(['forensic_lab']),
       centersSupported: partnersPaid(['aftercare_center']),
       agenciesSupported: partnersPaid(AGENCY_KINDS)

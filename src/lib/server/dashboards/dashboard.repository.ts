@@ -8,8 +8,9 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory, ProgramArea } from '../db/schema.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
-import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, periodBounds, requestsCreated, unitsPaid, type PeriodScope } from './period.repository.js';
+import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, periodBounds, requestsCreated, unitsDelivered, unitsPaid, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
+import type { DayRange } from './dashboard.period.js';
 
 export type Tx = Kysely<Database>;
 
@@ -101,7 +102,7 @@ export interface OverviewQueryInput {
   region: RegionFilter;
   months: MonthRange;
   /** The exact period, with the region and category filters. */
-  exact: PeriodScope;
+  exact: PeriodScope & { period: DayRange };
   /** The states the tile map shows (the division's, or all). */
   mapStates: string[];
 }
@@ -135,8 +136,8 @@ export function movesByMonth(db: Tx, s: PeriodScope) {
     .orderBy('x.month');
 }
 
-/** The categories whose units the overview counts (K9s, officers trained, extraction licenses, forensic devices). */
-export const UNIT_CATEGORIES: FundingCategory[] = ['detection_k9', 'training_scholarship', 'extraction_software', 'forensic_hardware'];
+/** The categories whose units the overview counts (K9s, officers trained, extraction licenses, forensic devices, lab equipment). */
+export const UNIT_CATEGORIES: FundingCategory[] = ['detection_k9', 'training_scholarship', 'extraction_software', 'forensic_hardware', 'lab_equipment'];
 
 export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
   const months = { ...q.months, ...(q.exact.period.wholeMonths ?? { start: q.months.start, end: q.months.start }) };
@@ -157,6 +158,7 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       eb.selectFrom(reportingCenters(db, months).as('rc')).select('rc.centers').as('survivorCenters'),
       jsonArrayFrom(outreachInPeriod(db, q.exact, 'scope')).as('outreach'),
       jsonArrayFrom(unitsPaid(db, q.exact, UNIT_CATEGORIES)).as('units'),
+      jsonArrayFrom(unitsDelivered(db, q.exact)).as('delivered'),
       jsonArrayFrom(partnersPaid(db, q.exact)).as('partners'),
       jsonArrayFrom(needFlowInPeriod(db, q.exact)).as('needFlow'),
       jsonArrayFrom(disbursedByState(db, q.exact, q.mapStates)).as('mapDisbursed'),

@@ -25,7 +25,7 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
   const { filters, period } = scope;
   const budgetArea = scope.category && PROGRAM_AREA_OF[scope.category];
 
-  const { seq, requests, moves, orgMoves, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
+  const { seq, requests, moves, orgMoves, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, delivered, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
     await repo.overviewFigures(db, scope);
   const pipeline = enums.funding_stage.map((stage) => {
     const rows = requests.filter((r) => r.stage === stage);
@@ -51,7 +51,8 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
   const survivorKey = await survivorRoundingKey(db);
   const needRow = (p: NeedPriority) => needs.find((n) => n.priority === p);
   const partnerCount = (kind: PartnerKind) => partners.find((p) => p.kind === kind)?.partners ?? 0;
-  const unitsOf = (category: FundingCategory) => units.find((u) => u.category === category)?.units ?? 0;
+  const unitsOf = (category: FundingCategory) => Number(units.find((u) => u.category === category)?.units ?? 0);
+  const deliveredOf = (category: FundingCategory) => Number(delivered.find((u) => u.category === category)?.units ?? 0);
 
   return {
     ...datasetHeader(scope, seq),
@@ -128,6 +129,14 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
       officersTrained: unitsOf('training_scholarship'),
       extractionLicenses: unitsOf('extraction_software'),
       forensicDevices: unitsOf('forensic_hardware'),
+      labEquipment: unitsOf('lab_equipment'),
+      // In-kind units confirmed delivered in the period (delivery day), of the item each figure above
+      // counts. Flat, like the rest of `impact`: a snapshot shows them among its key figures.
+      k9sDelivered: deliveredOf('detection_k9'),
+      trainingSeatsDelivered: deliveredOf('training_scholarship'),
+      extractionLicensesDelivered: deliveredOf('extraction_software'),
+      forensicDevicesDelivered: deliveredOf('forensic_hardware'),
+      labEquipmentDelivered: deliveredOf('lab_equipment'),
       labsSupported: partnerCount('forensic_lab'),
       centersSupported: partnerCount('aftercare_center'),
       agenciesSupported: partnerCount('law_enforcement_agency') + partnerCount('icac_task_force') + partnerCount('icac_affiliate')

@@ -7,6 +7,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database, FundingCategory } from '../db/schema.js';
 import type { DashboardPeriod, DayRange } from './dashboard.period.js';
 import { scopeOf, type RegionFilter, type Tx } from './dashboard.repository.js';
+import { ITEM_OF_CATEGORY } from '../funding/funding.repository.js';
 
 export interface PeriodScope extends RegionFilter {
   period: Pick<DashboardPeriod, 'wholeMonths' | 'edgeDays'>;
@@ -263,6 +264,23 @@ export function unitsPaid(db: Tx, s: PeriodScope, categories: FundingCategory[])
   return db.selectFrom(all.as('x'))
     .select(['x.category', sql<number>`coalesce(sum(x.units), 0)::bigint`.as('units')])
     .groupBy('x.category');
+}
+
+/**
+ * In-kind units confirmed delivered in the period, per category: the units of the in-kind lines of the
+ * item their request's category pays for (K9s of a detection K9 request…) whose delivery day is in
+ * [start, end), with the region (the request's state) and category filters. In-kind lines are entered
+ * in the app one request at a time, so they are read from the base table (index on request_id).
+ */
+export function unitsDelivered(db: Tx, s: RegionFilter & { category?: FundingCategory; period: DayRange }) {
+  const paying = Object.entries(ITEM_OF_CATEGORY).filter(([category]) => !s.category || category === s.category);
+  let q = db.selectFrom('funding_in_kind_line as l')
+    .innerJoin('funding_request as f', 'f.id', 'l.request_id')
+    .where('l.delivered_on', '>=', sql<string>`${s.period.start}::date`).where('l.delivered_on', '<', sql<string>`${s.period.end}::date`)
+    .where((eb) => eb.or(paying.map(([category, item]) => eb.and([eb('f.category', '=', category as FundingCategory), eb('l.item', '=', item!)]))));
+  if (s.division) q = q.innerJoin('region as r', 'r.code', 'f.state').where('r.division_code', '=', s.division);
+  if (s.state) q = q.where('f.state', '=', s.state);
+  return q.select([sql<string>`f.category::text`.as('category'), sql<number>`coalesce(sum(l.units), 0)::bigint`.as('units')]).groupBy('f.category');
 }
 
 /** Distinct partners with a payment dated in the period, per partner kind (partners made distinct before the join). */
