@@ -3,6 +3,7 @@
 import { dayShort, label, moneyExact, num } from '$lib/format.js';
 import { CENTS_MAX } from '$lib/validation.js';
 import type { Refused } from '$lib/trpc.js';
+import { fieldName } from '$lib/field-words.js';
 
 /** Audit rows name columns (snake_case), procedures name fields (camelCase): one key for both. */
 export const fieldKey = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -17,7 +18,7 @@ const MONEY = new Set(['estimatedCostCents', 'pledgedCents', 'amountCents']);
 const DATES = new Set(['neededBy', 'pledgeExpectedOn', 'expectedOn']);
 const ENUMS = new Set(['kind', 'basicNeedType', 'priority', 'status']);
 
-export const fieldLabel = (k: string) => FIELD_LABELS[fieldKey(k)] ?? label(fieldKey(k).replace(/([A-Z])/g, ' $1').toLowerCase());
+export const fieldLabel = (k: string) => FIELD_LABELS[fieldKey(k)] ?? fieldName(k);
 
 /** Cents as dollars, with cents only when there are any: $1,234 or $1,234.50. */
 export const dollars = moneyExact;
