@@ -29,6 +29,7 @@ import * as snapshotSubscribers from './2026-12-05-30-snapshot-subscribers.js';
 import * as paidPartnerYear from './2026-12-05-40-paid-partner-year.js';
 import * as constantTimeZone from './2026-12-06-01-constant-time-zone.js';
 import * as strictTimeZone from './2026-12-06-02-strict-time-zone.js';
+import * as deferredTimeRollups from './2026-12-06-03-deferred-time-rollups.js';
 import * as decisionReason from './2026-12-06-10-decision-reason.js';
 
 export const migrations: Record<string, Migration> = {
@@ -60,5 +61,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-40-paid-partner-year': paidPartnerYear,
   '2026-12-06-01-constant-time-zone': constantTimeZone,
   '2026-12-06-02-strict-time-zone': strictTimeZone,
+  '2026-12-06-03-deferred-time-rollups': deferredTimeRollups,
   '2026-12-06-10-decision-reason': decisionReason
 };

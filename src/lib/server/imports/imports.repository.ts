@@ -146,6 +146,22 @@ export async function insertMoves(tx: Db, rows: MoveRow[], actorId: string): Pro
       amount_cents bigint, "on" date, reason text)`.execute(tx);
 }
 
+const ids = (list: number[]) => sql`array(select jsonb_array_elements_text(${json(list.map(String))}::jsonb)::bigint)`;
+
+/**
+ * Until applyDeferredTimeRollups, this transaction's writes skip the month-bucketed rollup triggers
+ * (guards, change_log and the other rollups still run). Locks `existing`, the stored requests the
+ * import will move, and keeps their rows as they are now.
+ */
+export async function deferTimeRollups(tx: Db, existing: number[]): Promise<void> {
+  await sql`select beacon_defer_time_rollups(${ids(existing)})`.execute(tx);
+}
+
+/** Fires the deferred rollup triggers once over the net change: the events written, the requests `added`, the existing ones moved. */
+export async function applyDeferredTimeRollups(tx: Db, added: number[]): Promise<void> {
+  await sql`select beacon_apply_deferred_time_rollups(${ids(added)})`.execute(tx);
+}
+
 export interface StoredOutreach {
   externalId: string; occurredOn: string; state: string; format: string; audience: string; title: string | null;
   attendees: number; partnerProfessionals: number; followUpRequests: number; partnerId: number | null;
