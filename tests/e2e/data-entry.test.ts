@@ -7,22 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
+import { artifactsDir, hasBrowser, hydrated, launchBrowser, photograph } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { demoUsers, signIn } from '../helpers/auth.js';
 
-const WIDTHS = [1920, 1440, 390];
 const dollars = (s: string) => Number(s.replace(/[$,]/g, ''));
 const usd = (n: number) => `$${n.toLocaleString('en-US')}`;
 
-async function photograph(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 1000 });
-    await page.screenshot({ path: path.join(artifactsDir, `data-entry-${name}-${width}.png`), fullPage: true });
-    // Nothing wider than the screen (no sideways scrolling of the page).
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name} at ${width}px`).toBe(true);
-  }
-  await page.setViewportSize({ width: 1440, height: 1000 });
+/** Each page at 1920, 1440 and 390 px (test-results/data-entry-{name}-{width}.png), never wider than the screen. */
+async function snap(page: Page, name: string) {
+  for (const { width, overflow } of await photograph(page, `data-entry-${name}`)) expect(overflow, `${name} at ${width}px`).toBeLessThanOrEqual(1);
 }
 
 describe.skipIf(!hasBrowser)('data entry: partners, budgets, survivor counts', () => {
@@ -83,7 +77,7 @@ describe.skipIf(!hasBrowser)('data entry: partners, budgets, survivor counts', (
     const until = await vet.getByLabel('Vetted until').inputValue();
     await vet.getByRole('button', { name: 'Mark vetted' }).click();
     await expect.poll(() => row.getByTestId('vetting-badge').textContent()).toBe(`Vetted until ${until}`);
-    await photograph(p, 'partners');
+    await snap(p, 'partners');
   });
 
   it('a director sets a budget and the open dashboard shows the new budget figure', async () => {
@@ -114,7 +108,7 @@ describe.skipIf(!hasBrowser)('data entry: partners, budgets, survivor counts', (
 
     const expected = budgetBefore - areaBefore + 1_300_000;
     await expect.poll(() => sub.textContent(), { timeout: 10_000 }).toContain(`of ${usd(expected)} budget`);
-    await photograph(p, 'budgets');
+    await snap(p, 'budgets');
   });
 
   it('a coordinator enters a month of survivor counts', async () => {
@@ -154,6 +148,6 @@ describe.skipIf(!hasBrowser)('data entry: partners, budgets, survivor counts', (
     await expect.poll(() => saved.locator('.badge').textContent()).toBe('Reported');
     expect((await saved.locator('td.num').allTextContents()).slice(0, 4)).toEqual(['900', '2', '40', '1']);
     await expect.poll(() => p.locator(`[data-testid="completeness"] a[aria-current="true"] .n`).textContent()).toMatch(/^1\//);
-    await photograph(p, 'survivor-counts');
+    await snap(p, 'survivor-counts');
   });
 });

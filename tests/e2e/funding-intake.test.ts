@@ -5,20 +5,14 @@
 // a reason, then accepts it with one — and the card shows the approved amount. Each screen is
 // photographed at 1920, 1440 and 390 px.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifactsDir, hasBrowser, hydrated, launchBrowser } from '../helpers/browser.js';
+import { hasBrowser, hydrated, launchBrowser, photograph } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { demoUsers, signIn } from '../helpers/auth.js';
 
-const WIDTHS = [1920, 1440, 390];
-
-async function photograph(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 1000 });
-    await page.screenshot({ path: path.join(artifactsDir, `funding-${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 1000 });
+/** Each screen at 1920, 1440 and 390 px (test-results/funding-{name}-{width}.png), never wider than the screen. */
+async function snap(page: Page, name: string) {
+  for (const { width, overflow } of await photograph(page, `funding-${name}`)) expect(overflow, `${name} at ${width}px`).toBeLessThanOrEqual(0);
 }
 
 if (process.env.CI !== 'true' && !hasBrowser) console.info('[e2e] no Chromium: the funding intake browser test is skipped.');
@@ -67,7 +61,7 @@ describe.skipIf(!hasBrowser && process.env.CI !== 'true')('funding intake and de
     await coordinator.getByRole('button', { name: 'Create request' }).click();
     await expect.poll(() => coordinator.locator('[data-field-error="requestedCents"]').textContent(), { timeout: 30_000 }).toBe('Enter an amount in dollars, like 250,000.');
     expect(await coordinator.getByLabel('Amount requested ($)').inputValue()).toBe('24,05o');
-    await photograph(coordinator, 'intake-refused');
+    await snap(coordinator, 'intake-refused');
     await coordinator.getByLabel('Amount requested ($)').fill('24,050');
     await coordinator.getByRole('button', { name: 'Create request' }).click();
     await coordinator.waitForURL(/\/pipeline\?division=mountain&created=\d+/, { timeout: 30_000 });
@@ -86,13 +80,13 @@ describe.skipIf(!hasBrowser && process.env.CI !== 'true')('funding intake and de
     await expect.poll(() => dialog.getByTestId('overshoot').textContent(), { timeout: 30_000 }).toContain('This is $1,950 above the ask of $24,050.');
     await dialog.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => dialog.locator('[data-field-error="reason"]').textContent(), { timeout: 30_000 }).toContain('Write the reason to approve it.');
-    await photograph(director, 'approve-refused');
+    await snap(director, 'approve-refused');
     await dialog.getByLabel('Reason').fill('The board added a spare handler kit');
     await dialog.getByRole('button', { name: 'Approve' }).click();
     await dialog.getByRole('button', { name: /Confirm/ }).click();
     await expect.poll(() => director.locator(`[aria-label="Approved"] [data-request="${id}"]`).textContent(), { timeout: 30_000 }).toContain('$26,000 approved');
     await director.locator(`[data-request="${id}"] .title`).click();
     await expect.poll(() => director.getByTestId('request-money').textContent(), { timeout: 30_000 }).toContain('The board added a spare handler kit');
-    await photograph(director, 'approved');
+    await snap(director, 'approved');
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 // An audit row as a sentence a colleague reads ("Ana raised Beds and mattresses (Dovwood) from High
 // to Critical"), never field keys, ids or cents. Client-safe.
-import { label, num } from '$lib/format.js';
+import { label, money, num } from '$lib/format.js';
 import { fieldKey, fieldLabel, formatValue } from '../needs/need-words.js';
 
 export interface ActivityEntry {
@@ -11,6 +11,7 @@ export interface ActivityEntry {
   actorName: string | null;
   needTitle?: string | null;
   centerName?: string | null;
+  requestTitle?: string | null;
 }
 
 const RANK: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 };
@@ -34,6 +35,7 @@ function clause(field: string, from: unknown, to: unknown, subject: string): str
 /** What the actor did, as the rest of the sentence after their name. */
 export function activityPredicate(e: ActivityEntry): string {
   const subject = e.needTitle ? `${e.needTitle}${e.centerName ? ` (${e.centerName})` : ''}` : 'a need';
+  const request = e.requestTitle ? `“${e.requestTitle}”` : 'a funding request';
   const before = fields(e.before);
   const after = fields(e.after);
   const changed = Object.keys(after).filter((k) => k in before && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
@@ -56,8 +58,23 @@ export function activityPredicate(e: ActivityEntry): string {
       return `recorded ${got > 0 ? num(got) : 'some'} received for ${subject}`;
     }
     case 'comments.add': return e.entity === 'need_comment' ? `commented on ${subject}` : 'commented on a funding request';
-    case 'funding.advance':
-      return before.stage && after.stage ? `moved a funding request from ${label(String(before.stage))} to ${label(String(after.stage))}` : 'moved a funding request';
+    case 'funding.create':
+      return `added the funding request ${request}${after.requestedCents !== undefined ? ` (${money(Number(after.requestedCents))} asked)` : ''}`;
+    case 'funding.update': return `changed the funding request ${request}`;
+    case 'funding.advance': {
+      if (!before.stage || !after.stage) return `moved the funding request ${request}`;
+      const amount = after.amountCents !== undefined ? ` (${after.stage === 'disbursed' ? 'paid' : 'approved'} ${money(Number(after.amountCents))})` : '';
+      return `moved ${request} from ${label(String(before.stage))} to ${label(String(after.stage))}${amount}${after.reason ? `: “${String(after.reason)}”` : ''}`;
+    }
+    case 'funding.pay':
+      return `recorded a payment of ${money(Number(after.paymentCents ?? 0))} on ${request}${after.paidOn ? ` (paid ${String(after.paidOn)})` : ''}`;
+    case 'funding.correct': {
+      // The audit names the corrected amount by what it was: { approval: cents } or { payment: cents }.
+      const what = 'approval' in after ? 'approval' : 'payment';
+      const [from, to] = [before[what], after[what]];
+      return `corrected the ${what}${after.day ? ` of ${String(after.day)}` : ''} on ${request}${typeof from === 'number' && typeof to === 'number' ? ` from ${money(from)} to ${money(to)}` : ''}${after.reason ? `: “${String(after.reason)}”` : ''}`;
+    }
+    case 'funding.deliver': return `confirmed delivered: ${after.line ? String(after.line) : 'in-kind goods'} of ${request}`;
     case 'partners.vet': {
       const partner = after.name ? String(after.name) : 'a partner';
       const vetted = (after.status ?? after.vettingStatus) === 'vetted';
