@@ -45,7 +45,8 @@ export function decimal(n: number): string {
 
 /** 'survivor_basic_needs' → 'Survivor basic needs' */
 export function label(value: string): string {
-  const words = value.replaceAll('_', ' ');
+  // 'detection_k9' → 'Detection K9' (a K9 is written in capitals).
+  const words = value.replaceAll('_', ' ').replace(/\bk9\b/g, 'K9');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

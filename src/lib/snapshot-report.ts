@@ -331,7 +331,7 @@ export function datasetsCsv(header: CsvHeader, datasets: Record<string, unknown>
   return csvRows(lines);
 }
 
-/** "Mountain division · Utah · Detection k9" or "No filters (all regions and categories)". */
+/** "Mountain division · Utah · Detection K9" or "No filters (all regions and categories)". */
 export function describeFilters(filters: Record<string, unknown>): string {
   const parts = Object.entries(filters)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
