@@ -96,6 +96,11 @@ export function statesIn(division: DivisionCode): RegionCode[] {
   return regions.filter((r) => r.division === division).map((r) => r.code);
 }
 
+/** The states of a division; every state when none is named (a list over all divisions). */
+export function statesOf(division: string | null | undefined): RegionCode[] {
+  return division ? statesIn(division as DivisionCode) : [...regionCodes];
+}
+
 /** A division's name for people ("Northeast"); an unknown code as it is. */
 export function divisionName(code: string): string {
   return divisions.find((d) => d.code === code)?.name ?? code;

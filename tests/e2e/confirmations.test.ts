@@ -112,7 +112,9 @@ describe.skipIf(!hasBrowser)('irreversible steps are confirmed', () => {
     const count = await rows.count();
     const first = rows.first();
     const text = await first.textContent();
-    await first.getByRole('button', { name: 'Delete' }).click();
+    // Delete sits in the event's drawer (the table is read mode).
+    await first.locator('.open-btn').click();
+    await page.getByTestId('outreach-drawer').getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByTestId('confirm-dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toMatch(/removed from the outreach list and from every figure that counts it \([\d,]+ (people|person) reached/);

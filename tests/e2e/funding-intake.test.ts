@@ -67,7 +67,7 @@ describe.skipIf(!hasBrowser && process.env.CI !== 'true')('funding intake and de
     await coordinator.waitForURL(/\/pipeline\?division=mountain&created=\d+/, { timeout: 30_000 });
     const id = Number(new URL(coordinator.url()).searchParams.get('created'));
 
-    await director.goto(`${server.url}/pipeline?division=mountain`);
+    await director.goto(`${server.url}/pipeline?division=mountain&view=board`);
     await hydrated(director);
     const card = director.locator(`[data-request="${id}"]`);
     await card.getByRole('button', { name: '→ Vetting' }).click();

@@ -74,7 +74,7 @@ describe.skipIf(!hasBrowser)('/import', () => {
     await p.getByLabel('CSV file').setInputFiles(csvFile('history.csv', `${header}\n${good}`));
     await expect.poll(() => p.getByTestId('import-preview').textContent(), WAIT).toMatch(/Unchanged\s*2/);
 
-    await p.goto(`${server.url}/pipeline?division=mountain`);
+    await p.goto(`${server.url}/pipeline?division=mountain&view=board`);
     await hydrated(p);
     await expect.poll(() => p.getByText(`Lab equipment for Synthetic Import Lab ${tag}`).count(), WAIT).toBe(2);
   });

@@ -167,7 +167,7 @@ describe.skipIf(!hasBrowser)('the live needs board with two coordinators', () =>
   });
 
   it('shows the pipeline by stage with partner vetting, and logs outreach with a clear message for bad input', async () => {
-    await a.goto(`${server.url}/pipeline`);
+    await a.goto(`${server.url}/pipeline?view=board`);
     await hydrated(a);
     await a.getByTestId('pipeline-board').waitFor();
     expect(await a.locator('[data-testid="pipeline-board"] section').count()).toBe(7);
@@ -176,6 +176,7 @@ describe.skipIf(!hasBrowser)('the live needs board with two coordinators', () =>
 
     await a.goto(`${server.url}/outreach`);
     await hydrated(a);
+    await a.getByRole('button', { name: '+ Log an event' }).click();
     const form = a.getByRole('form', { name: 'Log outreach event' });
     await form.getByLabel('Date (YYYY-MM-DD)').fill('2026-11-31');
     await form.getByLabel('Attendees').fill('45');

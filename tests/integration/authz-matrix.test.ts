@@ -120,6 +120,7 @@ const rules: Record<string, Rule> = {
   'dashboard.aftercare': { expect: DASHBOARD_ON_LINK, input: () => ({ from: '2026-01-01', to: '2026-03-31', state: 'CO' }) },
   'dashboard.outreach': { expect: DASHBOARD_OFF_LINK, input: () => ({ category: 'outreach_program' }) },
   'needs.list': { expect: OPERATIONAL_READ, input: (w) => ({ states: [w.mountain.state] }) },
+  'needs.page': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain', text: 'a', sort: 'estimatedCostCents', dir: 'desc' }) },
   'needs.get': { expect: OPERATIONAL_READ, input: (w) => ({ id: w.mountain.needId }) },
   'needs.centers': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'needs.create': { expect: REGION_WRITE, input: (w) => ({ centerId: w.mountain.centerId, title: 'Synthetic cots', kind: 'equipment' }) },

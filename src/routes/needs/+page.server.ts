@@ -3,8 +3,6 @@ import { serverCaller } from '$lib/server/trpc/caller.js';
 import { divisionCodes, divisionName as nameOf, regions } from '$lib/regions.js';
 import { workingDivision } from '$lib/server/pages/division-page.js';
 
-/** Enough for a division's whole list (search, sort and paging happen in the browser). */
-const NEEDS_LIMIT = 5000;
 
 export const load: PageServerLoad = async (event) => {
   const user = event.locals.user!; // the page guard in hooks.server.ts lets only operational roles in
@@ -15,7 +13,9 @@ export const load: PageServerLoad = async (event) => {
   const scope = division ?? undefined;
   const caller = await serverCaller(event);
   const [needs, centers, activity] = await Promise.all([
-    caller.needs.list({ division: scope, includeClosed: true, limit: NEEDS_LIMIT }),
+    // Only the first page of the table (open needs, most urgent first): search, chips, order and later
+    // pages are read by the browser through needs.page, so the page never carries a division's thousands.
+    caller.needs.page({ division: scope }),
     caller.needs.centers({ division: scope }),
     caller.activity.list({ division: scope, limit: 30 })
   ]);
@@ -31,9 +31,8 @@ export const load: PageServerLoad = async (event) => {
       ? [...user.divisions.map(nameOf), ...regions.filter((r) => user.states.includes(r.code) && !user.divisions.includes(r.division)).map((r) => r.name)]
       : [],
     me: { id: user.id, displayName: user.displayName },
-    needs,
+    page: needs,
     centers,
-    activity,
-    limit: NEEDS_LIMIT
+    activity
   };
 };

@@ -1,16 +1,20 @@
-// The /needs workspace in the browser: the needs kept live (every committed change in the room
-// refetches them, with the activity feed and the open drawer), the saves, and the conflicts a save
-// can run into.
+// The /needs workspace in the browser: the page of needs the table shows (search, chips, filters,
+// order and paging answered by the server: a division may hold thousands), kept live (every committed
+// change in the room refetches that page, the activity feed, the open drawer and the board), the
+// saves, and the conflicts a save can run into.
 import { trpc, refusal, type Conflict, type Refused } from '$lib/trpc.js';
 import { liveClient, type LiveClient } from '$lib/realtime/live-client.svelte.js';
 import { rowsRoom, type IntentTarget, type RowChange } from '$lib/realtime/events.js';
-import type { RouterOutputs as Outputs } from '$lib/server/trpc/router.js';
+import type { RouterInputs, RouterOutputs as Outputs } from '$lib/server/trpc/router.js';
 import { formInput } from '$lib/form-input.js';
 import type { DivisionCode } from '$lib/regions.js';
 import { fieldLabel, fieldMessages, plainRefusal } from './need-words.js';
 import { EditQueue, type QueuedEdit } from './edit-queue.svelte.js';
+import { tableQuery, type TableQuery } from '../workspace/table-query.js';
+import { NEEDS_FIRST_QUERY, NEEDS_PAGE, STATUSES } from './needs-view.js';
 
 export type Need = Outputs['needs']['list'][number];
+export type NeedsPage = Outputs['needs']['page'];
 export type Activity = Outputs['activity']['list'][number];
 export type Editable = 'title' | 'priority' | 'quantity' | 'neededBy' | 'estimatedCostCents' | 'centerId' | 'kind' | 'basicNeedType';
 
@@ -32,7 +36,18 @@ const RETRY_MS = 15_000;
 const browserOnline = () => typeof navigator === 'undefined' || navigator.onLine !== false;
 
 export class NeedsWorkspace {
+  /** The page the table shows. */
   needs = $state<Need[]>([]);
+  /** How many needs match the query, and how many under each chip. */
+  total = $state(0);
+  counts = $state<Record<string, number>>({});
+  /** The need open in the drawer, when it is not on the page (a link, or moved off the chip shown). */
+  opened = $state<Need | null>(null);
+  /** The board's columns (the first 100 of each status, with the status's count), once it is shown. */
+  board = $state<Record<string, { rows: Need[]; total: number }> | null>(null);
+  /** A page request is on its way. */
+  loading = $state(false);
+  #asked = 0;
   activity = $state<Activity[]>([]);
   message = $state<string | null>(null);
   conflict = $state<PendingConflict | null>(null);
@@ -42,15 +57,19 @@ export class NeedsWorkspace {
   /** Edits not yet saved (offline, or the network failed), kept in this browser per person. */
   readonly queue: EditQueue;
   online = $state(true);
+  /** What the table shows: open needs first, most urgent first. */
+  query = $state<TableQuery>(tableQuery(...NEEDS_FIRST_QUERY));
   readonly room: string;
   /** The server's answer to a queued edit that conflicted, until its dialog is answered. */
   #conflicts = new Map<string, Conflict>();
   #flushing = false;
 
   /** `division` null: every division; `userId` keys the stored queue (null: kept in memory). */
-  constructor(readonly division: string | null, needs: Need[], activity: Activity[], readonly limit = 5000, userId: string | number | null = null) {
+  constructor(readonly division: string | null, page: NeedsPage, activity: Activity[], userId: string | number | null = null) {
     this.queue = new EditQueue(userId === null ? null : `beacon:needs-unsaved:${userId}`);
-    this.needs = this.#overlay(needs);
+    this.needs = this.#overlay(page.rows);
+    this.total = page.total;
+    this.counts = page.counts;
     this.activity = activity;
     this.room = division ? rowsRoom('needs', { division }) : rowsRoom('needs', 'all');
   }
@@ -162,46 +181,93 @@ export class NeedsWorkspace {
     this.#replace({ id: need.id, [field]: value });
   }
 
-  /**
-   * A few changed needs are read one by one and merged (a division may hold thousands: re-reading
-   * them all for every edit would not scale); many at once, or a failed read, re-reads the list.
-   */
+  /** Any committed change to a need in the room: the page, the feed, the drawer and the board are read again. */
   async apply(changes: RowChange[]) {
-    const ids = [...new Set(changes.filter((c) => c.entity === 'aftercare_need').map((c) => c.id))];
-    if (ids.length > 20) return this.refresh();
+    if (!changes.some((c) => c.entity === 'aftercare_need')) return;
+    await this.refresh();
+  }
+
+  #division() {
+    return formInput<DivisionCode | undefined>(this.division ?? undefined);
+  }
+
+  #pageInput(q: TableQuery, over: Partial<{ status: string; offset: number; limit: number }> = {}) {
+    return formInput<RouterInputs['needs']['page']>({
+      division: this.#division(), text: q.text, status: over.status ?? q.status, priority: q.filters.priority || undefined, kind: q.filters.kind || undefined,
+      sort: q.sort.key, dir: q.sort.dir === 1 ? 'asc' : 'desc', offset: over.offset ?? q.page * NEEDS_PAGE, limit: over.limit ?? NEEDS_PAGE
+    });
+  }
+
+  /** Reads the page the query asks for (a later query's answer always wins over an earlier one's). */
+  async loadPage(): Promise<void> {
+    const asked = ++this.#asked;
+    const q = this.query;
+    this.loading = true;
     try {
-      const [rows, activity] = await Promise.all([
-        Promise.all(ids.map((id) => trpc().needs.get.query({ id }).catch((err: unknown) => {
-          if (refusal(err).code === 'NOT_FOUND') return null;
-          throw err;
-        }))),
-        trpc().activity.list.query({ division: formInput<DivisionCode | undefined>(this.division ?? undefined), limit: 30 })
-      ]);
-      let needs = this.needs;
-      ids.forEach((id, i) => {
-        const row = rows[i];
-        if (!row) return void (needs = needs.filter((n) => n.id !== id));
-        const { editable: _editable, ...fresh } = row;
-        const known = needs.find((n) => n.id === id);
-        // Reads may finish out of order: never go back to an older version.
-        if (!known) needs = [...needs, fresh];
-        else if (fresh.version >= known.version) needs = needs.map((n) => (n.id === id ? fresh : n));
-      });
-      this.needs = this.#overlay(needs);
-      this.activity = activity;
-      this.revision++;
-    } catch {
-      await this.refresh();
+      const page = await trpc().needs.page.query(this.#pageInput(q));
+      if (asked !== this.#asked) return;
+      // The page asked for no longer exists (fewer needs match now): show the last one.
+      if (!page.rows.length && page.total > 0 && q.page > 0) {
+        this.query = { ...q, page: Math.ceil(page.total / NEEDS_PAGE) - 1 };
+        return this.loadPage();
+      }
+      this.needs = this.#overlay(page.rows);
+      this.total = page.total;
+      this.counts = page.counts;
+    } catch (err) {
+      // Offline or a failed read: the table keeps the needs as last read, and says so.
+      if (asked === this.#asked) {
+        this.message = refusal(err).code === 'NETWORK' ? 'You are offline: the table shows the needs as last read.' : 'The needs could not be read just now; the table shows them as last read.';
+      }
+    } finally {
+      if (asked === this.#asked) this.loading = false;
     }
   }
 
+  /** The board's columns: the first 100 of each status, most urgent first, over the same search and filters. */
+  async loadBoard() {
+    const q = this.query;
+    const pages = await Promise.all(STATUSES.map((status) =>
+      trpc().needs.page.query(this.#pageInput({ ...q, sort: { key: 'status', dir: 1 } }, { status, offset: 0, limit: 100 }))));
+    this.board = Object.fromEntries(STATUSES.map((s, i) => [s, { rows: pages[i].rows, total: pages[i].total }]));
+  }
+
+  /**
+   * Opens a need in the drawer and keeps it there, even when it leaves the page (moved off the chip
+   * shown): the page's copy at once, else read on its own; refresh() reads it again.
+   */
+  async show(id: number | null) {
+    if (id === null) return void (this.opened = null);
+    const onPage = this.needs.find((n) => n.id === id);
+    if (onPage) return void (this.opened = onPage);
+    try {
+      const { editable: _editable, ...row } = await trpc().needs.get.query({ id });
+      this.opened = this.#overlay([row])[0];
+    } catch (err) {
+      if (refusal(err).code === 'NOT_FOUND') this.message = 'That need no longer exists.';
+    }
+  }
+
+  /** The need with this id as last read (the page's, the drawer's or the board's, whichever is newest). */
+  find(id: number | null): Need | null {
+    if (id === null) return null;
+    const seen = [this.needs.find((n) => n.id === id), this.opened?.id === id ? this.opened : undefined,
+      ...Object.values(this.board ?? {}).map((c) => c.rows.find((n) => n.id === id))].filter((n): n is Need => !!n);
+    return seen.reduce<Need | null>((a, b) => (!a || b.version > a.version ? b : a), null);
+  }
+
   async refresh() {
-    const division = formInput<DivisionCode | undefined>(this.division ?? undefined);
-    const [needs, activity] = await Promise.all([
-      trpc().needs.list.query({ division, includeClosed: true, limit: this.limit }),
-      trpc().activity.list.query({ division, limit: 30 })
+    const opened = this.opened?.id;
+    const [activity, fresh] = await Promise.all([
+      trpc().activity.list.query({ division: this.#division(), limit: 30 }),
+      opened ? trpc().needs.get.query({ id: opened }).catch(() => null) : Promise.resolve(null),
+      this.loadPage(),
+      this.board ? this.loadBoard() : Promise.resolve()
     ]);
-    this.needs = this.#overlay(needs);
+    if (fresh) {
+      const { editable: _editable, ...row } = fresh;
+      this.opened = this.#overlay([row])[0];
+    }
     this.activity = activity;
     this.revision++;
   }
@@ -221,7 +287,10 @@ export class NeedsWorkspace {
   }
 
   #replace(row: Record<string, unknown>) {
-    this.needs = this.#overlay(this.needs.map((n) => (n.id === row.id ? ({ ...n, ...row } as Need) : n)));
+    const merge = (n: Need) => (n.id === row.id ? ({ ...n, ...row } as Need) : n);
+    this.needs = this.#overlay(this.needs.map(merge));
+    if (this.opened) this.opened = this.#overlay([merge(this.opened)])[0];
+    if (this.board) this.board = Object.fromEntries(Object.entries(this.board).map(([s, c]) => [s, { ...c, rows: this.#overlay(c.rows.map(merge)) }]));
   }
 
   /** Saves one field edited from `base` (the version and value when editing began). */

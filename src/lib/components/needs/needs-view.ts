@@ -1,5 +1,7 @@
 // Which needs the table shows, in which order: pure functions (fast over thousands of rows, tested alone).
+import { label } from '$lib/format.js';
 import type { Need } from './needs-state.svelte.js';
+import type { SortOrder } from '../workspace/table-query.js';
 
 export const STATUSES = ['open', 'in_progress', 'pledged', 'fulfilled', 'cancelled'] as const;
 export const ACTIVE = new Set<string>(['open', 'in_progress', 'pledged']);
@@ -45,3 +47,11 @@ export function statusCounts(needs: readonly Need[]): Record<StatusFilter, numbe
   }
   return c;
 }
+
+/** What the table first shows (needs.page's defaults): open needs, the most urgent first. */
+export const NEEDS_FIRST_QUERY: [string, SortOrder] = ['active', { key: 'status', dir: 1 }];
+
+/** Rows per page of the needs table. */
+export const NEEDS_PAGE = 50;
+
+export const NEED_CHIPS = (['active', ...STATUSES, 'all'] as const).map((key) => ({ key, label: key === 'active' ? 'Active' : key === 'all' ? 'All' : label(key) }));

@@ -48,7 +48,7 @@ export async function addComment(db: Db, actor: SessionUser, input: { entity: Co
     if (unknown.length) throw fieldError('mentions', 'You can only mention colleagues who work on this region.');
   }
   const division = divisionOf(state as RegionCode);
-  const link = input.entity === 'need' ? `/needs?division=${division}&need=${input.id}` : `/pipeline?division=${division}`;
+  const link = input.entity === 'need' ? `/needs?division=${division}&need=${input.id}` : `/pipeline?division=${division}&request=${input.id}`;
   const { created, notified } = await refusing(() =>
     db.transaction().execute(async (tx) => {
       const row = await repo.insertComment(tx, input.entity, input.id, actor.id, input.body, mentions);

@@ -4,7 +4,8 @@ import { enums } from '../db/schema.js';
 import { cents, count, id, isoDate, text, version } from '../../validation.js';
 import { IN_KIND_ITEMS } from '../../funding-labels.js';
 
-export const fundingListInput = z.object({ division: z.enum(divisionCodes), limit: count({ min: 1, max: 1000 }).default(300) }).strict();
+/** `division` absent: every division. */
+export const fundingListInput = z.object({ division: z.enum(divisionCodes).optional(), limit: count({ min: 1, max: 1000 }).default(300) }).strict();
 
 export const fundingAdvanceInput = z
   .object({
@@ -97,7 +98,7 @@ export const fundingDeliverInput = z
   })
   .strict();
 
-export const fundingOverdueInput = z.object({ division: z.enum(divisionCodes), limit: count({ min: 1, max: 500 }).default(100) }).strict();
+export const fundingOverdueInput = z.object({ division: z.enum(divisionCodes).optional(), limit: count({ min: 1, max: 500 }).default(100) }).strict();
 
 export type FundingPayInput = z.infer<typeof fundingPayInput>;
 export type FundingCorrectInput = z.infer<typeof fundingCorrectInput>;

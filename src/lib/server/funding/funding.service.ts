@@ -7,7 +7,7 @@ import { fiscalYearOf } from '../fiscal-year.js';
 import { label } from '../../format.js';
 import { PROGRAM_AREA_OF } from './program-areas.js';
 import { recordAudit } from '../audit/audit.repository.js';
-import { statesIn, type DivisionCode } from '../../regions.js';
+import { statesOf } from '../../regions.js';
 import * as repo from './funding.repository.js';
 import type { FundingAdvanceInput, FundingCorrectInput, FundingCreateInput, FundingDeliverInput, FundingPayInput, FundingUpdateInput } from './funding.schemas.js';
 import { approvalOvershoot, dollars, unitsOf, type InKindItem } from '../../funding-labels.js';
@@ -15,9 +15,9 @@ import { approvalOvershoot, dollars, unitsOf, type InKindItem } from '../../fund
 /** Who corrects a recorded amount. */
 export const CORRECTION_ROLES: readonly Role[] = ['leadership', 'admin'];
 
-export async function listFunding(db: Db, actor: SessionUser, input: { division: string; limit: number }) {
+export async function listFunding(db: Db, actor: SessionUser, input: { division?: string; limit: number }) {
   assertMayReadOperational(actor, 'The funding pipeline is operational detail, not part of board snapshots.');
-  return repo.listRequests(db, statesIn(input.division as DivisionCode), input.limit);
+  return repo.listRequests(db, statesOf(input.division), input.limit);
 }
 
 /**
@@ -205,10 +205,10 @@ async function fulfilNeedsOnDelivery(tx: Db, requestId: number) {
   return repo.fulfilAnsweredNeeds(tx, requestId);
 }
 
-export async function listOverdueReports(db: Db, actor: SessionUser, input: { division: string; limit: number }) {
+export async function listOverdueReports(db: Db, actor: SessionUser, input: { division?: string; limit: number }) {
   assertMayReadOperational(actor, 'The funding pipeline is operational detail, not part of board snapshots.');
   const today = await repo.localToday(db);
-  return { today, rows: await repo.overdueReports(db, statesIn(input.division as DivisionCode), today, input.limit) };
+  return { today, rows: await repo.overdueReports(db, statesOf(input.division), today, input.limit) };
 }
 
 export interface FundingOptions {

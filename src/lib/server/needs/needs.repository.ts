@@ -26,6 +26,57 @@ export async function listNeeds(db: Db, filters: { states?: string[]; statuses: 
     .execute();
 }
 
+const PRIORITY_RANK = sql<number>`case n.priority when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
+const STATUS_RANK = sql<number>`case n.status when 'open' then 0 when 'in_progress' then 1 when 'pledged' then 2 when 'fulfilled' then 3 else 4 end`;
+/** Open needs first, the most urgent first: status, then priority. */
+const URGENCY = sql<number>`(${STATUS_RANK} * 10 + ${PRIORITY_RANK})`;
+const SORT_BY: Record<string, RawBuilder<unknown>> = {
+  title: sql`n.title`, centerName: sql`p.name`, status: URGENCY, priority: PRIORITY_RANK, quantity: sql`n.quantity`,
+  neededBy: sql`n.needed_by`, estimatedCostCents: sql`n.estimated_cost_cents`
+};
+
+export interface NeedsPageFilters {
+  states?: string[];
+  /** Lower-cased search text: a title or center name containing it, or a state code equal to it. */
+  text: string;
+  priority?: string;
+  kind?: string;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function needsMatching(db: Db, f: NeedsPageFilters) {
+  let q = db.selectFrom('aftercare_need as n').innerJoin('partner as p', 'p.id', 'n.center_id');
+  if (f.states) q = q.where('n.state', 'in', f.states);
+  if (f.priority) q = q.where('n.priority', '=', f.priority as never);
+  if (f.kind) q = q.where('n.kind', '=', f.kind as never);
+  if (f.text) {
+    const like = `%${escapeLike(f.text)}%`;
+    q = q.where((eb) => eb.or([eb('n.title', 'ilike', like), eb('p.name', 'ilike', like), eb(sql`lower(n.state)`, '=', f.text)]));
+  }
+  return q;
+}
+
+/** How many needs match, by status. */
+export async function countNeedsByStatus(db: Db, f: NeedsPageFilters) {
+  return needsMatching(db, f).select(['n.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('n.status').execute();
+}
+
+/** One page of matching needs in the given order; ties: open first, most urgent, soonest needed, oldest. Blanks sort last either way. */
+export async function pageOfNeeds(db: Db, f: NeedsPageFilters & { statuses: NeedStatus[]; sort: string; dir: 'asc' | 'desc'; offset: number; limit: number }) {
+  const dir = f.dir === 'desc' ? sql`desc` : sql`asc`;
+  return needsMatching(db, f)
+    .select(VIEW_COLUMNS)
+    .where('n.status', 'in', f.statuses)
+    .orderBy(sql`${SORT_BY[f.sort] ?? URGENCY} ${dir} nulls last`)
+    .orderBy(URGENCY)
+    .orderBy(sql`n.needed_by asc nulls last`)
+    .orderBy('n.id')
+    .offset(f.offset)
+    .limit(f.limit)
+    .execute();
+}
+
 export async function findNeed(db: Db, id: number) {
   return db.selectFrom('aftercare_need as n').innerJoin('partner as p', 'p.id', 'n.center_id').select(VIEW_COLUMNS)
     .where('n.id', '=', id).executeTakeFirst();

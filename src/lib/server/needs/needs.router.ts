@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { router, operationalProcedure } from '../trpc/t.js';
 import { divisionCodes } from '../../regions.js';
 import {
-  needAssignInput, needCreateInput, needFulfilInput, needGetInput, needMoveInput, needPledgeInput, needsListInput, needUpdateInput
+  needAssignInput, needCreateInput, needFulfilInput, needGetInput, needMoveInput, needPledgeInput, needsListInput, needsPageInput, needUpdateInput
 } from './needs.schemas.js';
-import { assignNeed, createNeed, fulfilNeed, getNeed, listCenters, listNeeds, moveNeed, pledgeNeed, updateNeed } from './needs.service.js';
+import { assignNeed, createNeed, fulfilNeed, getNeed, listCenters, listNeeds, moveNeed, pageNeeds, pledgeNeed, updateNeed } from './needs.service.js';
 
 // Region checks for writes live in the service (one statement with the write, no extra round trip).
 export const needsRouter = router({
   list: operationalProcedure.input(needsListInput).query(({ ctx, input }) => listNeeds(ctx.db, ctx.user, input)),
+  page: operationalProcedure.input(needsPageInput).query(({ ctx, input }) => pageNeeds(ctx.db, ctx.user, input)),
   get: operationalProcedure.input(needGetInput).query(({ ctx, input }) => getNeed(ctx.db, ctx.user, input.id)),
   centers: operationalProcedure
     .input(z.object({ division: z.enum(divisionCodes).optional() }).strict())

@@ -15,6 +15,27 @@ export const needsListInput = z
 
 export type NeedsListInput = z.infer<typeof needsListInput>;
 
+/** The chips of the needs table: the open ones ('active'), each status, or all. */
+export const NEED_STATUS_FILTERS = ['active', 'all', ...enums.need_status] as const;
+export const NEED_SORT_KEYS = ['title', 'centerName', 'status', 'priority', 'quantity', 'neededBy', 'estimatedCostCents'] as const;
+
+/** One page of the needs table: search, chip, filters and order answered in the database (a division may hold thousands). */
+export const needsPageInput = z
+  .object({
+    division: z.enum(divisionCodes).optional(),
+    text: z.string().max(200, 'Search with at most 200 characters.').default(''),
+    status: z.enum(NEED_STATUS_FILTERS).default('active'),
+    priority: z.enum(enums.need_priority).optional(),
+    kind: z.enum(enums.need_kind).optional(),
+    sort: z.enum(NEED_SORT_KEYS).default('status'),
+    dir: z.enum(['asc', 'desc']).default('asc'),
+    offset: count({ min: 0, max: 1_000_000 }).default(0),
+    limit: count({ min: 1, max: 200 }).default(50)
+  })
+  .strict();
+
+export type NeedsPageInput = z.infer<typeof needsPageInput>;
+
 const isoDate = isoDateRule();
 const id = idRule();
 const version = versionRule();

@@ -10,7 +10,7 @@ import { mentionableFor } from '../comments/comments.service.js';
 import { mailInstantLater, noticeForAssignment } from '../notifications/notifications.service.js';
 import * as repo from './needs.repository.js';
 import type {
-  NeedAssignInput, NeedChanges, NeedCreateInput, NeedField, NeedFulfilInput, NeedMoveInput, NeedPledgeInput, NeedsListInput, NeedUpdateInput
+  NeedAssignInput, NeedChanges, NeedCreateInput, NeedField, NeedFulfilInput, NeedMoveInput, NeedPledgeInput, NeedsListInput, NeedsPageInput, NeedUpdateInput
 } from './needs.schemas.js';
 
 const OPEN: NeedStatus[] = ['open', 'in_progress', 'pledged'];
@@ -44,6 +44,27 @@ export async function listNeeds(db: Db, actor: SessionUser, input: NeedsListInpu
   assertMayReadOperational(actor, 'Needs are operational detail, not part of board snapshots.');
   const states = input.division ? [...statesIn(input.division as DivisionCode), ...(input.states ?? [])] : input.states;
   return repo.listNeeds(db, { states, statuses: input.includeClosed ? ALL : OPEN, limit: input.limit });
+}
+
+/**
+ * One page of the needs table with the count under each chip: search, filters and order over every
+ * need in scope, answered by the database so a page never carries a division's thousands of needs.
+ */
+export async function pageNeeds(db: Db, actor: SessionUser, input: NeedsPageInput) {
+  assertMayReadOperational(actor, 'Needs are operational detail, not part of board snapshots.');
+  const filters = { states: input.division ? statesIn(input.division as DivisionCode) : undefined, text: input.text.trim().toLowerCase(), priority: input.priority, kind: input.kind };
+  const statuses = input.status === 'all' ? ALL : input.status === 'active' ? OPEN : [input.status];
+  const [byStatus, rows] = await Promise.all([
+    repo.countNeedsByStatus(db, filters),
+    repo.pageOfNeeds(db, { ...filters, statuses, sort: input.sort, dir: input.dir, offset: input.offset, limit: input.limit })
+  ]);
+  const counts: Record<string, number> = Object.fromEntries([...ALL, 'active', 'all'].map((s) => [s, 0]));
+  for (const { status, n } of byStatus) {
+    counts[status] = Number(n);
+    counts.all += Number(n);
+    if (OPEN.includes(status)) counts.active += Number(n);
+  }
+  return { rows, total: counts[input.status], counts };
 }
 
 export async function getNeed(db: Db, actor: SessionUser, id: number) {

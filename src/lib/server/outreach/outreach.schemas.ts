@@ -16,7 +16,8 @@ export const outreachFields = {
   followUpRequests: count('Follow-ups')
 };
 
-export const outreachListInput = z.object({ division: z.enum(divisionCodes), limit: countRule({ min: 1, max: 200 }).default(30) }).strict();
+/** `division` absent: every division. The newest events first. */
+export const outreachListInput = z.object({ division: z.enum(divisionCodes).optional(), limit: countRule({ min: 1, max: 2000 }).default(30) }).strict();
 export const outreachCreateInput = z.object({
   ...outreachFields,
   title: outreachFields.title.default(null),

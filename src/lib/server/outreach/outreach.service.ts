@@ -3,7 +3,7 @@ import { assertMayReadOperational, assertCanEditState, assertRole, OPERATIONAL_R
 import { conflictError, DomainError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
-import { statesIn, type DivisionCode } from '../../regions.js';
+import { statesOf } from '../../regions.js';
 import * as repo from './outreach.repository.js';
 import type { OutreachChanges, OutreachCreateInput, OutreachUpdateInput } from './outreach.schemas.js';
 
@@ -15,9 +15,9 @@ const toColumns = (c: OutreachChanges) => ({
   partner_professionals: c.partnerProfessionals, follow_up_requests: c.followUpRequests
 });
 
-export async function listOutreach(db: Db, actor: SessionUser, input: { division: string; limit: number }) {
+export async function listOutreach(db: Db, actor: SessionUser, input: { division?: string; limit: number }) {
   assertMayReadOperational(actor, 'Outreach detail is operational, not part of board snapshots.');
-  return repo.listEvents(db, statesIn(input.division as DivisionCode), input.limit);
+  return repo.listEvents(db, statesOf(input.division), input.limit);
 }
 
 export async function createOutreach(db: Db, actor: SessionUser, input: OutreachCreateInput) {

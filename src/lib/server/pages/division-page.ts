@@ -1,7 +1,7 @@
 // The collaboration pages that show one division at a time (/partners, /outreach, /survivor-counts,
 // /pipeline, /needs): which division a page shows, and the names and states its controls offer.
 import type { RequestEvent } from '@sveltejs/kit';
-import { divisionCodes, divisionName, divisionOf, statesIn, type DivisionCode, type RegionCode } from '$lib/regions.js';
+import { divisionCodes, divisionName, divisionOf, statesIn, statesOf, type DivisionCode, type RegionCode } from '$lib/regions.js';
 import type { SessionUser } from '../auth/access.js';
 
 /** The division a collaboration page shows: the one asked for, else the user's own, else the first. */
@@ -26,5 +26,25 @@ export function divisionPage(event: Pick<RequestEvent, 'locals' | 'url'>) {
     divisions: divisionCodes.map((code) => ({ code, name: divisionName(code) })),
     editableStates,
     states: statesIn(division).filter((s) => editableStates === null || editableStates.includes(s))
+  };
+}
+
+/**
+ * A workspace page (/needs, /pipeline, /outreach): as a division page, but leadership and admin, who
+ * work everywhere, start on every division at once (`division` null; `?division=all` asks for it).
+ */
+export function workspacePage(event: Pick<RequestEvent, 'locals' | 'url'>) {
+  const user = event.locals.user!;
+  const everywhere = user.role !== 'coordinator';
+  const asked = event.url.searchParams.get('division');
+  if (!everywhere || (asked !== null && asked !== 'all')) return { ...divisionPage(event), everywhere };
+  const editableStates = null;
+  return {
+    division: null,
+    divisionName: 'All divisions',
+    divisions: divisionCodes.map((code) => ({ code, name: divisionName(code) })),
+    editableStates,
+    states: statesOf(null),
+    everywhere
   };
 }

@@ -13,7 +13,8 @@ const fields = {
   city: text({ min: 2, max: 100, tooShort: 'A city has at least 2 characters.', tooLong: 'A city has at most 100 characters.' }).nullable()
 };
 
-export const partnerListInput = z.object({ division: z.enum(divisionCodes) }).strict();
+/** `division` absent: every division. */
+export const partnerListInput = z.object({ division: z.enum(divisionCodes).optional() }).strict();
 
 export const partnerCreateInput = z
   .object({ ...fields, city: fields.city.default(null) })

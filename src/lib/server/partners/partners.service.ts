@@ -3,16 +3,16 @@ import { assertMayReadOperational, assertCanEditState, assertRole, OPERATIONAL_R
 import { DomainError, fieldError } from '../errors.js';
 import { refusing } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
-import { statesIn, type DivisionCode } from '../../regions.js';
+import { statesOf } from '../../regions.js';
 import * as repo from './partners.repository.js';
 import { CITY_ONLY_MESSAGE, type PartnerCreateInput, type PartnerUpdateInput, type PartnerVetInput } from './partners.schemas.js';
 
 /** Longest a single vetting may run (from today). */
 const MAX_VETTING_YEARS = 5;
 
-export async function listPartners(db: Db, actor: SessionUser, division: string) {
+export async function listPartners(db: Db, actor: SessionUser, division?: string) {
   assertMayReadOperational(actor, 'Partners are operational detail, not part of board snapshots.');
-  return repo.listPartners(db, statesIn(division as DivisionCode));
+  return repo.listPartners(db, statesOf(division));
 }
 
 /** A new partner in one of the actor's regions; it starts pending vetting. */
