@@ -4,6 +4,9 @@ import { targets, type TestDb } from '../helpers/db.js';
 import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
 import { appRouter } from '../../src/lib/server/trpc/router.js';
 import type { SessionUser } from '../../src/lib/server/auth/access.js';
+import { preparedReader } from '../../src/lib/server/db/index.js';
+import { overviewDataset } from '../../src/lib/server/dashboards/overview.dataset.js';
+import type { DashboardFilterInput } from '../../src/lib/server/dashboards/dashboard.filters.js';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -126,6 +129,29 @@ for (const target of targets) {
       expect(issues.length).toBeGreaterThan(0);
       if (field) expect(issues[0].path).toEqual([field]);
       else expect(issues[0].code).toBe('unrecognized_keys');
+    });
+
+    // On a server the overview is a named statement planned once per connection (generic plan, its
+    // own connections): it must give what the same statement gives run plainly, values and all, and
+    // see a write made after it was prepared.
+    it('reads the same figures by its prepared statement as by the plain one, and sees later writes', async () => {
+      const filters: DashboardFilterInput[] = [{ fiscalYear: 2026 }, { fiscalYear: 2025 }, { fiscalYear: 2026, division: 'pacific' }, { fiscalYear: 2026, state: 'CO' },
+        { fiscalYear: 2026, category: 'detection_k9' }, { from: '2026-01-15', to: '2026-03-12' }, { from: '2026-02-01', to: '2026-02-28', division: 'mountain' }];
+      expect(Boolean(preparedReader(h.db))).toBe(target.name === 'postgres');
+      const opts = { fiscalYearStartMonth: 1, now: new Date('2026-06-01T12:00:00Z') };
+      for (let round = 0; round < 2; round++) {
+        for (const f of filters) {
+          const prepared = await overviewDataset(h.db, f, opts);
+          const plain = await h.db.transaction().execute((trx) => overviewDataset(trx, f, opts));
+          expect(prepared, JSON.stringify(f)).toEqual(plain);
+        }
+      }
+      const before = await overviewDataset(h.db, { fiscalYear: 2026 }, opts);
+      const [hw] = await h.db.selectFrom('funding_request').select('id').where('title', '=', 'Forensic workstation').execute();
+      await h.db.insertInto('funding_stage_event').values({ request_id: hw.id, from_stage: 'vetting', to_stage: 'approved', occurred_at: new Date('2026-04-01T12:00:00Z'), amount_cents: 700_000 } as never).execute();
+      const after = await overviewDataset(h.db, { fiscalYear: 2026 }, opts);
+      expect(after.funding.approvedCents).toBe(before.funding.approvedCents + 700_000);
+      expect(after.seq).toBeGreaterThan(before.seq);
     });
   });
 }

@@ -4,9 +4,10 @@
 // snapshot, so every figure reflects the same moment (the change_log seq read with them).
 // The overview reads the v_*_scope views (migration 08): one scope's rows per read, a few dozen
 // whatever the history, so its cost does not grow with the data.
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type InferResult, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory, ProgramArea } from '../db/schema.js';
+import { preparedReader } from '../db/index.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
 import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, periodBounds, requestsCreated, unitsDelivered, unitsPaid, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
@@ -142,7 +143,7 @@ export const UNIT_CATEGORIES: FundingCategory[] = ['detection_k9', 'training_sch
 export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
   const months = { ...q.months, ...(q.exact.period.wholeMonths ?? { start: q.months.start, end: q.months.start }) };
   const orgWideIsScope = !q.exact.category && !q.exact.division && !q.exact.state;
-  const row = await db
+  const query = db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
       jsonArrayFrom(requestsByStageAndCategory(db, q.exact)).as('requests'),
@@ -164,8 +165,11 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       jsonArrayFrom(disbursedByState(db, q.exact, q.mapStates)).as('mapDisbursed'),
       jsonArrayFrom(stateMeasures(db, q.funding, q.months).needs).as('mapNeeds'),
       jsonArrayFrom(peopleByState(db, q.exact, q.mapStates)).as('mapPeople')
-    ])
-    .executeTakeFirstOrThrow();
+    ]);
+  // On a server, a named statement planned once per connection: planning this statement took longer
+  // than running it (bench/RESULTS.md, overview). Same SQL, same values, same rows as executing it here.
+  const prepared = preparedReader(db);
+  const row = prepared ? (await prepared<InferResult<typeof query>[number]>(query.compile()))[0] : await query.executeTakeFirstOrThrow();
   return {
     ...row,
     orgMoves: orgWideIsScope ? row.moves : row.orgMoves,

@@ -1,6 +1,7 @@
 // Database access in one module: embedded PGlite on disk when no DATABASE_URL is set, a pg Pool
 // against a real server when it is. Both return the same Kysely<Database> with the same value types.
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -38,24 +39,69 @@ const parseNumeric = (value: string): number => Number(value);
 // Dates stay ISO strings (YYYY-MM-DD) on both drivers, so no time zone can shift a day.
 const parseDate = (value: string): string => value;
 
+const serverTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === OID.int8) return parseInt8;
+    if (oid === OID.numeric) return parseNumeric;
+    if (oid === OID.date) return parseDate;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser
+};
+
+/**
+ * Runs one compiled read as a named prepared statement planned once per connection (a generic plan),
+ * on a server; see `preparedReader`.
+ */
+export type PreparedReader = <R>(query: { sql: string; parameters: readonly unknown[] }) => Promise<R[]>;
+const preparedReaders = new WeakMap<Db, PreparedReader>();
+
+/**
+ * The prepared reader of a server database (undefined on PGlite, and for a transaction or any other
+ * Kysely instance than the handle's own). For a big read whose planning costs more than its execution
+ * (the overview: one statement of 16 subqueries): its connections (a small pool of their own, so no
+ * other query is affected) plan every prepared statement generically (`plan_cache_mode`), once, and
+ * each later read with the same SQL text only binds its values and executes. The statement is named by
+ * a hash of its text, so a text is prepared once per connection whatever its values; a connection is
+ * replaced after 5,000 reads or a minute idle, which bounds the statements it keeps.
+ */
+export const preparedReader = (db: Db): PreparedReader | undefined => preparedReaders.get(db);
+
 export async function createDb(target: DbTarget): Promise<DbHandle> {
   if ('url' in target) {
-    const pool = new pg.Pool({
-      connectionString: target.url,
-      max: 10,
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-          if (oid === OID.int8) return parseInt8;
-          if (oid === OID.numeric) return parseNumeric;
-          if (oid === OID.date) return parseDate;
-          return pg.types.getTypeParser(oid, format);
-        }) as typeof pg.types.getTypeParser
-      }
-    });
+    const pool = new pg.Pool({ connectionString: target.url, max: 10, types: serverTypes });
     // A dropped idle client must not crash the process; the pool replaces it.
     pool.on('error', (err) => componentLog('db').error({ err }, 'idle client error'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', pool, close: () => db.destroy() };
+    let generic: pg.Pool | undefined;
+    const genericPool = () => {
+      if (!generic) {
+        generic = new pg.Pool({
+          connectionString: target.url, max: 3, idleTimeoutMillis: 60_000, maxUses: 5_000, types: serverTypes,
+          options: '-c plan_cache_mode=force_generic_plan'
+        });
+        generic.on('error', (err) => componentLog('db').error({ err }, 'idle client error (prepared reads)'));
+      }
+      return generic;
+    };
+    const names = new Map<string, string>();
+    preparedReaders.set(db, async <R>(query: { sql: string; parameters: readonly unknown[] }) => {
+      let name = names.get(query.sql);
+      if (!name) {
+        name = `beacon_${createHash('sha1').update(query.sql).digest('hex').slice(0, 24)}`;
+        if (names.size >= 1_000) names.clear();
+        names.set(query.sql, name);
+      }
+      const result = await genericPool().query({ name, text: query.sql, values: [...query.parameters] });
+      return result.rows as R[];
+    });
+    const close = async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await generic?.end();
+      }
+    };
+    return { db, kind: 'postgres', pool, close };
   }
   const dataDir = 'dataDir' in target ? target.dataDir : undefined;
   // Held from open to close: a second process (server or script) on this directory is refused at once.

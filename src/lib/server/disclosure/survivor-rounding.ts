@@ -14,7 +14,12 @@ export type SurvivorMeasure = (typeof SURVIVOR_MEASURES)[number];
 const memo = new Map<string, Map<string, number>>();
 const MEMO_KEYS = 16;
 
-export function roundingOffset(key: Uint8Array, measure: SurvivorMeasure, state: string, month: string): number {
+// The memo of a key object, found without hashing the key again (one lookup per cell and measure).
+const memoOfKey = new WeakMap<Uint8Array, Map<string, number>>();
+
+function cellsOf(key: Uint8Array): Map<string, number> {
+  const known = memoOfKey.get(key);
+  if (known) return known;
   const keyHex = Buffer.from(key).toString('hex');
   let cells = memo.get(keyHex);
   if (!cells) {
@@ -22,6 +27,12 @@ export function roundingOffset(key: Uint8Array, measure: SurvivorMeasure, state:
     cells = new Map();
     memo.set(keyHex, cells);
   }
+  memoOfKey.set(key, cells);
+  return cells;
+}
+
+export function roundingOffset(key: Uint8Array, measure: SurvivorMeasure, state: string, month: string): number {
+  const cells = cellsOf(key);
   const cell = `${measure}|${state.trim()}|${month}`;
   let offset = cells.get(cell);
   if (offset === undefined) {
