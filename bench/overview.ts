@@ -24,6 +24,9 @@ export interface OverviewResult {
   naiveMedianMs: number;
   naiveP90Ms: number;
   speedup: number;
+  /** 1-minute load average just before and just after the overview reads (other work on the machine). */
+  loadBefore: number;
+  loadAfter: number;
 }
 
 const FY_START = 1;
@@ -123,7 +126,9 @@ export async function benchOverview(engine: Engine, profile: Profile, serverUrl:
   try {
     const runs = profile === 'large' ? 30 : 50;
     const filters = {};
+    const loadBefore = os.loadavg()[0];
     const overview = await time(runs, () => dashboardOverview(handle.db, filters, { fiscalYearStartMonth: FY_START }));
+    const loadAfter = os.loadavg()[0];
     const naive = await time(profile === 'large' ? 10 : runs, () => naiveOverview(handle.db, filters, FY_START));
     const result: OverviewResult = {
       engine,
@@ -134,7 +139,9 @@ export async function benchOverview(engine: Engine, profile: Profile, serverUrl:
       overviewP90Ms: percentile(overview, 0.9),
       naiveMedianMs: percentile(naive, 0.5),
       naiveP90Ms: percentile(naive, 0.9),
-      speedup: percentile(naive, 0.5) / percentile(overview, 0.5)
+      speedup: percentile(naive, 0.5) / percentile(overview, 0.5),
+      loadBefore,
+      loadAfter
     };
     log(`  ${engine} ${profile}: overview median ${result.overviewMedianMs.toFixed(2)} ms, naive ${result.naiveMedianMs.toFixed(1)} ms (${result.speedup.toFixed(1)}×)`);
     return result;

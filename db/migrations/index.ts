@@ -31,6 +31,7 @@ import * as constantTimeZone from './2026-12-06-01-constant-time-zone.js';
 import * as strictTimeZone from './2026-12-06-02-strict-time-zone.js';
 import * as deferredTimeRollups from './2026-12-06-03-deferred-time-rollups.js';
 import * as decisionReason from './2026-12-06-10-decision-reason.js';
+import * as overviewReadIndexes from './2026-12-06-40-overview-read-indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -62,5 +63,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-01-constant-time-zone': constantTimeZone,
   '2026-12-06-02-strict-time-zone': strictTimeZone,
   '2026-12-06-03-deferred-time-rollups': deferredTimeRollups,
-  '2026-12-06-10-decision-reason': decisionReason
+  '2026-12-06-10-decision-reason': decisionReason,
+  '2026-12-06-40-overview-read-indexes': overviewReadIndexes
 };

@@ -162,9 +162,9 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       jsonArrayFrom(unitsDelivered(db, q.exact)).as('delivered'),
       jsonArrayFrom(partnersPaid(db, q.exact)).as('partners'),
       jsonArrayFrom(needFlowInPeriod(db, q.exact)).as('needFlow'),
-      jsonArrayFrom(disbursedByState(db, q.exact, q.mapStates)).as('mapDisbursed'),
+      jsonArrayFrom(disbursedByState(db, q.exact, { division: q.region.division, states: q.mapStates })).as('mapDisbursed'),
       jsonArrayFrom(stateMeasures(db, q.funding, q.months).needs).as('mapNeeds'),
-      jsonArrayFrom(peopleByState(db, q.exact, q.mapStates)).as('mapPeople')
+      jsonArrayFrom(peopleByState(db, q.exact, { division: q.region.division, states: q.mapStates })).as('mapPeople')
     ]);
   // On a server, a named statement planned once per connection: planning this statement took longer
   // than running it (bench/RESULTS.md, overview). Same SQL, same values, same rows as executing it here.

@@ -100,19 +100,32 @@ interface MoveRow {
   amount_cents: number;
 }
 
+/**
+ * The tile map's region: the division filter's states, or every state (the state filter does not
+ * narrow the map). Without a division the rows of every state scope ('s:…') are read, or every row,
+ * rather than compared with a list of 64 states.
+ */
+export interface MapRegion {
+  division?: string;
+  /** The division's states, or all. */
+  states: string[];
+}
+
 /** Per state (of the division filter, or all): money paid in the period. */
-export function disbursedByState(db: Tx, s: PeriodScope, states: string[]) {
-  const months = wholeMonthsOf(s.period).map((m) =>
-    db.selectFrom('v_move_month')
-      .where('scope', 'in', states.map((st) => `s:${st}`))
-      .where('category', '=', s.category ?? '*')
+export function disbursedByState(db: Tx, s: PeriodScope, map: MapRegion) {
+  const months = wholeMonthsOf(s.period).map((m) => {
+    // Read by rollup_move_month_by_stage (to_stage, category, month, scope): one range of index entries.
+    const q = db.selectFrom('v_move_month')
       .where('to_stage', '=', 'disbursed')
-      .where('month', '>=', m.start).where('month', '<', m.end)
-      .select([sql<string>`substr(scope, 3)`.as('state'), 'amount_cents']) as unknown as Query<{ state: string; amount_cents: number }>
-  );
+      .where('category', '=', s.category ?? '*')
+      .where('month', '>=', m.start).where('month', '<', m.end);
+    return (map.division ? q.where('scope', 'in', map.states.map((st) => `s:${st}`)) : q.where(sql<string>`left(scope, 2)`, '=', 's:'))
+      .select([sql<string>`substr(scope, 3)`.as('state'), 'amount_cents']) as unknown as Query<{ state: string; amount_cents: number }>;
+  });
   const days = s.period.edgeDays.map((d) => {
-    let q = db.selectFrom('v_move_days').where('state', 'in', states).where('to_stage', '=', 'disbursed')
+    let q = db.selectFrom('v_move_days').where('to_stage', '=', 'disbursed')
       .where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
+    if (map.division) q = q.where('division_code', '=', map.division);
     if (s.category) q = q.where('category', '=', s.category);
     return q.select([sql<string>`state::text`.as('state'), 'amount_cents']) as unknown as Query<{ state: string; amount_cents: number }>;
   });
@@ -192,15 +205,20 @@ interface OutreachRow {
 }
 
 /** Per state (of the division filter, or all): people reached by outreach events dated in the period. */
-export function peopleByState(db: Tx, s: PeriodScope, states: string[]) {
+export function peopleByState(db: Tx, s: PeriodScope, map: MapRegion) {
+  // The view joins region for its division only: without a division filter its rollup is read alone.
   const months = wholeMonthsOf(s.period).map((m) =>
-    db.selectFrom('v_outreach_reach').where('state', 'in', states).where('month', '>=', m.start).where('month', '<', m.end)
-      .select([sql<string>`state::text`.as('state'), 'attendees']) as unknown as Query<{ state: string; attendees: number }>
+    (map.division
+      ? db.selectFrom('v_outreach_reach').where('division_code', '=', map.division).where('month', '>=', m.start).where('month', '<', m.end)
+        .select([sql<string>`state::text`.as('state'), 'attendees'])
+      : db.selectFrom('rollup_outreach_reach').where('event_count', '<>', 0).where('month', '>=', m.start).where('month', '<', m.end)
+        .select([sql<string>`state::text`.as('state'), 'attendees'])) as unknown as Query<{ state: string; attendees: number }>
   );
-  const days = s.period.edgeDays.map((d) =>
-    db.selectFrom('v_outreach_days').where('state', 'in', states).where('occurred_on', '>=', d.start).where('occurred_on', '<', d.end)
-      .select([sql<string>`state::text`.as('state'), sql<number>`attendees::bigint`.as('attendees')]) as unknown as Query<{ state: string; attendees: number }>
-  );
+  const days = s.period.edgeDays.map((d) => {
+    const q = db.selectFrom('v_outreach_days').where('occurred_on', '>=', d.start).where('occurred_on', '<', d.end);
+    return (map.division ? q.where('division_code', '=', map.division) : q)
+      .select([sql<string>`state::text`.as('state'), sql<number>`attendees::bigint`.as('attendees')]) as unknown as Query<{ state: string; attendees: number }>;
+  });
   const all = unionAll([...months, ...days], months[0] ?? days[0]);
   return db.selectFrom(all.as('x')).select(['x.state', sql<number>`coalesce(sum(x.attendees), 0)::bigint`.as('peopleReached')]).groupBy('x.state');
 }
