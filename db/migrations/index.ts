@@ -32,6 +32,7 @@ import * as strictTimeZone from './2026-12-06-02-strict-time-zone.js';
 import * as deferredTimeRollups from './2026-12-06-03-deferred-time-rollups.js';
 import * as decisionReason from './2026-12-06-10-decision-reason.js';
 import * as overviewReadIndexes from './2026-12-06-40-overview-read-indexes.js';
+import * as moveYearGrain from './2026-12-06-41-move-year-grain.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -64,5 +65,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-02-strict-time-zone': strictTimeZone,
   '2026-12-06-03-deferred-time-rollups': deferredTimeRollups,
   '2026-12-06-10-decision-reason': decisionReason,
-  '2026-12-06-40-overview-read-indexes': overviewReadIndexes
+  '2026-12-06-40-overview-read-indexes': overviewReadIndexes,
+  '2026-12-06-41-move-year-grain': moveYearGrain
 };

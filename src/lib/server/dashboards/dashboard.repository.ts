@@ -9,7 +9,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory, ProgramArea } from '../db/schema.js';
 import { preparedReader } from '../db/index.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
-import { disbursedByState, movesInPeriod, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, periodBounds, requestsCreated, unitsDelivered, unitsPaid, type PeriodScope } from './period.repository.js';
+import { disbursedByState, movesInPeriod, movesInPeriodByStage, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, periodBounds, requestsCreated, unitsDelivered, unitsPaid, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
 import type { DayRange } from './dashboard.period.js';
 
@@ -85,12 +85,17 @@ export function oldestOpenCriticalNeeds(db: Tx, f: RegionFilter, limit: number) 
 
 /** Open needs now per state, for the overview's tile map (every state of the division filter; the state filter is left out). */
 export function stateMeasures(db: Tx, _f: FundingFilter, r: MonthRange) {
-  const months = { ...r, state: undefined };
+  // The view joins region for its division only: without a division filter its rollup is read alone.
   return {
-    needs: whereRegion(db.selectFrom('v_needs'), months)
-      .where('status', 'in', ['open', 'in_progress', 'pledged'])
-      .select(['state', sumOf('need_count').as('openNeeds')])
-      .groupBy('state')
+    needs: r.division
+      ? db.selectFrom('v_needs').where('division_code', '=', r.division)
+        .where('status', 'in', ['open', 'in_progress', 'pledged'])
+        .select(['state', sumOf('need_count').as('openNeeds')])
+        .groupBy('state')
+      : db.selectFrom('rollup_need').where('need_count', '<>', 0)
+        .where('status', 'in', ['open', 'in_progress', 'pledged'])
+        .select(['state', sumOf('need_count').as('openNeeds')])
+        .groupBy('state')
   };
 }
 
@@ -118,7 +123,7 @@ export function requestsByStageAndCategory(db: Tx, s: PeriodScope) {
 
 /** Moves dated in the period per category (every category) and stage, with the money moved. */
 export function movesByCategory(db: Tx, s: PeriodScope, orgWide: boolean) {
-  return db.selectFrom(movesInPeriod(db, s, { byCategory: true, orgWide }).as('x'))
+  return db.selectFrom(movesInPeriodByStage(db, s, { byCategory: true, orgWide }).as('x'))
     .select(['x.category', 'x.to_stage', sumOf('x.moves').as('moves'), sumOf('x.amount_cents').as('amountCents')])
     .groupBy(['x.category', 'x.to_stage']);
 }

@@ -111,17 +111,60 @@ export interface MapRegion {
   states: string[];
 }
 
+/**
+ * One calendar year's whole months [first, last] in rollup_move_year: the moves of those months and
+ * the money they moved — a month's money only where that month has moves, as v_move_month keeps only
+ * the month rows with moves — and whether any of them has a move (v_move_month has a row).
+ */
+function moveYearSums(first: number, last: number) {
+  const months = Array.from({ length: last - first + 1 }, (_, i) => String(first + i).padStart(2, '0'));
+  const moves = sql.join(months.map((m) => sql.ref(`m${m}`)), sql` + `);
+  const amount = sql.join(months.map((m) => sql`case when ${sql.ref(`m${m}`)} <> 0 then ${sql.ref(`a${m}`)} else 0 end`), sql` + `);
+  return { moves: sql<number>`(${moves})`, amount: sql<number>`(${amount})`, anyMove: sql<boolean>`(${moves}) <> 0` };
+}
+
+/**
+ * Stage moves dated in the period without their month: stage moved to, category ('*' = every
+ * category unless `byCategory`), moves and money moved — the rows of movesInPeriod with the month
+ * left out, the whole months read from the year grain (one row per category and stage a year).
+ */
+export function movesInPeriodByStage(db: Tx, s: PeriodScope, options: { byCategory?: boolean; orgWide?: boolean } = {}) {
+  const region: RegionFilter = options.orgWide ? {} : s;
+  const months = wholeMonthsOf(s.period).flatMap((m) => yearSpans(m).map(({ year, first, last }) => {
+    const sums = moveYearSums(first, last);
+    let q = db.selectFrom('rollup_move_year').where('scope', '=', scopeOf(region)).where('year', '=', year).where(sums.anyMove);
+    q = s.category ? q.where('category', '=', s.category) : options.byCategory ? q.where('category', '<>', '*') : q.where('category', '=', '*');
+    return q.select(['to_stage', 'category', sums.moves.as('moves'), sums.amount.as('amount_cents')]) as unknown as Query<StageMoveRow>;
+  }));
+  const days = s.period.edgeDays.map((d) => {
+    let q = whereDayRegion(db.selectFrom('v_move_days'), region).where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
+    if (s.category) q = q.where('category', '=', s.category);
+    const category = s.category || options.byCategory ? sql<string>`category::text` : sql<string>`'*'`;
+    return q.select(['to_stage', category.as('category'), 'moves', 'amount_cents']) as unknown as Query<StageMoveRow>;
+  });
+  return unionAll([...months, ...days], months[0] ?? days[0]);
+}
+interface StageMoveRow {
+  to_stage: string;
+  category: string;
+  moves: number;
+  amount_cents: number;
+}
+
 /** Per state (of the division filter, or all): money paid in the period. */
 export function disbursedByState(db: Tx, s: PeriodScope, map: MapRegion) {
-  const months = wholeMonthsOf(s.period).map((m) => {
-    // Read by rollup_move_month_by_stage (to_stage, category, month, scope): one range of index entries.
-    const q = db.selectFrom('v_move_month')
+  // Whole months from the year grain, by rollup_move_year_by_stage (to_stage, category, year, scope):
+  // one row per state and calendar year.
+  const months = wholeMonthsOf(s.period).flatMap((m) => yearSpans(m).map(({ year, first, last }) => {
+    const sums = moveYearSums(first, last);
+    const q = db.selectFrom('rollup_move_year')
       .where('to_stage', '=', 'disbursed')
       .where('category', '=', s.category ?? '*')
-      .where('month', '>=', m.start).where('month', '<', m.end);
+      .where('year', '=', year)
+      .where(sums.anyMove);
     return (map.division ? q.where('scope', 'in', map.states.map((st) => `s:${st}`)) : q.where(sql<string>`left(scope, 2)`, '=', 's:'))
-      .select([sql<string>`substr(scope, 3)`.as('state'), 'amount_cents']) as unknown as Query<{ state: string; amount_cents: number }>;
-  });
+      .select([sql<string>`substr(scope, 3)`.as('state'), sums.amount.as('amount_cents')]) as unknown as Query<{ state: string; amount_cents: number }>;
+  }));
   const days = s.period.edgeDays.map((d) => {
     let q = db.selectFrom('v_move_days').where('to_stage', '=', 'disbursed')
       .where('occurred_at', '>=', dayStart(d.start)).where('occurred_at', '<', dayStart(d.end));
@@ -316,7 +359,10 @@ export function partnersPaid(db: Tx, s: PeriodScope) {
     if (s.category) q = q.where('category', '=', s.category);
     return q.select('partner_id') as unknown as Query<{ partner_id: number }>;
   });
-  const paid = db.selectFrom(unionAll([...months, ...days], months[0] ?? days[0]).as('x')).select('x.partner_id').distinct();
+  // One calendar year's grain alone (a fiscal year starting in January, a range inside one year, no
+  // edge days) holds each partner once: no distinct (a sort of every partner paid) is needed.
+  const union = db.selectFrom(unionAll([...months, ...days], months[0] ?? days[0]).as('x')).select('x.partner_id');
+  const paid = months.length === 1 && days.length === 0 ? union : union.distinct();
   return db.selectFrom(paid.as('d'))
     .innerJoin('partner as p', 'p.id', 'd.partner_id')
     .select(['p.kind', sql<number>`count(*)::bigint`.as('partners')])

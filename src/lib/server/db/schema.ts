@@ -277,6 +277,14 @@ export const tables = {
     m01: g('bigint'), m02: g('bigint'), m03: g('bigint'), m04: g('bigint'), m05: g('bigint'), m06: g('bigint'),
     m07: g('bigint'), m08: g('bigint'), m09: g('bigint'), m10: g('bigint'), m11: g('bigint'), m12: g('bigint')
   },
+  /** Stage moves (m01 … m12) and money moved (a01 … a12) in each month of a calendar year, kept from rollup_move_month. */
+  rollup_move_year: {
+    scope: c('text'), category: c('text'), to_stage: c('funding_stage'), year: c('integer'),
+    m01: g('bigint'), m02: g('bigint'), m03: g('bigint'), m04: g('bigint'), m05: g('bigint'), m06: g('bigint'),
+    m07: g('bigint'), m08: g('bigint'), m09: g('bigint'), m10: g('bigint'), m11: g('bigint'), m12: g('bigint'),
+    a01: g('bigint'), a02: g('bigint'), a03: g('bigint'), a04: g('bigint'), a05: g('bigint'), a06: g('bigint'),
+    a07: g('bigint'), a08: g('bigint'), a09: g('bigint'), a10: g('bigint'), a11: g('bigint'), a12: g('bigint')
+  },
   rollup_stage_days_month: {
     scope: c('text'), category: c('text'), month: c('date'), stage: c('funding_stage'), days: c('integer'), moves: c('bigint')
   },
