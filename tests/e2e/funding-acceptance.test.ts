@@ -100,6 +100,8 @@ describe.skipIf(!hasBrowser && process.env.CI !== 'true')('issue 16 acceptance: 
     await coordinator.getByRole('button', { name: 'Create request' }).click();
     await coordinator.waitForURL(/\/pipeline\?division=mountain&created=\d+/, { timeout: 30_000 });
     const id = Number(new URL(coordinator.url()).searchParams.get('created'));
+    await coordinator.goto(`${server.url}/pipeline?division=mountain&view=board`);
+    await hydrated(coordinator);
     const card = coordinator.locator(`[aria-label="Intake"] [data-request="${id}"]`);
     await expect.poll(() => card.textContent(), { timeout: 30_000 }).toMatch(/\(Vetted\) · [A-Z]{2}/);
     await expectDashboard({ requested: base.requested + ASK, requests: base.requests + 1 });
@@ -107,7 +109,7 @@ describe.skipIf(!hasBrowser && process.env.CI !== 'true')('issue 16 acceptance: 
     await expect.poll(() => coordinator.locator(`[aria-label="Vetting"] [data-request="${id}"]`).count(), { timeout: 30_000 }).toBe(1);
 
     // 2. The director approves it above the ask: refused without a reason, beside the field.
-    await director.goto(`${server.url}/pipeline?division=mountain`);
+    await director.goto(`${server.url}/pipeline?division=mountain&view=board`);
     await hydrated(director);
     await director.locator(`[aria-label="Vetting"] [data-request="${id}"]`).getByRole('button', { name: '→ Approved' }).click();
     const dialog = director.getByTestId('decision-dialog');
@@ -182,6 +184,22 @@ describe.skipIf(!hasBrowser && process.env.CI !== 'true')('issue 16 acceptance: 
     await expectDashboard({ k9sDelivered: base.k9sDelivered + K9S });
     await money.locator('details summary').click();
     await snap(director, 'request-panel', money);
+
+    // On a phone the board is long: a request's panel opens in view (a drawer), and a decision's
+    // dialog (above the board) scrolls itself into view.
+    await director.setViewportSize({ width: 390, height: 844 });
+    const inView = (el: Locator) => el.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= -1 && r.top < window.innerHeight;
+    });
+    await expect.poll(() => inView(money), { timeout: 10_000 }).toBe(true);
+    await director.keyboard.press('Escape');
+    const other = director.locator('[aria-label="Approved"] [data-request]').last();
+    await other.scrollIntoViewIfNeeded();
+    await other.getByRole('button', { name: '→ Withdrawn' }).click();
+    await expect.poll(() => inView(dialog), { timeout: 10_000 }).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await director.setViewportSize({ width: 1440, height: 1000 });
 
     // The dashboard showed it all without a reload, and its figures are the sums of what was entered.
     expect(await dashboard.evaluate(() => (window as unknown as { acceptanceMark?: string }).acceptanceMark)).toBe('never reloaded');
