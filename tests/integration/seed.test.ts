@@ -49,7 +49,7 @@ for (const target of targets) {
       emptyBefore = !(await hasAnyDomainData(a.db));
       // Separate databases: on a server the three seeds run side by side.
       [summary] = await Promise.all([seedDatabase(a.db, demo(7)), seedDatabase(b.db, demo(7)), seedDatabase(c.db, demo(8))]);
-    }, 300_000);
+    }, 600_000);
 
     afterAll(async () => {
       await Promise.all([a, b, c].filter(Boolean).map((h) => h.drop()));
