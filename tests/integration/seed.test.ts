@@ -11,7 +11,8 @@ const FY_START = 7;
 const demo = (seed: number) => ({ profile: 'demo' as const, seed, anchor: ANCHOR, fiscalYearStartMonth: FY_START });
 
 const DOMAIN_TABLES = [
-  'partner', 'budget', 'funding_request', 'funding_stage_event', 'aftercare_need', 'survivor_count', 'outreach_event', 'outreach_goal'
+  'partner', 'budget', 'funding_request', 'funding_in_kind_line', 'funding_stage_event', 'aftercare_need', 'survivor_count', 'outreach_event',
+  'outreach_goal'
 ] as const;
 
 /**
@@ -61,7 +62,7 @@ for (const target of targets) {
 
     it('gives different data for a different seed', async () => {
       const [ha, hc] = [await contentHash(a.db), await contentHash(c.db)];
-      for (const table of ['partner', 'funding_request', 'funding_stage_event', 'aftercare_need', 'outreach_event'] as const) {
+      for (const table of ['partner', 'funding_request', 'funding_in_kind_line', 'funding_stage_event', 'aftercare_need', 'outreach_event'] as const) {
         expect(hc[table], table).not.toBe(ha[table]);
       }
     });
@@ -137,6 +138,7 @@ for (const target of targets) {
         select greatest(
           (select max(greatest(created_at, vetted_at, updated_at)) from partner),
           (select max(greatest(created_at, stage_entered_at)) from funding_request),
+          (select max(greatest(created_at, delivered_on::timestamptz)) from funding_in_kind_line),
           (select max(occurred_at) from funding_stage_event),
           (select max(greatest(created_at, updated_at)) from budget),
           (select max(greatest(created_at, updated_at, closed_at)) from aftercare_need),
@@ -144,6 +146,41 @@ for (const target of targets) {
           (select max(greatest(created_at, updated_at, occurred_on::timestamptz)) from outreach_event)
         ) as latest`);
       expect(new Date(r.latest).getTime()).toBeLessThanOrEqual(ANCHOR.getTime());
+    });
+
+    // docs/figures.md: a request's units are the units of its in-kind lines of the item its category
+    // pays for; funding.deliver confirms a line only on a paid request, on a day not in the future.
+    it('gives item-paying requests in-kind lines matching their units and amounts, delivered only after the first payment', async () => {
+      const r = await one(a.db, sql<{ requests: number; without: number; units_off: number; cost_off: number; stray: number; delivered: number; paid_lines: number; unpaid_delivered: number; early: number; late: number; noteless: number }>`
+        with item_of(category, item) as (values ('detection_k9'::funding_category, 'detection_k9'), ('forensic_hardware', 'forensic_device'),
+            ('extraction_software', 'extraction_license'), ('training_scholarship', 'training_seat'), ('lab_equipment', 'lab_equipment')),
+          first_paid as (select request_id, min(occurred_at) as at from funding_stage_event where to_stage = 'disbursed' group by request_id),
+          per_request as (
+            select f.id, f.units, f.requested_cents,
+              (select sum(l.units) from funding_in_kind_line l where l.request_id = f.id and l.item = i.item) as line_units,
+              (select sum(l.units * l.unit_cost_cents) from funding_in_kind_line l where l.request_id = f.id) as line_cents
+            from funding_request f join item_of i on i.category = f.category)
+        select
+          (select count(*) from per_request)::int as requests,
+          (select count(*) from per_request where line_units is null)::int as without,
+          (select count(*) from per_request where line_units is distinct from units)::int as units_off,
+          (select count(*) from per_request where abs(line_cents - requested_cents) > 100)::int as cost_off,
+          (select count(*) from funding_in_kind_line l join funding_request f on f.id = l.request_id
+            where not exists (select 1 from item_of i where i.category = f.category))::int as stray,
+          (select count(*) from funding_in_kind_line where delivered_on is not null)::int as delivered,
+          (select count(*) from funding_in_kind_line l join first_paid p on p.request_id = l.request_id)::int as paid_lines,
+          (select count(*) from funding_in_kind_line l join funding_request f on f.id = l.request_id
+            where l.delivered_on is not null and (f.stage not in ('disbursed', 'reported') or not exists (select 1 from first_paid p where p.request_id = f.id)))::int as unpaid_delivered,
+          (select count(*) from funding_in_kind_line l join first_paid p on p.request_id = l.request_id
+            where l.delivered_on <= (p.at at time zone 'UTC')::date)::int as early,
+          (select count(*) from funding_in_kind_line where delivered_on >= ${ANCHOR.toISOString().slice(0, 10)}::date)::int as late,
+          (select count(*) from funding_in_kind_line where delivered_on is not null and delivery_note is null)::int as noteless`);
+      expect(r.requests).toBeGreaterThan(1_000);
+      expect({ without: r.without, units_off: r.units_off, cost_off: r.cost_off, stray: r.stray }).toEqual({ without: 0, units_off: 0, cost_off: 0, stray: 0 });
+      expect({ unpaid_delivered: r.unpaid_delivered, early: r.early, late: r.late, noteless: r.noteless }).toEqual({ unpaid_delivered: 0, early: 0, late: 0, noteless: 0 });
+      // A realistic share of the paid lines is confirmed delivered (most, not all: some are not due yet).
+      expect(r.delivered / r.paid_lines).toBeGreaterThan(0.6);
+      expect(r.delivered).toBeLessThan(r.paid_lines);
     });
 
     it('reports aggregate survivor counts, small ones included, never more intakes than served', async () => {

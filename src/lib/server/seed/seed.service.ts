@@ -10,6 +10,7 @@ import { planNeeds, type NeedPlan } from './needs.js';
 import { OutreachTally, outreachEvents, planOutreachGoals, type OutreachEventPlan } from './outreach.js';
 import { planPartners, type PartnerPlan } from './partners.js';
 import { createRandom, type Random } from './random.js';
+import { planInKindLines, type InKindLinePlan } from './in-kind.js';
 import { planRequests, type RequestPlan } from './requests.js';
 import { centerProfiles, planSurvivorCounts, type SurvivorCountPlan } from './survivors.js';
 import { BatchWriter, type Progress, type Row, type SeedTable } from './writer.js';
@@ -56,7 +57,8 @@ const PROFILES: Record<SeedProfile, ProfileSize> = {
 };
 
 const SEEDED_TABLES: SeedTable[] = [
-  'partner', 'budget', 'funding_request', 'funding_stage_event', 'aftercare_need', 'survivor_count', 'outreach_event', 'outreach_goal'
+  'partner', 'budget', 'funding_request', 'funding_in_kind_line', 'funding_stage_event', 'aftercare_need', 'survivor_count', 'outreach_event',
+  'outreach_goal'
 ];
 
 export class SeedError extends Error {
@@ -86,6 +88,7 @@ interface World {
   regions: SeedRegion[];
   partners: PartnerPlan[];
   requests: RequestPlan[];
+  inKind: InKindLinePlan[];
   budgets: BudgetPlan[];
   needs: NeedPlan[];
   survivorCounts: SurvivorCountPlan[];
@@ -102,6 +105,7 @@ function planWorld(random: Random, cal: SeedCalendar, regions: SeedRegion[], siz
     regions,
     partners,
     requests,
+    inKind: planInKindLines(random.fork('in-kind'), cal, requests),
     budgets: planBudgets(random.fork('budgets'), cal, requests),
     needs: planNeeds(random.fork('needs'), cal, centers, size.needs),
     survivorCounts: planSurvivorCounts(random.fork('survivors'), cal, centers),
@@ -118,8 +122,8 @@ function rowsToWrite(world: World): number {
   const moves = world.requests.reduce((n, r) => n + r.moves.length, 0);
   const goals = world.cal.fiscalYears.length * 4 * divisionsOf(world.regions).length;
   return (
-    world.partners.length + world.budgets.length + world.requests.length + moves + world.needs.length + world.survivorCounts.length +
-    world.size.outreachEvents + goals
+    world.partners.length + world.budgets.length + world.requests.length + world.inKind.length + moves + world.needs.length +
+    world.survivorCounts.length + world.size.outreachEvents + goals
   );
 }
 
@@ -166,6 +170,19 @@ async function writeStageHistories(w: BatchWriter, requests: RequestPlan[]): Pro
     if (rows.length === 0) return;
     await w.write('funding_stage_event', columns, rows, 'stage histories', 1_000);
   }
+}
+
+/**
+ * In-kind lines after the stage histories, with their deliveries (a delivery is on a paid request,
+ * after its first payment, before the anchor day). One statement per batch: its trigger touches the
+ * batch's requests once. No one is named as the deliverer (the seed has no users).
+ */
+async function writeInKindLines(w: BatchWriter, lines: InKindLinePlan[]): Promise<void> {
+  const rows = lines.map((l) => ({
+    request_id: l.request.id, item: l.item, units: l.units, unit_cost_cents: l.unitCostCents, delivered_on: l.deliveredOn,
+    delivery_note: l.deliveryNote, created_at: ts(l.request.createdAtMs)
+  }));
+  if (rows.length) await w.write('funding_in_kind_line', Object.keys(rows[0]), rows, 'in-kind lines');
 }
 
 async function writeNeeds(w: BatchWriter, needs: NeedPlan[]): Promise<void> {
@@ -223,6 +240,7 @@ async function writeWorld(db: Db, world: World, progress: Progress): Promise<voi
   await writeBudgets(w, world.budgets);
   await writeRequests(w, world.requests);
   await writeStageHistories(w, world.requests);
+  await writeInKindLines(w, world.inKind);
   await writeNeeds(w, world.needs);
   await writeSurvivorCounts(w, world.survivorCounts);
   await writeOutreach(w, world);

@@ -4,7 +4,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-export type SeedTable = 'partner' | 'budget' | 'funding_request' | 'funding_stage_event' | 'aftercare_need' | 'survivor_count' | 'outreach_event' | 'outreach_goal';
+export type SeedTable = 'partner' | 'budget' | 'funding_request' | 'funding_in_kind_line' | 'funding_stage_event' | 'aftercare_need' | 'survivor_count' | 'outreach_event' | 'outreach_goal';
 
 export type Row = Record<string, string | number | null>;
 
