@@ -4,6 +4,7 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { execFileSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { createDb, type DbHandle } from '../src/lib/server/db/index.js';
 import { migrateToLatest } from '../src/lib/server/db/migrate.js';
@@ -27,6 +28,24 @@ export interface OverviewResult {
   /** 1-minute load average just before and just after the overview reads (other work on the machine). */
   loadBefore: number;
   loadAfter: number;
+  /**
+   * CPU per overview read (warm-ups included), measured from /proc: the database's Postgres backends
+   * and this Node process. Unlike the latency it does not grow with the other work on the machine.
+   */
+  cpuPerRead?: { postgresMs: number; nodeMs: number };
+}
+
+/** CPU (user + system) of processes from /proc, in ms; undefined where /proc is not there. */
+function procCpuMs(pids: number[]): number | undefined {
+  try {
+    const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
+    return pids.reduce((sum, pid) => {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) * tick;
+    }, 0);
+  } catch {
+    return undefined;
+  }
 }
 
 const FY_START = 1;
@@ -126,9 +145,22 @@ export async function benchOverview(engine: Engine, profile: Profile, serverUrl:
   try {
     const runs = profile === 'large' ? 30 : 50;
     const filters = {};
+    const read = () => dashboardOverview(handle.db, filters, { fiscalYearStartMonth: FY_START });
+    await read(); // opens the connections whose CPU is counted below
+    const backends = engine === 'postgres'
+      ? (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(handle.db)).rows.map((r) => Number(r.pid))
+      : [];
+    const pgBefore = procCpuMs(backends);
+    const nodeBefore = process.cpuUsage();
     const loadBefore = os.loadavg()[0];
-    const overview = await time(runs, () => dashboardOverview(handle.db, filters, { fiscalYearStartMonth: FY_START }));
+    const overview = await time(runs, read);
     const loadAfter = os.loadavg()[0];
+    const nodeCpu = process.cpuUsage(nodeBefore);
+    const pgAfter = procCpuMs(backends);
+    const reads = runs + 3;
+    const cpuPerRead = engine === 'postgres' && pgBefore !== undefined && pgAfter !== undefined
+      ? { postgresMs: (pgAfter - pgBefore) / reads, nodeMs: (nodeCpu.user + nodeCpu.system) / 1000 / reads }
+      : undefined;
     const naive = await time(profile === 'large' ? 10 : runs, () => naiveOverview(handle.db, filters, FY_START));
     const result: OverviewResult = {
       engine,
@@ -141,7 +173,8 @@ export async function benchOverview(engine: Engine, profile: Profile, serverUrl:
       naiveP90Ms: percentile(naive, 0.9),
       speedup: percentile(naive, 0.5) / percentile(overview, 0.5),
       loadBefore,
-      loadAfter
+      loadAfter,
+      cpuPerRead
     };
     log(`  ${engine} ${profile}: overview median ${result.overviewMedianMs.toFixed(2)} ms, naive ${result.naiveMedianMs.toFixed(1)} ms (${result.speedup.toFixed(1)}×)`);
     return result;

@@ -32,9 +32,18 @@ export function addDays(day: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+// One formatter per time zone: making one costs more than a dashboard's other work in JS (~0.5 ms).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date in a time zone, YYYY-MM-DD. */
 export function localToday(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    if (dayFormats.size >= 64) dayFormats.clear();
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
 /** Splits [start, end) into the whole months inside it and the days around them. */

@@ -4,7 +4,7 @@
 // snapshot, so every figure reflects the same moment (the change_log seq read with them).
 // The overview reads the v_*_scope views (migration 08): one scope's rows per read, a few dozen
 // whatever the history, so its cost does not grow with the data.
-import { sql, type InferResult, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type CompiledQuery, type InferResult, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory, ProgramArea } from '../db/schema.js';
 import { preparedReader } from '../db/index.js';
@@ -145,10 +145,43 @@ export function movesByMonth(db: Tx, s: PeriodScope) {
 /** The categories whose units the overview counts (K9s, officers trained, extraction licenses, forensic devices, lab equipment). */
 export const UNIT_CATEGORIES: FundingCategory[] = ['detection_k9', 'training_scholarship', 'extraction_software', 'forensic_hardware', 'lab_equipment'];
 
+// Compiled overview statements by what they are built from (the query is a pure function of it):
+// building and compiling ~17 subqueries with Kysely costs more CPU than the rest of the read's JS.
+const compiledOverviews = new Map<string, CompiledQuery>();
+
 export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
-  const months = { ...q.months, ...(q.exact.period.wholeMonths ?? { start: q.months.start, end: q.months.start }) };
   const orgWideIsScope = !q.exact.category && !q.exact.division && !q.exact.state;
-  const query = db
+  // On a server, a named statement planned once per connection: planning this statement took longer
+  // than running it (bench/RESULTS.md, overview). Same SQL, same values, same rows as executing it here.
+  const prepared = preparedReader(db);
+  let row: InferResult<ReturnType<typeof overviewQuery>>[number];
+  if (prepared) {
+    const key = JSON.stringify([q.funding, q.region, q.months, q.exact.category, q.exact.division, q.exact.state, q.exact.period.wholeMonths,
+      q.exact.period.edgeDays, q.mapStates]);
+    let compiled = compiledOverviews.get(key);
+    if (!compiled) {
+      compiled = overviewQuery(db, q, orgWideIsScope).compile();
+      if (compiledOverviews.size >= 256) compiledOverviews.clear();
+      compiledOverviews.set(key, compiled);
+    }
+    row = (await prepared<typeof row>(compiled))[0];
+  } else {
+    row = await overviewQuery(db, q, orgWideIsScope).executeTakeFirstOrThrow();
+  }
+  return {
+    ...row,
+    orgMoves: orgWideIsScope ? row.moves : row.orgMoves,
+    seq: row.seq ?? 0,
+    survivorCenters: row.survivorCenters ?? 0,
+    // JSON carries timestamps as text.
+    oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
+  };
+}
+
+/** The overview's one statement: every figure a subquery of it. */
+function overviewQuery(db: Tx, q: OverviewQueryInput, orgWideIsScope: boolean) {
+  const months = { ...q.months, ...(q.exact.period.wholeMonths ?? { start: q.months.start, end: q.months.start }) };
+  return db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
       jsonArrayFrom(requestsByStageAndCategory(db, q.exact)).as('requests'),
@@ -171,18 +204,6 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
       jsonArrayFrom(stateMeasures(db, q.funding, q.months).needs).as('mapNeeds'),
       jsonArrayFrom(peopleByState(db, q.exact, { division: q.region.division, states: q.mapStates })).as('mapPeople')
     ]);
-  // On a server, a named statement planned once per connection: planning this statement took longer
-  // than running it (bench/RESULTS.md, overview). Same SQL, same values, same rows as executing it here.
-  const prepared = preparedReader(db);
-  const row = prepared ? (await prepared<InferResult<typeof query>[number]>(query.compile()))[0] : await query.executeTakeFirstOrThrow();
-  return {
-    ...row,
-    orgMoves: orgWideIsScope ? row.moves : row.orgMoves,
-    seq: row.seq ?? 0,
-    survivorCenters: row.survivorCenters ?? 0,
-    // JSON carries timestamps as text.
-    oldestCritical: row.oldestCritical.map((n) => ({ ...n, createdAt: new Date(n.createdAt) }))
-  };
 }
 
 /**

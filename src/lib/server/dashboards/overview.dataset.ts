@@ -117,12 +117,7 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
       followUpRequests: sumBy(outreach, (o) => o.follow_up_requests)
     },
     /** The tile map's measures per state (every state of the division filter; the state filter is not applied). */
-    byState: [...new Set([...mapDisbursed, ...mapNeeds, ...mapPeople].map((r) => r.state.trim()))].sort().map((state) => ({
-      state,
-      disbursedCents: mapDisbursed.find((r) => r.state.trim() === state)?.disbursedCents ?? 0,
-      openNeeds: mapNeeds.find((r) => r.state.trim() === state)?.openNeeds ?? 0,
-      peopleReached: mapPeople.find((r) => r.state.trim() === state)?.peopleReached ?? 0
-    })),
+    byState: byStateOf(mapDisbursed, mapNeeds, mapPeople),
     impact: {
       disbursedCents,
       k9sFunded: unitsOf('detection_k9'),
@@ -142,6 +137,25 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
       agenciesSupported: partnerCount('law_enforcement_agency') + partnerCount('icac_task_force') + partnerCount('icac_affiliate')
     }
   };
+}
+
+/** The tile map's rows: every state with any of the three measures, by code (one pass per measure, not a search per state). */
+function byStateOf(disbursed: Array<{ state: string; disbursedCents: number }>, needs: Array<{ state: string; openNeeds: number }>,
+  people: Array<{ state: string; peopleReached: number }>) {
+  const rows = new Map<string, { state: string; disbursedCents: number; openNeeds: number; peopleReached: number }>();
+  const row = (state: string) => {
+    const code = state.trim();
+    let r = rows.get(code);
+    if (!r) rows.set(code, (r = { state: code, disbursedCents: 0, openNeeds: 0, peopleReached: 0 }));
+    return r;
+  };
+  // The first row of a state counts, as a search would find it (each measure has one row per state).
+  const seen = (set: Set<string>, state: string) => !set.has(state.trim()) && Boolean(set.add(state.trim()));
+  const d = new Set<string>(), n = new Set<string>(), p = new Set<string>();
+  for (const r of disbursed) if (seen(d, r.state)) row(r.state).disbursedCents = r.disbursedCents;
+  for (const r of needs) if (seen(n, r.state)) row(r.state).openNeeds = r.openNeeds;
+  for (const r of people) if (seen(p, r.state)) row(r.state).peopleReached = r.peopleReached;
+  return [...rows.values()].sort((a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
 }
 
 export type OverviewDataset = Awaited<ReturnType<typeof overviewOf>>;
