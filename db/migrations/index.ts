@@ -31,7 +31,6 @@ import * as constantTimeZone from './2026-12-06-01-constant-time-zone.js';
 import * as strictTimeZone from './2026-12-06-02-strict-time-zone.js';
 import * as deferredTimeRollups from './2026-12-06-03-deferred-time-rollups.js';
 import * as deferredRollupsHashed from './2026-12-06-04-deferred-rollups-hashed.js';
-import * as deferredRollupsAggregated from './2026-12-06-05-deferred-rollups-aggregated.js';
 import * as decisionReason from './2026-12-06-10-decision-reason.js';
 import * as overviewReadIndexes from './2026-12-06-40-overview-read-indexes.js';
 import * as moveYearGrain from './2026-12-06-41-move-year-grain.js';
@@ -67,7 +66,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-02-strict-time-zone': strictTimeZone,
   '2026-12-06-03-deferred-time-rollups': deferredTimeRollups,
   '2026-12-06-04-deferred-rollups-hashed': deferredRollupsHashed,
-  '2026-12-06-05-deferred-rollups-aggregated': deferredRollupsAggregated,
   '2026-12-06-10-decision-reason': decisionReason,
   '2026-12-06-40-overview-read-indexes': overviewReadIndexes,
   '2026-12-06-41-move-year-grain': moveYearGrain
