@@ -45,8 +45,8 @@ export function decimal(n: number): string {
 
 /** 'survivor_basic_needs' → 'Survivor basic needs' */
 export function label(value: string): string {
-  // 'detection_k9' → 'Detection K9' (a K9 is written in capitals).
-  const words = value.replaceAll('_', ' ').replace(/\bk9\b/g, 'K9');
+  // 'detection_k9' → 'Detection K9', 'icac_task_force' → 'ICAC task force' (written in capitals).
+  const words = value.replaceAll('_', ' ').replace(/\bk9\b/g, 'K9').replace(/\bicac\b/g, 'ICAC');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
