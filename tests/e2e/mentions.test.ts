@@ -81,7 +81,7 @@ describe.skipIf(!hasBrowser)('mentions, the inbox and notification mail', () => 
     await a.page.locator('tr[data-need] .open-btn').first().click();
     const drawer = a.page.getByTestId('need-drawer');
     await drawer.waitFor();
-    const needTitle = (await drawer.locator('#drawer-h').textContent())!.trim();
+    const needTitle = (await drawer.locator(':scope > h2').textContent())!.trim();
     const box = drawer.getByLabel('Comment (type @ to mention a colleague)');
     await box.click();
     await box.pressSequentially(`Can you check the count, @${bName.slice(0, 3)}`);

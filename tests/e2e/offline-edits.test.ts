@@ -105,7 +105,7 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
     await page.goto(`${server.url}${NEEDS_URL}`);
     await hydrated(page);
     const dialog = page.getByTestId('conflict-dialog');
-    await dialog.waitFor();
+    await dialog.waitFor({ timeout: 90_000 }); // the queue is sent once the page has loaded: slow on a loaded CI machine
     expect(await dialog.getByTestId('mine').textContent()).toBe('Winter coats (edited offline)');
     expect(await dialog.getByTestId('theirs').textContent()).toBe('Winter coats (colleague)');
     await page.screenshot({ path: path.join(artifactsDir, 'needs-unsaved-conflict.png') });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { regionCodes, divisionCodes } from '../../regions.js';
 import { enums } from '../db/schema.js';
-import { cents, count, id as idRule, isoDate as isoDateRule, text, version as versionRule } from '../../validation.js';
+import { cents, cleanText, count, id as idRule, isoDate as isoDateRule, text, version as versionRule } from '../../validation.js';
 
 export const needsListInput = z
   .object({
@@ -23,7 +23,7 @@ export const NEED_SORT_KEYS = ['title', 'centerName', 'status', 'priority', 'qua
 export const needsPageInput = z
   .object({
     division: z.enum(divisionCodes).optional(),
-    text: z.string().max(200, 'Search with at most 200 characters.').default(''),
+    text: cleanText().max(200, 'Search with at most 200 characters.').default(''),
     status: z.enum(NEED_STATUS_FILTERS).default('active'),
     priority: z.enum(enums.need_priority).optional(),
     kind: z.enum(enums.need_kind).optional(),
