@@ -7,6 +7,7 @@
 // Mountain rows in `w.mountain` (the in-region coordinator's) so the out-of-region one is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
+import { sql } from 'kysely';
 import { targets, type TestDb } from '../helpers/db.js';
 import { testUser } from '../helpers/auth.js';
 import { base32Decode, totp } from '../helpers/totp-oracle.js';
@@ -138,7 +139,9 @@ const rules: Record<string, Rule> = {
       requestedCents: 250_000, purpose: 'Synthetic: beds for the new wing' })
   },
   'funding.overdueReports': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
-  'funding.pay': { expect: REGION_WRITE, input: async (w) => ({ id: (await w.newDisbursed()).id, amountCents: 10_000, paidOn: new Date().toISOString().slice(0, 10) }) },
+  'funding.pay': { expect: REGION_WRITE, input: async (w) => ({ id: (await w.newDisbursed()).id, amountCents: 10_000,
+    // Today in the organisation's zone (the UTC date runs a day ahead of it every evening).
+    paidOn: (await sql<{ d: string }>`select local_day(now())::text as d`.execute(w.db)).rows[0].d }) },
   'funding.deliver': { expect: REGION_WRITE, input: async (w) => ({ lineId: (await w.newDisbursed()).lineId, deliveredOn: '2026-01-15', note: 'Synthetic: beds received' }) },
   'funding.correct': {
     expect: LEADERSHIP_OR_ADMIN,

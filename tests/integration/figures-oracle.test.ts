@@ -15,7 +15,8 @@ import { createRng, seedFromEnv, type Rng } from '../helpers/prng.js';
 import { testUser } from '../helpers/auth.js';
 import {
   addDays, addMonths, compareAftercare, compareFunding, compareOutreach, compareOverview, expectAftercare, expectFunding,
-  expectOutreach, expectOverview, fiscalYearOfDay, fiscalYearRange, loadBase, Mismatches, type Base, type Context, type Filters
+  expectOutreach, expectOverview, fiscalYearOfDay, fiscalYearRange, loadBase, Mismatches, type Base, type Context, type Filters,
+  localDay
 } from '../helpers/figure-oracle.js';
 import { writeHistory } from '../helpers/figure-history.js';
 import { createCallerFactory } from '../../src/lib/server/trpc/t.js';
@@ -362,7 +363,8 @@ for (const target of targets) {
     let writer: Writer;
     let paidWithoutAmount: Set<number>;
     let historyPaidWithoutAmount = 0;
-    const today = new Date().toISOString().slice(0, 10);
+    // Today in the organisation's zone (the procedures judge dates there; the UTC date runs ahead every evening).
+    const today = localDay(new Date(), DEFAULT_ZONE);
     const contexts = contextsFor(today);
 
     beforeAll(async () => {
