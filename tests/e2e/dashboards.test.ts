@@ -218,7 +218,7 @@ describe.skipIf(!hasBrowser)('leadership dashboards in Chromium', () => {
     await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 15_000 }).toMatch(/^(Reconnecting|Offline)/);
     server = await startLiveServer({ dataDir: server.dataDir, port });
     await live(page);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()); // the organisation's day (BEACON_TIME_ZONE's default), not UTC's
     await server.exec([
       { sql: `insert into outreach_event (occurred_on, state, format, audience, attendees) values ($1, 'CO', 'school_assembly', 'students', 4321)`, params: [today] }
     ]);

@@ -84,7 +84,7 @@ describe.skipIf(!hasBrowser)('wall screen device links in Chromium', () => {
 
     await screen.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
     const people = Number(((await screen.getByTestId('kpi-people-reached').textContent()) ?? '').replace(/\D/g, ''));
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()); // the organisation's day (BEACON_TIME_ZONE's default), not UTC's
     await server.exec([{ sql: `insert into outreach_event (occurred_on, state, format, audience, attendees) values ($1, 'CO', 'webinar', 'parents', 2345)`, params: [today] }]);
     await expect.poll(() => screen.getByTestId('kpi-people-reached').textContent(), { timeout: 15_000 }).toBe((people + 2345).toLocaleString('en-US'));
     expect(await screen.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);

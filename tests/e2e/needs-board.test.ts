@@ -183,7 +183,7 @@ describe.skipIf(!hasBrowser)('the live needs board with two coordinators', () =>
     await form.getByRole('button', { name: 'Log event' }).click();
     await form.getByText('That day does not exist.').waitFor({ timeout: 5_000 });
     // Today: the list shows the most recent events first.
-    await form.getByLabel('Date (YYYY-MM-DD)').fill(new Date().toISOString().slice(0, 10));
+    await form.getByLabel('Date (YYYY-MM-DD)').fill(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()));
     await form.getByLabel('Title').fill('Synthetic parent evening');
     await form.getByRole('button', { name: 'Log event' }).click();
     await a.getByTestId('outreach-events').getByText('Synthetic parent evening').waitFor({ timeout: 5_000 });
