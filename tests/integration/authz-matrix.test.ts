@@ -18,6 +18,7 @@ import type { SessionUser } from '../../src/lib/server/auth/access.js';
 import { inviteUser } from '../../src/lib/server/users/users.service.js';
 import { createShareLink, createSnapshot, setSchedule } from '../../src/lib/server/snapshots/snapshots.service.js';
 import type { Db } from '../../src/lib/server/db/index.js';
+import { createAnnotation } from '../../src/lib/server/annotations/annotations.service.js';
 import { createKioskLink, findKioskLink, type KioskIdentity } from '../../src/lib/server/kiosk/kiosk.service.js';
 
 const createCaller = createCallerFactory(appRouter);
@@ -105,6 +106,16 @@ async function pendingTotpCode(w: World, user: SessionUser | null) {
 }
 
 const rules: Record<string, Rule> = {
+  // Chart annotations: whoever reads the dashboards lists them; leadership, admins and coordinators
+  // write (a coordinator only for their own regions: Mountain here) and remove (a coordinator only
+  // their own: tests/integration/annotations.test.ts).
+  'annotations.list': { expect: OPERATIONAL_READ, input: () => ({ from: '2026-01-01', to: '2026-12-31', division: 'mountain' }) },
+  'annotations.create': { expect: REGION_WRITE, input: () => ({ day: '2026-03-02', note: 'Synthetic: campaign launched', scope: 'division:mountain' }) },
+  'annotations.remove': {
+    expect: { ...REGION_WRITE, coordinatorIn: 'FORBIDDEN', coordinatorOut: 'FORBIDDEN' },
+    // Written by the admin: leadership and admins remove anyone's, a coordinator only their own.
+    input: async (w) => ({ id: (await createAnnotation(w.db, w.admin, { day: '2026-03-03', note: 'Synthetic: kit delivered', scope: { division: 'mountain', state: null } })).id })
+  },
   'auth.me': { expect: SIGNED_IN },
   'auth.changeName': { expect: SIGNED_IN, input: (w) => ({ displayName: `Renamed ${w.unique()}` }) },
   'auth.changePassword': { expect: SIGNED_IN, input: (w) => ({ currentPassword: TEST_USER_PASSWORD, newPassword: `granite-willow-${w.unique()}` }) },

@@ -147,6 +147,10 @@ export const tables = {
     id: g('bigint'), division_code: c('text'), period_start: c('date'), period_end: c('date'), people_goal: c('integer'),
     events_goal: n('integer')
   },
+  annotation: {
+    id: g('bigint'), day: c('date'), note: c('text'), division_code: n('text'), state: n('character'), created_by: c('text'),
+    created_at: g('timestamp with time zone'), deleted_at: n('timestamp with time zone'), deleted_by: n('text')
+  },
   audit_log: {
     id: g('bigint'), actor_id: n('text'), at: g('timestamp with time zone'), action: c('text'), entity: c('text'),
     entity_id: n('text'), before: n('jsonb'), after: n('jsonb'), state: n('character')

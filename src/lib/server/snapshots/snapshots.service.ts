@@ -13,6 +13,8 @@ import * as repo from './snapshots.repository.js';
 import { componentLog } from '../log.js';
 import { metrics } from '../metrics.js';
 import { readSnapshotDatasets } from './snapshot-datasets.js';
+import { snapshotAnnotations } from '../annotations/annotations.service.js';
+import type { ChartAnnotation } from '../../annotations.js';
 import { localToday } from '../dashboards/dashboard.period.js';
 import { organisationTimeZone } from '../dashboards/datasets.js';
 import type { FrozenComparisons } from '../../snapshot-headlines.js';
@@ -63,8 +65,11 @@ async function makeSnapshot(db: Db, m: MakeSnapshot, options: SnapshotOptions) {
   const asOfDay = localToday(new Date(), organisationTimeZone({}));
   const compare = comparisonPeriods(m.period, asOfDay, options.fiscalYearStartMonth);
   const { seq, datasets, comparisons } = await readSnapshotDatasets(db, dashboardFiltersFor(m.period, m.filters), options, compare);
+  // The chart annotations of its period and place, frozen as they stand now: one made (or removed)
+  // later never changes what this snapshot shows.
+  const annotations = await snapshotAnnotations(db, m.filters, m.period.from, addDays(m.period.to, -1), new Date());
   // Through JSON once, so what is hashed is exactly what jsonb stores (dates become ISO strings).
-  const data = JSON.parse(JSON.stringify({ fiscalYear: m.period.fiscalYear, fiscalYearStartMonth: options.fiscalYearStartMonth, datasets, comparisons }));
+  const data = JSON.parse(JSON.stringify({ fiscalYear: m.period.fiscalYear, fiscalYearStartMonth: options.fiscalYearStartMonth, datasets, comparisons, annotations }));
   const dataJson = canonicalJson(data);
   const sha256 = sha256Hex(dataJson);
   return db.transaction().execute(async (tx) => {
@@ -93,7 +98,11 @@ export async function listSnapshots(db: Db, _actor: SessionUser, limit: number) 
   return repo.listSnapshots(db, limit);
 }
 
-type StoredData = { fiscalYear: number; fiscalYearStartMonth: number; datasets: Record<string, unknown>; comparisons?: FrozenComparisons | null };
+type StoredData = {
+  fiscalYear: number; fiscalYearStartMonth: number; datasets: Record<string, unknown>; comparisons?: FrozenComparisons | null;
+  /** The chart annotations of its period and place when it was made (absent: made before annotations existed). */
+  annotations?: ChartAnnotation[];
+};
 
 /** A stored snapshot as pages show it (survivor figures as published), and whether its hash still holds. */
 async function openSnapshot(db: Db, id: number) {
@@ -112,7 +121,8 @@ async function openSnapshot(db: Db, id: number) {
     fiscalYear: stored.fiscalYear,
     datasets: protectStoredSurvivorFigures(stored.datasets ?? {}),
     /** Headline figures of the comparison periods, frozen at creation (null: made before they were). */
-    comparisons: stored.comparisons ?? null
+    comparisons: stored.comparisons ?? null,
+    annotations: stored.annotations ?? []
   };
 }
 export type OpenedSnapshot = Awaited<ReturnType<typeof openSnapshot>>;
@@ -383,7 +393,8 @@ export function sharedSnapshotView(s: OpenedSnapshot) {
     filters: s.filters,
     verified: s.verified,
     datasets,
-    comparisons: s.comparisons
+    comparisons: s.comparisons,
+    annotations: s.annotations
   };
 }
 export type SharedSnapshotView = ReturnType<typeof sharedSnapshotView>;

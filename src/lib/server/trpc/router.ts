@@ -1,5 +1,6 @@
 import type { AnyProcedure, AnyRouter, inferProcedureOutput, inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { router } from './t.js';
+import { annotationsRouter } from '../annotations/annotations.router.js';
 import { authRouter } from '../auth/auth.router.js';
 import { auditRouter } from '../audit/audit.router.js';
 import { dashboardRouter } from '../dashboards/dashboard.router.js';
@@ -21,6 +22,7 @@ import { importsRouter } from '../imports/imports.router.js';
 
 export const appRouter = router({
   activity: activityRouter,
+  annotations: annotationsRouter,
   auth: authRouter,
   comments: commentsRouter,
   audit: auditRouter,
