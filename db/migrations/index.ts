@@ -34,6 +34,7 @@ import * as deferredRollupsHashed from './2026-12-06-04-deferred-rollups-hashed.
 import * as decisionReason from './2026-12-06-10-decision-reason.js';
 import * as overviewReadIndexes from './2026-12-06-40-overview-read-indexes.js';
 import * as moveYearGrain from './2026-12-06-41-move-year-grain.js';
+import * as signOff from './2026-12-07-10-sign-off.js';
 import * as annotations from './2026-12-07-30-annotations.js';
 
 export const migrations: Record<string, Migration> = {
@@ -70,5 +71,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-10-decision-reason': decisionReason,
   '2026-12-06-40-overview-read-indexes': overviewReadIndexes,
   '2026-12-06-41-move-year-grain': moveYearGrain,
+  '2026-12-07-10-sign-off': signOff,
   '2026-12-07-30-annotations': annotations
 };

@@ -43,6 +43,12 @@ const ADMIN_ONLY: Expectation = { ...OPERATIONAL_READ, coordinatorIn: 'FORBIDDEN
 /** Imports: leadership, admins and coordinators (each row checked against the coordinator's regions). */
 const IMPORTS: Expectation = { ...OPERATIONAL_READ };
 const outreachCsv = (w: World) => `External id,Date,State,Format,Audience,Attendees\nO-${w.unique()},2026-11-01,${w.mountain.state},Webinar,Parents,12\n`;
+let periodMonths = 0;
+/** A month not used before in this file (2001-01, 2001-02, …). */
+const periodMonth = () => {
+  const t = 2001 * 12 + periodMonths++;
+  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+};
 /** Making and scheduling snapshots. */
 const LEADERSHIP_OR_ADMIN: Expectation = { ...LEADERSHIP_ONLY, admin: 'ok' };
 
@@ -176,6 +182,17 @@ const rules: Record<string, Rule> = {
   'survivorCounts.set': {
     expect: REGION_WRITE,
     input: (w) => ({ centerId: w.mountain.centerId, month: '2026-10', served: 12, newIntakes: 2, bedNights: 200, exitsToSafeHousing: 1 })
+  },
+  // Monthly sign-off: a fresh month each call (Canada East, long ago: no other rule writes there).
+  'periods.status': { expect: OPERATIONAL_READ, input: () => ({ months: 3 }) },
+  'periods.lock': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ division: 'canada-east', month: periodMonth() }) },
+  'periods.unlock': {
+    expect: ADMIN_ONLY,
+    input: async (w) => {
+      const month = periodMonth();
+      await w.db.insertInto('period_approval').values({ division_code: 'canada-east', month: `${month}-01` }).execute();
+      return { division: 'canada-east', month, reason: 'Synthetic: a late correction from the center' };
+    }
   },
   // Who may import at all; a coordinator's rows outside their regions are refused row by row (the
   // report names them and nothing is written: tests/integration/imports.test.ts).

@@ -5,7 +5,7 @@ import type { RouterOutputs } from '$lib/server/trpc/router.js';
 import type { PatchOp } from './view-patch.js';
 
 /** change_log topics, as the database triggers write them. */
-export const changeTopics = ['partner', 'funding', 'budget', 'needs', 'survivors', 'outreach', 'annotation'] as const;
+export const changeTopics = ['partner', 'funding', 'budget', 'needs', 'survivors', 'outreach', 'annotation', 'periods'] as const;
 export type ChangeTopic = (typeof changeTopics)[number];
 
 /** One committed row change, as change_log records it. `seq` is commit order across the database. */

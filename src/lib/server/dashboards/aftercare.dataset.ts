@@ -11,7 +11,7 @@ import { monthsOf } from './dashboard.period.js';
 import * as repo from './dashboard.repository.js';
 import { latestSeq } from './dashboard.repository.js';
 import { needFlowInPeriod } from './period.repository.js';
-import { datasetHeader, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
+import { datasetHeader, provisionalOf, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
 
 const OLDEST_CRITICAL = 10;
 const byMonth = <R extends { month: string }>(rows: R[]) => new Map(rows.map((r) => [r.month, r]));
@@ -42,7 +42,7 @@ export async function aftercareOf(db: Db, scope: DashboardScope) {
   const priorityOrder = (p: string) => (enums.need_priority as readonly string[]).indexOf(p);
   const openNeeds = row.openNeeds.sort((a, b) => priorityOrder(a.priority) - priorityOrder(b.priority));
   return {
-    ...datasetHeader(scope, row.seq ?? 0),
+    ...datasetHeader(scope, row.seq ?? 0, await provisionalOf(db, scope)),
     /** Needs have no funding category: the category filter does not apply here. */
     categoryApplies: false,
     openNeeds,

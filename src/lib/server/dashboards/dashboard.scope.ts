@@ -5,9 +5,11 @@
 // means; each dataset's header (asOf, seq, period, filters) is made here too.
 import { config } from '../config.js';
 import type { FundingCategory } from '../db/schema.js';
-import { regionCodes, statesIn } from '$lib/regions.js';
+import { divisionCodes, divisionOf, regionCodes, statesIn, type RegionCode } from '$lib/regions.js';
+import type { Db } from '../db/index.js';
+import { provisionalMonths } from '../periods/periods.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
-import { resolvePeriod, type DashboardPeriod } from './dashboard.period.js';
+import { addDays, resolvePeriod, type DashboardPeriod } from './dashboard.period.js';
 import type { FundingFilter, MonthRange, RegionFilter } from './dashboard.repository.js';
 import type { PeriodScope } from './period.repository.js';
 
@@ -64,8 +66,19 @@ export function resolveScope(filters: DashboardFilterInput, options: DatasetOpti
 /** Whether a region filter applies (budgets are organisation-wide: no percentage of them beside a regional amount). */
 export const isRegional = (scope: DashboardScope) => Boolean(scope.region.division || scope.region.state);
 
+/**
+ * The months of the scope's period (every month it touches, 'YYYY-MM') not yet signed off for every
+ * division its place covers (a state: its division; a division; else all): while there is one, the
+ * period's figures are provisional (docs/figures.md, "Provisional").
+ */
+export async function provisionalOf(db: Db, scope: DashboardScope): Promise<string[]> {
+  const divisions = scope.region.state ? [divisionOf(scope.region.state as RegionCode)] : scope.region.division ? [scope.region.division] : [...divisionCodes];
+  const last = addDays(scope.period.end, -1);
+  return provisionalMonths(db, divisions, `${scope.period.start.slice(0, 7)}-01`, `${last.slice(0, 7)}-01`);
+}
+
 /** What every dataset says about itself: when it was read, which change it reflects, for what (JSON-safe). */
-export function datasetHeader(scope: DashboardScope, seq: number) {
+export function datasetHeader(scope: DashboardScope, seq: number, provisionalMonths: string[] = []) {
   const p = scope.period;
   return {
     asOf: scope.now.toISOString(),
@@ -73,6 +86,11 @@ export function datasetHeader(scope: DashboardScope, seq: number) {
     timeZone: scope.timeZone,
     seq,
     period: { kind: p.kind, label: p.label, start: p.start, end: p.end, fiscalYear: p.fiscalYear, fiscalYearTo: p.fiscalYearTo },
+    /**
+     * The period's months not yet signed off for every division in scope ('YYYY-MM', oldest first):
+     * while any is listed, the period's figures are provisional.
+     */
+    provisionalMonths,
     /** The filters as applied: a fiscal-year period names its year even when it was the default. */
     filters: p.kind === 'fiscalYear' ? { ...scope.filters, fiscalYear: p.fiscalYear } : { ...scope.filters }
   };

@@ -9,7 +9,7 @@ import { monthsOf } from './dashboard.period.js';
 import * as repo from './dashboard.repository.js';
 import { latestSeq } from './dashboard.repository.js';
 import { stageDaysInPeriod, topPartnersPaid } from './period.repository.js';
-import { datasetHeader, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
+import { datasetHeader, provisionalOf, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
 import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
 
 const STUCK_LIMIT = 20;
@@ -59,7 +59,7 @@ export async function fundingOf(db: Db, scope: DashboardScope, stuckAfterDays = 
   const monthList = monthsOf(months);
   const flows = ['approved', 'disbursed', 'declined', 'withdrawn'] as const;
   return {
-    ...datasetHeader(scope, row.seq ?? 0),
+    ...datasetHeader(scope, row.seq ?? 0, await provisionalOf(db, scope)),
     pipeline: row.pipeline.sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || (a.category < b.category ? -1 : 1)),
     pipelineByStage: enums.funding_stage.map((stage) => {
       const rows = row.pipeline.filter((p) => p.stage === stage);

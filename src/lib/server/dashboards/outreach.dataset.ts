@@ -9,7 +9,7 @@ import { addDays, daysIn, monthsOf } from './dashboard.period.js';
 import * as repo from './dashboard.repository.js';
 import { latestSeq } from './dashboard.repository.js';
 import { outreachByFormatAndAudience, outreachByMonthAndDivision } from './period.repository.js';
-import { datasetHeader, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
+import { datasetHeader, provisionalOf, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
 
 export async function outreachDataset(db: Db, filters: DashboardFilterInput, options: DatasetOptions) {
   return outreachOf(db, resolveScope(filters, options));
@@ -45,7 +45,7 @@ export async function outreachOf(db: Db, scope: DashboardScope) {
   const events = totals((r) => r.events);
   const followUps = totals((r) => r.followUpRequests);
   return {
-    ...datasetHeader(scope, row.seq ?? 0),
+    ...datasetHeader(scope, row.seq ?? 0, await provisionalOf(db, scope)),
     categoryApplies: false,
     /** Goals are set per division: with a state filter, the goal shown is its division's. */
     goalDivision: goalDivision ?? null,

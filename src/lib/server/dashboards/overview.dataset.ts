@@ -6,7 +6,7 @@ import type { FundingCategory, FundingStage, NeedPriority, PartnerKind } from '.
 import { enums } from '../db/schema.js';
 import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
-import { datasetHeader, isRegional, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
+import { datasetHeader, provisionalOf, isRegional, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
 import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
 import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivor-figures.service.js';
 
@@ -55,7 +55,7 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
   const deliveredOf = (category: FundingCategory) => Number(delivered.find((u) => u.category === category)?.units ?? 0);
 
   return {
-    ...datasetHeader(scope, seq),
+    ...datasetHeader(scope, seq, await provisionalOf(db, scope)),
     fiscalYear: period.fiscalYear,
     periodLabel: period.label,
     /**

@@ -7,6 +7,7 @@ interface PgLikeError {
   code?: string;
   constraint?: string;
   message?: string;
+  detail?: string;
 }
 
 /** True for an error raised by Postgres (pg or PGlite): it carries a five-character SQLSTATE. */
@@ -95,6 +96,8 @@ const CONSTRAINTS: Record<string, [field: string, message: string]> = {
   survivor_count_exits_not_negative: ['exitsToSafeHousing', 'Exits to safe housing cannot be negative.'],
   survivor_count_intakes_within_served: ['newIntakes', 'New intakes cannot be more than survivors served.'],
   survivor_count_exits_within_served: ['exitsToSafeHousing', 'Exits to safe housing cannot be more than survivors served.'],
+  period_approval_month_ended: ['month', 'Only a month that has ended can be signed off.'],
+  period_approval_reopen_reason_length: ['reason', 'Write why the month is reopened (3 to 2,000 characters).'],
   survivor_count_month_not_future: ['month', 'That month has not begun yet: counts are reported for past or current months.']
 };
 
@@ -113,6 +116,10 @@ export function databaseRefusal(err: unknown): DomainError | null {
     case 'BC004':
       // An approval for a partner whose vetting has lapsed (or has no end date).
       return fieldError('partnerId', `${capitalise(message)}. Renew the vetting on the Partners page before approving.`);
+    case 'BC005':
+      // A write dated in a month that is signed off and locked (the database's own sentence, in plain
+      // words). The tRPC layer puts it beside the input's date field (lockedPeriodRefusal).
+      return new DomainError('BAD_REQUEST', message, { sqlstate: 'BC005', lockedPeriod: e.detail ?? '' });
     case '23514': {
       const known = e.constraint ? CONSTRAINTS[e.constraint] : undefined;
       if (known) return fieldError(known[0], known[1]);
@@ -125,6 +132,24 @@ export function databaseRefusal(err: unknown): DomainError | null {
     default:
       return null;
   }
+}
+
+/** True for a refusal of a write dated in a signed-off, locked month (BC005). */
+export function isLockedPeriodRefusal(err: unknown): boolean {
+  return (err instanceof DomainError && typeof err.details?.lockedPeriod === 'string') || (isDatabaseError(err) && err.code === 'BC005');
+}
+
+/**
+ * A locked-month refusal placed beside the field that dates the write: the input's date or month
+ * field (paidOn, occurredOn, month…), else its status or amount; without any, the form's message.
+ */
+export function lockedPeriodRefusal(err: DomainError, input?: unknown): DomainError {
+  if (err.details?.fieldErrors) return err;
+  const all = leaves(input);
+  const field = all.find((l) => l.key && (/(On|^month|^date|At)$/.test(l.key) || l.key === 'month') && (looksLikeDate(l.value) || /^\d{4}-\d{2}$/.test(String(l.value))))?.key
+    ?? all.find((l) => l.key === 'status' || l.key === 'to')?.key
+    ?? all.find((l) => l.key === 'amountCents')?.key;
+  return field ? new DomainError(err.code, err.message, { ...err.details, fieldErrors: { [field]: [err.message] } }) : err;
 }
 
 /** Runs a write, turning the database's refusals into DomainErrors. */

@@ -202,6 +202,11 @@ export const tables = {
     created_at: g('timestamp with time zone'), revoked_at: n('timestamp with time zone'), revoked_by: n('text'),
     last_seen_at: n('timestamp with time zone')
   },
+  period_approval: {
+    id: g('bigint'), division_code: c('text'), month: c('date'), locked: g('boolean'), approved_by: n('text'),
+    approved_at: g('timestamp with time zone'), reopened_by: n('text'), reopened_at: n('timestamp with time zone'),
+    reopen_reason: n('text'), updated_at: g('timestamp with time zone')
+  },
   import_mapping: { kind: c('text'), columns: c('jsonb'), updated_by: n('text'), updated_at: g('timestamp with time zone') },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),

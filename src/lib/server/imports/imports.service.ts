@@ -8,17 +8,18 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/index.js';
 import { assertRole, canEditState, type SessionUser } from '../auth/access.js';
 import { DomainError } from '../errors.js';
-import { databaseRefusal } from '../db/refusals.js';
+import { databaseRefusal, isLockedPeriodRefusal } from '../db/refusals.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { enums, type FundingCategory, type FundingStage } from '../db/schema.js';
 import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
 import { fiscalYearOf } from '../fiscal-year.js';
-import { regions } from '../../regions.js';
+import { divisions, regions } from '../../regions.js';
 import { dateProblem, CENTS_MAX, isCleanText } from '../../validation.js';
 import { dollarsToCents, centsToDollars } from '../../money-input.js';
-import { label } from '../../format.js';
+import { label, monthLabel } from '../../format.js';
 import { IMPORT_FIELDS, headerKey, type ImportKind } from '../../import-fields.js';
 import * as repo from './imports.repository.js';
+import { lockedPeriods } from '../periods/periods.repository.js';
 
 export const IMPORT_ROLES = ['leadership', 'admin', 'coordinator'] as const;
 /** Rows per multi-row statement. */
@@ -235,6 +236,8 @@ interface Context {
   today: string;
   fiscalYearStartMonth: number;
   bulk?: boolean;
+  /** The signed-off (locked) division-months, as 'division YYYY-MM'. */
+  locked: Set<string>;
 }
 
 type Row = RowReader;
@@ -272,6 +275,17 @@ async function partnerResolver(db: Db, refs: string[]) {
     if (named.length === 0) fail(`no partner has the external id or name “${ref}”: import or add the partner first`);
     return named[0];
   };
+}
+
+/** A row dated in a month signed off for its division is refused by the database: named here first. */
+function notLocked(ctx: Context, r: Row, key: string, state: string | undefined, day: string | undefined) {
+  if (!state || !day || ctx.locked.size === 0) return;
+  const division = regions.find((x) => x.code === state)?.division;
+  const month = day.slice(0, 7);
+  if (division && ctx.locked.has(`${division} ${month}`)) {
+    const name = divisions.find((d) => d.code === division)?.name ?? division;
+    r.error(key, `${monthLabel(month)} is signed off and locked for the ${name} division: an admin must reopen it before anything dated in it is imported`);
+  }
 }
 
 function inRegion(ctx: Context, r: Row, key: string, state: string | undefined): boolean {
@@ -413,6 +427,9 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
     if (declinedOn) step('declinedOn', 'Declined date', 'declined', declinedOn, null);
     if (withdrawnOn) step('withdrawnOn', 'Withdrawn date', 'withdrawn', withdrawnOn, null);
     if (declinedOn || withdrawnOn) moves[moves.length - 1].reason = reason ?? NO_REASON_IN_FILE;
+    notLocked(ctx, r, 'created', partner!.state, created);
+    for (const [key, day] of [['vetting', vetting ?? (approvedOn ? created : undefined)], ['approvedOn', approvedOn], ['disbursedOn', disbursedOn],
+      ['reportedOn', reportedOn], ['declinedOn', declinedOn], ['withdrawnOn', withdrawnOn]] as const) notLocked(ctx, r, key, partner!.state, day);
     if (r.errors.length) continue;
 
     const before = stored.get(externalId!);
@@ -508,6 +525,8 @@ async function planOutreach(ctx: Context, rows: Row[]): Promise<Plan> {
     inRegion(ctx, r, 'state', state);
     const before = externalId ? stored.get(externalId) : undefined;
     if (before && !inRegion(ctx, r, 'externalId', before.state)) continue;
+    notLocked(ctx, r, 'date', state, date);
+    if (before) notLocked(ctx, r, 'date', before.state, before.occurredOn);
     if (r.errors.length) continue;
     const row: repo.OutreachRow = {
       external_id: externalId!, occurred_on: date!, state: state!, format: format!, audience: audience!, title, attendees: attendees!,
@@ -556,6 +575,7 @@ async function planCounts(ctx: Context, rows: Row[]): Promise<Plan> {
     if (served !== undefined && exits !== null && exits > served) r.error('exitsToSafeHousing', 'exits to safe housing cannot be more than survivors served');
     if (served !== undefined && bedNights !== undefined && bedNights > served * 31) r.error('bedNights', 'bed nights cannot be more than 31 for each survivor served');
     if (center && month) duplicateCheck(r, 'month', seen, `${center.name} ${month}`);
+    if (center) notLocked(ctx, r, 'month', center.state, month);
     if (r.errors.length) continue;
     candidates.push({ r, row: { center_id: center!.id, month: month!, served: served!, new_intakes: newIntakes!, bed_nights: bedNights!, exits_to_safe_housing: exits } });
   }
@@ -629,7 +649,7 @@ async function prepare(db: Db, actor: SessionUser, input: ImportInput, options: 
   report.sample = rows.slice(0, 5).map((r) => fields.map((f) => r.raw(f.key)));
   if (rows.length === 0) report.fileErrors.push('The file has a header row but no rows under it.');
   if (report.fileErrors.length) return { report, plan: null };
-  const ctx: Context = { db, actor, today: await repo.localToday(db), fiscalYearStartMonth: options.fiscalYearStartMonth, bulk: options.bulk };
+  const ctx: Context = { db, actor, today: await repo.localToday(db), fiscalYearStartMonth: options.fiscalYearStartMonth, bulk: options.bulk, locked: await lockedPeriods(db) };
   const plan = await PLANNERS[input.kind](ctx, rows);
   report.errorCount = plan.errors.length;
   report.errors = plan.errors.slice(0, ERRORS_SHOWN);
@@ -664,6 +684,8 @@ export async function commitImport(db: Db, actor: SessionUser, input: ImportInpu
     // The rows were judged first; a refusal here is a rule only the database knows (or a row changed
     // meanwhile). Nothing was written.
     const refusal = databaseRefusal(err);
+    // A month signed off meanwhile: the database's sentence names it.
+    if (refusal && isLockedPeriodRefusal(refusal)) throw new DomainError('BAD_REQUEST', `Nothing was imported: ${refusal.message}`);
     if (refusal) throw new DomainError('BAD_REQUEST', `Nothing was imported: ${refusal.message.charAt(0).toLowerCase()}${refusal.message.slice(1)}`);
     throw err;
   }

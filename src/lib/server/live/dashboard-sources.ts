@@ -11,6 +11,7 @@ export interface DashboardRead<T extends DashboardTopic = DashboardTopic> {
   view: DashboardViews[T];
 }
 
+// Every dashboard also follows 'periods' (monthly sign-offs): its "Provisional" marker changes with them.
 export interface DashboardSource<T extends DashboardTopic> {
   /** change_log topics whose rows feed the views this dashboard reads. */
   dependsOn: readonly ChangeTopic[];
@@ -20,7 +21,7 @@ export interface DashboardSource<T extends DashboardTopic> {
 export const dashboardSources: { [T in DashboardTopic]: DashboardSource<T> } = {
   overview: {
     // Pipeline, budget, needs, survivors, outreach and partners supported: every logged topic.
-    dependsOn: ['partner', 'funding', 'budget', 'needs', 'survivors', 'outreach'],
+    dependsOn: ['partner', 'funding', 'budget', 'needs', 'survivors', 'outreach', 'periods'],
     async read(db, filters, options) {
       // Filters were validated by the room check (dashboardFilterInput) before any read.
       const view = await dashboardOverview(db, filters as DashboardFilterInput, options);
@@ -32,7 +33,7 @@ export const dashboardSources: { [T in DashboardTopic]: DashboardSource<T> } = {
   funding: {
     // v_pipeline, v_stage_duration, v_stage_throughput, v_open_request_age (funding_request,
     // funding_stage_event), v_budget (budget + pipeline), v_partner_funded (partner names and kinds).
-    dependsOn: ['partner', 'funding', 'budget'],
+    dependsOn: ['partner', 'funding', 'budget', 'periods'],
     async read(db, filters, options) {
       const view = await fundingDataset(db, filters as DashboardFilterInput, options);
       return { seq: view.seq, view };
@@ -40,7 +41,7 @@ export const dashboardSources: { [T in DashboardTopic]: DashboardSource<T> } = {
   },
   aftercare: {
     // v_needs, v_need_flow, v_oldest_open_critical_needs (aftercare_need + center names), v_survivors_monthly.
-    dependsOn: ['partner', 'needs', 'survivors'],
+    dependsOn: ['partner', 'needs', 'survivors', 'periods'],
     async read(db, filters, options) {
       const view = await aftercareDataset(db, filters as DashboardFilterInput, options);
       return { seq: view.seq, view };
@@ -48,7 +49,7 @@ export const dashboardSources: { [T in DashboardTopic]: DashboardSource<T> } = {
   },
   outreach: {
     // v_outreach_reach, v_outreach_monthly, v_outreach_goal_progress (outreach events and goals).
-    dependsOn: ['outreach'],
+    dependsOn: ['outreach', 'periods'],
     async read(db, filters, options) {
       const view = await outreachDataset(db, filters as DashboardFilterInput, options);
       return { seq: view.seq, view };

@@ -19,6 +19,7 @@ import { survivorCountsRouter } from '../survivors/survivors.router.js';
 import { kioskRouter } from '../kiosk/kiosk.router.js';
 import { notificationsRouter } from '../notifications/notifications.router.js';
 import { importsRouter } from '../imports/imports.router.js';
+import { periodsRouter } from '../periods/periods.router.js';
 
 export const appRouter = router({
   activity: activityRouter,
@@ -36,6 +37,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   outreach: outreachRouter,
   partners: partnersRouter,
+  periods: periodsRouter,
   snapshots: snapshotsRouter,
   survivorCounts: survivorCountsRouter,
   sync: syncRouter,

@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import type { Context } from './context.js';
 import type { DashboardTopic } from '$lib/realtime/events.js';
 import { DomainError, type ConflictDetails } from '../errors.js';
-import { dataExceptionRefusal, databaseRefusal, isDatabaseError } from '../db/refusals.js';
+import { dataExceptionRefusal, databaseRefusal, isDatabaseError, isLockedPeriodRefusal, lockedPeriodRefusal } from '../db/refusals.js';
 import { metrics } from '../metrics.js';
 import { mayReadOperational, type Role, type SessionUser } from '../auth/access.js';
 
@@ -36,6 +36,8 @@ const domainErrors = t.middleware(async ({ next, rawInput }) => {
   if (result.ok) return result;
   let cause = result.error.cause;
   if (isDatabaseError(cause)) cause = dataExceptionRefusal(cause, rawInput) ?? databaseRefusal(cause) ?? cause;
+  // A write dated in a signed-off month: the refusal goes beside the field that dates it.
+  if (cause instanceof DomainError && isLockedPeriodRefusal(cause)) cause = lockedPeriodRefusal(cause, rawInput);
   if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
   // Refused input: the message is the rules' plain words (tRPC's default is the issues as JSON).
   if (cause instanceof ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: [...new Set(cause.issues.map((i) => i.message))].join(' '), cause });
