@@ -380,6 +380,125 @@ for (const target of targets) {
       });
     });
 
+    // Import mode (beacon.import = the transaction's id) swaps the per-row guards of new requests and
+    // their events for set-based checks per statement. Any client can set it: whatever it writes
+    // then is judged by the same rules.
+    describe('import mode: a request written at its final stage with its history', () => {
+      interface Ev { from: FundingStage | null; to: FundingStage; amount?: number | null; at: string }
+      const at = (day: string) => `${day}T17:00:00Z`;
+      const seconds = (a: string, b: string) => Math.floor((Date.parse(b) - Date.parse(a)) / 1000);
+      const HISTORY: Ev[] = [
+        { from: null, to: 'intake', at: at('2025-02-03') }, { from: 'intake', to: 'vetting', at: at('2025-02-10') },
+        { from: 'vetting', to: 'approved', amount: 800_000, at: at('2025-03-01') }, { from: 'approved', to: 'disbursed', amount: 600_000, at: at('2025-04-01') }
+      ];
+      /** One statement, as the import writes it: the request (its fields from the history unless overridden) and its events. */
+      function importWrite(partnerId: number, events: Ev[], override: Record<string, unknown> = {}, flag = true) {
+        const sum = (to: FundingStage) => events.filter((e) => e.to === to).reduce((n, e) => n + (e.amount ?? 0), 0);
+        const last = events[events.length - 1] ?? HISTORY[0];
+        const row = {
+          stage: last.to, approved_cents: sum('approved'), disbursed_cents: sum('disbursed'), created_at: (events[0] ?? HISTORY[0]).at,
+          stage_entered_at: last.at, updated_at: last.at, version: Math.max(events.length, 1), ...override
+        };
+        const evs = events.map((e, k) => ({
+          k, from_stage: e.from, to_stage: e.to, amount_cents: e.amount ?? null, at: e.at,
+          seconds: k === 0 ? null : seconds(events[k - 1].at, e.at), reason: e.to === 'declined' || e.to === 'withdrawn' ? 'Synthetic: imported' : null
+        }));
+        return db.transaction().execute(async (tx) => {
+          if (flag) await sql`select set_config('beacon.import', pg_current_xact_id()::text, true)`.execute(tx);
+          await sql`
+            with r as (
+              insert into funding_request (partner_id, state, title, category, fiscal_year, requested_cents, units, created_at, stage,
+                stage_entered_at, updated_at, approved_cents, disbursed_cents, version)
+              select p.id, coalesce(${(override.state as string | undefined) ?? null}::char(2), p.state),
+                'Synthetic imported workstation', 'forensic_hardware', 2025, 1000000, 1,
+                ${row.created_at}::timestamptz, ${row.stage}::funding_stage, ${row.stage_entered_at}::timestamptz, ${row.updated_at}::timestamptz,
+                ${row.approved_cents}::bigint, ${row.disbursed_cents}::bigint, ${row.version}::int
+              from partner p where p.id = ${partnerId}
+              returning id, category, state, fiscal_year
+            )
+            insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents, occurred_at, category, state, fiscal_year, seconds_in_from_stage, reason)
+            select r.id, e.from_stage::funding_stage, e.to_stage::funding_stage, e.amount_cents, e.at, r.category, r.state, r.fiscal_year, e.seconds, e.reason
+            from r cross join json_to_recordset(${JSON.stringify(evs)}::json) as e(k int, from_stage text, to_stage text, amount_cents bigint,
+              at timestamptz, seconds bigint, reason text)
+            order by e.k`.execute(tx);
+        });
+      }
+      const step = (from: FundingStage, to: FundingStage, day: string, amount?: number): Ev => ({ from, to, at: at(day), amount });
+
+      it('accepts a whole history and keeps the request as the app would (positive control)', async () => {
+        const before = await db.selectFrom('funding_request').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+        await importWrite(vetted.id, HISTORY);
+        const r = await db.selectFrom('funding_request').selectAll().where('id', '>', Number(before.id ?? 0)).executeTakeFirstOrThrow();
+        expect([r.stage, r.approved_cents, r.disbursed_cents, r.version, r.state]).toEqual(['disbursed', 800_000, 600_000, 4, 'CO']);
+        const events = await db.selectFrom('funding_stage_event').select(['from_stage', 'to_stage', 'seconds_in_from_stage'])
+          .where('request_id', '=', r.id).orderBy('id').execute();
+        expect(events.map((e) => `${e.from_stage}>${e.to_stage}`)).toEqual(['null>intake', 'intake>vetting', 'vetting>approved', 'approved>disbursed']);
+        expect(events[1].seconds_in_from_stage).toBe(7 * 86_400);
+      });
+
+      it('refuses a request at a later stage than its history reaches, or written without its history', async () => {
+        await expectRefused(db, () => importWrite(vetted.id, HISTORY.slice(0, 1), { stage: 'approved', approved_cents: 800_000 }), '23514',
+          /not what its stage history gives/);
+        await expectRefused(db, () => importWrite(vetted.id, HISTORY, { disbursed_cents: 500_000 }), '23514', /not what its stage history gives/);
+        await expectRefused(db, () => importWrite(vetted.id, HISTORY, { state: 'WA' }), '23514', /not what its stage history gives/);
+        await expectRefused(db, () => importWrite(vetted.id, [], { stage: 'vetting' }), '23514', /written with its stage history/);
+      });
+
+      it('refuses a skipped stage, a history that does not open at intake, a move from the wrong stage and a back-dated move', async () => {
+        await expectRefused(db, () => importWrite(vetted.id, [HISTORY[0], step('intake', 'approved', '2025-03-01', 5_000)]), 'BC002',
+          /cannot move from "intake" to "approved"/);
+        await expectRefused(db, () => importWrite(vetted.id, HISTORY.slice(1)), '23514', /opens with one "intake" event/);
+        await expectRefused(db, () => importWrite(vetted.id, [HISTORY[0], HISTORY[0]]), '23514', /opens with one "intake" event/);
+        await expectRefused(db, () => importWrite(vetted.id, [HISTORY[0], step('vetting', 'approved', '2025-03-01', 5_000)]), 'BC001',
+          /is in stage "intake", not "vetting"/);
+        await expectRefused(db, () => importWrite(vetted.id, [HISTORY[0], step('intake', 'vetting', '2025-01-01')]), '23514',
+          /cannot predate the request's current stage/);
+      });
+
+      it('refuses approvals without an amount, money on other moves, and disbursed above approved', async () => {
+        await expectRefused(db, () => importWrite(vetted.id, [...HISTORY.slice(0, 2), step('vetting', 'approved', '2025-03-01', 0)]), '23514',
+          /approving a funding request needs an amount above zero/);
+        await expectRefused(db, () => importWrite(vetted.id, [HISTORY[0], step('intake', 'vetting', '2025-02-10', 10)]), '23514',
+          /only approving or disbursing moves money/);
+        await expectRefused(db, () => importWrite(vetted.id, [...HISTORY.slice(0, 3), step('approved', 'disbursed', '2025-04-01', 900_000)]), '23514',
+          /disbursed_within_approved/);
+      });
+
+      it('refuses approving for a partner that is not vetted, or after its vetting ran out', async () => {
+        await expectRefused(db, () => importWrite(pending.id, HISTORY.slice(0, 3)), 'BC003', /only vetted partners can be approved/);
+        const lapsed = await newPartner(db, 'forensic_lab', 'vetted', 'CO');
+        await db.updateTable('partner').set({ vetted_until: '2025-02-15' }).where('id', '=', lapsed.id).execute();
+        await expectRefused(db, () => importWrite(lapsed.id, HISTORY.slice(0, 3)), 'BC004', /vetting expired on February 15, 2025/);
+      });
+
+      it('refuses moving a stored request in import mode, and a payment', async () => {
+        const id = await requestAt(db, vetted.id, 'vetting');
+        await expectRefused(db, () => db.transaction().execute(async (tx) => {
+          await sql`select set_config('beacon.import', pg_current_xact_id()::text, true)`.execute(tx);
+          const r = await tx.selectFrom('funding_request').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+          const when = tick();
+          await tx.insertInto('funding_stage_event').values({
+            request_id: id, from_stage: 'vetting', to_stage: 'approved', amount_cents: 5_000, occurred_at: when, category: r.category, state: r.state,
+            fiscal_year: r.fiscal_year, seconds_in_from_stage: Math.floor((when.getTime() - new Date(r.stage_entered_at).getTime()) / 1000)
+          }).execute();
+        }), '23514', /not what its stage history gives/);
+        const paid = await requestAt(db, vetted.id, 'disbursed');
+        await expectRefused(db, () => db.transaction().execute(async (tx) => {
+          await sql`select set_config('beacon.import', pg_current_xact_id()::text, true)`.execute(tx);
+          await tx.insertInto('funding_stage_event').values({ request_id: paid, kind: 'payment', to_stage: 'disbursed', amount_cents: 1_000 } as never).execute();
+        }), '23514', /an import records stage moves only/);
+      });
+
+      it('a flag that is not this transaction\'s id changes nothing: the row guards judge the write', async () => {
+        await expectRefused(db, () => db.transaction().execute(async (tx) => {
+          await sql`select set_config('beacon.import', (pg_current_xact_id()::text::bigint - 1)::text, true)`.execute(tx);
+          await tx.insertInto('funding_request').values({
+            partner_id: vetted.id, title: 'Born approved', category: 'detection_k9', fiscal_year: 2026, requested_cents: 10, stage: 'approved', approved_cents: 10
+          }).execute();
+        }), '23514', /starts at "intake" with nothing approved or disbursed/);
+      });
+    });
+
     describe('stage events are append-only and requests are never deleted', () => {
       it('refuses UPDATE, DELETE and TRUNCATE of funding_stage_event', async () => {
         const id = await requestAt(db, vetted.id, 'vetting');

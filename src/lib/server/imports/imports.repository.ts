@@ -1,8 +1,9 @@
 // All SQL of imports. Writes are batched: each batch is ONE multi-row statement over a single JSON
 // parameter (json_to_recordset), so a batch costs one parse and one run of each statement-level
 // trigger (rollups, change_log), on PGlite and on a server alike. Row-level guards (partner_guard,
-// funding_request_guard, funding_stage_event_apply …) still judge every row: imported rows obey the
-// same rules as rows the app writes.
+// funding_request_guard, funding_stage_event_apply …) judge every row, except for new funding requests
+// written with their history in import mode, which the database judges set-based per statement by the
+// same rules (migration 2026-12-07-40): imported rows obey the same rules as rows the app writes.
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { FundingStage } from '../db/schema.js';
@@ -126,6 +127,81 @@ export async function insertRequests(tx: Db, rows: RequestRow[]): Promise<Map<st
     from json_to_recordset(${json(rows)}::json) as x(external_id text, partner_id bigint, title text, purpose text, category text,
       fiscal_year smallint, requested_cents bigint, units integer, created_on date)
     returning id::int as id, external_id`.execute(tx);
+  for (const r of out) ids.set(r.external_id, Number(r.id));
+  return ids;
+}
+
+export interface HistoryMove {
+  /** Its place in the request's history (1 = the first move after intake). */
+  k: number;
+  to_stage: FundingStage;
+  /** Approvals and payments: the amount (a payment without one in the file pays the approved amount). */
+  amount_cents: number | null;
+  on: string;
+  reason: string | null;
+}
+
+export interface RequestWithHistory extends RequestRow {
+  /** Its place in the file (ids follow it). */
+  i: number;
+  moves: HistoryMove[];
+}
+
+/**
+ * Import mode for the rest of this transaction (beacon_importing(), migration 2026-12-07-40): new
+ * requests are written at their final stage with their whole history, and the database checks them
+ * set-based, per statement, instead of per row.
+ */
+export async function setImportMode(tx: Db, on: boolean): Promise<void> {
+  await sql`select set_config('beacon.import', case when ${on}::boolean then pg_current_xact_id()::text else '' end, true)`.execute(tx);
+}
+
+/**
+ * New requests, each at the stage its history reaches, and that history (the opening "intake" event
+ * and every move) in ONE statement; returns external id → new id. In import mode only (the
+ * statement-level checks judge the requests and events together).
+ */
+export async function insertRequestsWithHistory(tx: Db, rows: RequestWithHistory[], actorId: string): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (rows.length === 0) return ids;
+  const { rows: out } = await sql<{ id: number; external_id: string }>`
+    with x as (
+      select x.* from json_to_recordset(${json(rows)}::json) as x(i integer, external_id text, partner_id bigint, title text, purpose text,
+        category text, fiscal_year smallint, requested_cents bigint, units integer, created_on date, moves json)
+    ), m as (
+      select x.external_id, m.k, m.to_stage::funding_stage as to_stage, m.amount_cents, ((m."on")::timestamp + interval '12 hours') at time zone beacon_tz() as occurred_at, m.reason
+      from x cross join lateral json_to_recordset(x.moves) as m(k integer, to_stage text, amount_cents bigint, "on" date, reason text)
+    ), a as (
+      select external_id, count(*)::int as n, (array_agg(to_stage order by k desc))[1] as stage, max(occurred_at) as entered,
+        coalesce(sum(amount_cents) filter (where to_stage = 'approved'), 0)::bigint as approved,
+        coalesce(sum(amount_cents) filter (where to_stage = 'disbursed'), 0)::bigint as disbursed
+      from m group by external_id
+    ), r as (
+      insert into funding_request (external_id, partner_id, state, title, purpose, category, fiscal_year, requested_cents, units, created_at,
+        stage, stage_entered_at, updated_at, approved_cents, disbursed_cents, version)
+      select x.external_id, x.partner_id, p.state, x.title, x.purpose, x.category::funding_category, x.fiscal_year, x.requested_cents, x.units, c.at,
+        coalesce(a.stage, 'intake'), coalesce(a.entered, c.at), coalesce(a.entered, c.at), coalesce(a.approved, 0), coalesce(a.disbursed, 0), 1 + coalesce(a.n, 0)
+      from x join partner p on p.id = x.partner_id
+        cross join lateral (select ((x.created_on)::timestamp + interval '12 hours') at time zone beacon_tz() as at) c
+        left join a on a.external_id = x.external_id
+      order by x.i
+      returning id, external_id, created_at, category, state, fiscal_year
+    ), e as (
+      insert into funding_stage_event (request_id, from_stage, to_stage, amount_cents, actor_id, occurred_at, category, state, fiscal_year,
+        seconds_in_from_stage, reason)
+      select id, from_stage, to_stage, amount_cents, actor_id, occurred_at, category, state, fiscal_year, seconds, reason from (
+        select r.id, null::funding_stage as from_stage, 'intake'::funding_stage as to_stage, null::bigint as amount_cents,
+          nullif(current_setting('beacon.actor_id', true), '') as actor_id, r.created_at as occurred_at, r.category, r.state, r.fiscal_year,
+          null::bigint as seconds, null::text as reason, 0 as k
+        from r
+        union all
+        select r.id, coalesce(lag(m.to_stage) over w, 'intake'), m.to_stage, m.amount_cents, ${actorId}, m.occurred_at, r.category, r.state, r.fiscal_year,
+          floor(extract(epoch from m.occurred_at - coalesce(lag(m.occurred_at) over w, r.created_at)))::bigint, m.reason, m.k
+        from r join m on m.external_id = r.external_id
+        window w as (partition by r.id order by m.k)
+      ) h order by id, k
+    )
+    select id::int as id, external_id from r`.execute(tx);
   for (const r of out) ids.set(r.external_id, Number(r.id));
   return ids;
 }

@@ -469,35 +469,55 @@ async function planRequests(ctx: Context, rows: Row[]): Promise<Plan> {
       const ids = new Map<string, number>();
       const moveTotal = pending.reduce((n, p) => n + p.moves.length, 0);
       const total = inserts.length + moveTotal;
-      // The guards judge every row, statement by statement; the month-bucketed rollups (most of the
-      // cost per row, as each statement upserted its own keys) are applied once, at the end.
-      const bulk = ctx.bulk !== false;
-      if (bulk) await repo.deferTimeRollups(tx, pending.flatMap((p) => (p.id === undefined ? [] : [p.id])));
-      for (let i = 0; i < inserts.length; i += REQUEST_BATCH) {
-        for (const [k, v] of await repo.insertRequests(tx, inserts.slice(i, i + REQUEST_BATCH))) ids.set(k, v);
-        progress({ done: Math.min(i + REQUEST_BATCH, inserts.length), total, step: 'requests added' });
-      }
+      let done = 0;
       // The k-th move of every request in one round: no statement moves a request twice, and each
-      // move finds the stage it leaves.
-      let done = inserts.length;
-      for (let k = 0; ; k++) {
-        const round: repo.MoveRow[] = [];
-        for (const p of pending) {
-          const m = p.moves[k];
-          if (!m) continue;
-          round.push({ request_id: p.id ?? ids.get(p.externalId)!, from_stage: k === 0 ? p.from : p.moves[k - 1].to, to_stage: m.to, amount_cents: m.amount, on: m.on, reason: m.reason ?? null });
+      // move finds the stage it leaves. The row guards judge every move.
+      const rounds = async (list: typeof pending) => {
+        for (let k = 0; ; k++) {
+          const round: repo.MoveRow[] = [];
+          for (const p of list) {
+            const m = p.moves[k];
+            if (!m) continue;
+            round.push({ request_id: p.id ?? ids.get(p.externalId)!, from_stage: k === 0 ? p.from : p.moves[k - 1].to, to_stage: m.to, amount_cents: m.amount, on: m.on, reason: m.reason ?? null });
+          }
+          if (round.length === 0) break;
+          for (let i = 0; i < round.length; i += REQUEST_BATCH) {
+            await repo.insertMoves(tx, round.slice(i, i + REQUEST_BATCH), ctx.actor.id);
+            done += Math.min(REQUEST_BATCH, round.length - i);
+            progress({ done, total, step: 'stage history' });
+          }
         }
-        if (round.length === 0) break;
-        for (let i = 0; i < round.length; i += REQUEST_BATCH) {
-          await repo.insertMoves(tx, round.slice(i, i + REQUEST_BATCH), ctx.actor.id);
-          done += Math.min(REQUEST_BATCH, round.length - i);
-          progress({ done, total, step: 'stage history' });
+      };
+      if (ctx.bulk === false) {
+        // As the app writes: each request opens at intake, then its moves in rounds, every rollup per statement.
+        for (let i = 0; i < inserts.length; i += REQUEST_BATCH) {
+          for (const [k, v] of await repo.insertRequests(tx, inserts.slice(i, i + REQUEST_BATCH))) ids.set(k, v);
+          done = Math.min(i + REQUEST_BATCH, inserts.length);
+          progress({ done, total, step: 'requests added' });
         }
+        await rounds(pending);
+        return total;
       }
-      if (bulk) {
-        progress({ done, total, step: 'month rollups' });
-        await repo.applyDeferredTimeRollups(tx, [...ids.values()]);
+      // The month rollups are applied once, at the end, over everything written. Requests stored
+      // earlier get their further moves in rounds, through the row guards; new requests are written at
+      // their final stage with their whole history, a batch per statement, and the database judges
+      // each statement's requests and events set-based (import mode).
+      await repo.deferTimeRollups(tx, pending.flatMap((p) => (p.id === undefined ? [] : [p.id])));
+      await rounds(pending.filter((p) => p.id !== undefined));
+      const movesOf = new Map(pending.filter((p) => p.id === undefined).map((p) => [p.externalId, p.moves]));
+      await repo.setImportMode(tx, true);
+      for (let i = 0; i < inserts.length; i += REQUEST_BATCH) {
+        const batch = inserts.slice(i, i + REQUEST_BATCH).map((row, j) => ({
+          ...row, i: i + j,
+          moves: (movesOf.get(row.external_id) ?? []).map((m, k) => ({ k: k + 1, to_stage: m.to, amount_cents: m.amount, on: m.on, reason: m.reason ?? null }))
+        }));
+        for (const [k, v] of await repo.insertRequestsWithHistory(tx, batch, ctx.actor.id)) ids.set(k, v);
+        done += batch.length + batch.reduce((n, r) => n + r.moves.length, 0);
+        progress({ done, total, step: 'requests with their history' });
       }
+      await repo.setImportMode(tx, false);
+      progress({ done, total, step: 'month rollups' });
+      await repo.applyDeferredTimeRollups(tx, [...ids.values()]);
       return total;
     }
   };
