@@ -2,6 +2,7 @@
 // to compare and CSV. Survivor figures are stored already published (rounded, withheld under 3
 // centers: docs/figures.md, "Survivor counts: disclosure control"); a snapshot made before that rule
 // has its survivor figures withheld here, before anything reaches a page, a CSV or a share link.
+import { provisionalLine } from './provisional.js';
 import { SURVIVOR_RULE, WITHHELD } from './survivor-figures.js';
 import { csvRows } from './csv.js';
 import { divisionName, regions } from './regions.js';
@@ -29,7 +30,7 @@ export const SUPPRESSED = WITHHELD;
 /** Keys whose integer values count survivors (or could re-identify them when small). */
 const SURVIVOR_KEY = /survivor|served|intake|bed_?nights/i;
 /** Per-dataset fields that describe the read rather than the figures (shown on the title page). */
-const META_KEYS = new Set(['seq', 'asOf', 'filters', 'period', 'fiscalYear']);
+const META_KEYS = new Set(['seq', 'asOf', 'filters', 'period', 'fiscalYear', 'provisionalMonths']);
 
 const carriesRule = (value: unknown): boolean =>
   value === SURVIVOR_RULE ||
@@ -305,11 +306,20 @@ export interface CsvHeader {
   integrity: string;
 }
 
+/**
+ * The months of the snapshot's period that were not signed off when it was made (its figures were
+ * provisional), from the stored datasets; undefined for snapshots made before monthly sign-off.
+ */
+export function provisionalOf(datasets: Record<string, unknown>): string[] | undefined {
+  const lists = Object.values(datasets).flatMap((d) => (isPlainObject(d) && Array.isArray(d.provisionalMonths) ? [d.provisionalMonths as string[]] : []));
+  return lists.length ? [...new Set(lists.flat())].sort() : undefined;
+}
+
 /** Every dataset as CSV blocks (a title line, a header row, the rows, a blank line); money in dollars. */
 export function datasetsCsv(header: CsvHeader, datasets: Record<string, unknown>): string {
   const lines: Cell[][] = [
     ['Snapshot', header.title], ['Period', header.period], ['As of', header.asOf], ['Filters', header.filters],
-    ['Change seq', header.seq], ['Integrity', header.integrity], []
+    ['Change seq', header.seq], ['Integrity', header.integrity], ['Provisional when made', provisionalLine(provisionalOf(datasets))], []
   ];
   for (const section of sectionsOf(datasets)) {
     for (const table of section.tables) {

@@ -5,6 +5,7 @@
 import type { ChartSpec } from './chart-spec.js';
 import { formatValue } from './chart-spec.js';
 import { csvRows, parseCsv } from '$lib/csv.js';
+import { provisionalLine } from '$lib/provisional.js';
 
 export interface CsvContext {
   title: string;
@@ -14,6 +15,8 @@ export interface CsvContext {
   /** ISO time the data reflects. */
   asOf: string;
   timeZone?: string;
+  /** The period's months not yet signed off (absent: not known, no line). */
+  provisional?: readonly string[];
 }
 
 /** "November 29, 2026, 05:30:12 UTC" */
@@ -32,6 +35,7 @@ export function buildCsv(spec: ChartSpec, ctx: CsvContext): string {
     ['Period', ctx.period],
     ['Filters', ctx.filters.length ? ctx.filters.map(([k, v]) => `${k}: ${v}`).join('; ') : 'none'],
     ['As of', humanTime(ctx.asOf, ctx.timeZone)],
+    ...(ctx.provisional ? [['Provisional', provisionalLine(ctx.provisional)]] : []),
     [],
     [spec.labelHeader, ...spec.series.map((s) => `${s.label}${unit(spec, s.format)}`)],
     ...spec.labels.map((label, i) => [label, ...spec.series.map((s) => s.values[i] ?? null)])

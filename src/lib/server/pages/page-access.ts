@@ -15,6 +15,7 @@ const PAGE_ROLES: Array<[prefix: string, roles: readonly Role[]]> = [
   ['/survivor-counts', OPERATIONAL_ROLES],
   ['/budgets', ['leadership', 'admin']],
   ['/import', OPERATIONAL_ROLES],
+  ['/sign-off', OPERATIONAL_ROLES],
   ['/snapshots', ROLES],
   ['/admin', ['admin']]
 ];
@@ -55,6 +56,7 @@ const NAV: NavLink[] = [
   { href: '/survivor-counts', label: 'Survivor counts' },
   { href: '/budgets', label: 'Budgets' },
   { href: '/import', label: 'Import' },
+  { href: '/sign-off', label: 'Sign-off' },
   { href: '/snapshots', label: 'Snapshots' },
   { href: '/admin', label: 'Admin' }
 ];
