@@ -5,6 +5,8 @@ import type { ChartSpec } from './charts/chart-spec.js';
 import { dollars, monthLabel } from './charts/chart-spec.js';
 import { label, money, num } from './format.js';
 import { WITHHELD } from './survivor-figures.js';
+import { withDateMarks } from './charts/annotation-marks.js';
+import type { ChartAnnotation } from './annotations.js';
 import { changeText, divisionName, figureText, type Area, type Headline } from './snapshot-headlines.js';
 
 type Row = Record<string, unknown>;
@@ -20,8 +22,11 @@ export interface ReportChart {
   spec: ChartSpec;
 }
 
-/** The executive summary's charts (those the snapshot has data for). */
-export function summaryCharts(datasets: Record<string, unknown>): ReportChart[] {
+/**
+ * The executive summary's charts (those the snapshot has data for). The notes stored with the
+ * snapshot (numbered as the report lists them) are drawn as markers on its time charts.
+ */
+export function summaryCharts(datasets: Record<string, unknown>, notes: ReadonlyArray<ChartAnnotation & { n: number }> = []): ReportChart[] {
   const out: ReportChart[] = [];
   const throughput = rowsOf(obj(datasets.funding).throughput);
   if (throughput.length) {
@@ -79,7 +84,8 @@ export function summaryCharts(datasets: Record<string, unknown>): ReportChart[] 
       }
     });
   }
-  return out.slice(0, 4);
+  const months: Record<string, Row[]> = { 'summary-throughput': throughput, 'summary-outreach': monthly, 'summary-survivors': survivors };
+  return out.slice(0, 4).map((c) => (months[c.id] ? { ...c, spec: withDateMarks(c.spec, months[c.id].map((r) => String(r.month)), notes) } : c));
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

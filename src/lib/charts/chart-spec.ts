@@ -11,6 +11,12 @@ export interface SeriesSpec {
   values: Array<PublishedCount | null>;
   /** Drawn as a line over bars (e.g. a goal). */
   line?: boolean;
+  /**
+   * Drawn as a level mark across each label's group (a budget or a goal: a dashed line at its value
+   * over the bars it is measured against) instead of a bar; the table and the CSV keep it as a column.
+   * Labels whose value is 0 or none get no mark.
+   */
+  level?: 'budget' | 'goal';
   stack?: string;
   format?: ValueFormat;
 }
@@ -24,6 +30,18 @@ export interface ChartSpec {
   format: ValueFormat;
   horizontal?: boolean;
   stacked?: boolean;
+  /** Dated notes drawn as numbered vertical markers (time charts only; see annotation-marks.ts). */
+  dateMarks?: DateMark[];
+}
+
+/** A chart annotation placed on a time chart: its number, where it falls, and what it says. */
+export interface DateMark {
+  n: number;
+  /** Position on the label axis: label index, fractional within the label's month (i − 0.5 … i + 0.5). */
+  at: number;
+  day: string;
+  note: string;
+  scope: string;
 }
 
 // Days and months are written as everywhere else (format.ts); charts import them from here too.

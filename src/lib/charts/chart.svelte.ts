@@ -13,11 +13,15 @@ import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
   type ChartConfiguration, type ChartDataset
 } from 'chart.js';
+import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotation';
 import { formatValue, type ChartSpec } from './chart-spec.js';
+import { markText } from './annotation-marks.js';
 import { seriesColour } from './palette.js';
 import { compactDollars, compactNum } from '$lib/format.js';
 
-Chart.register(BarController, LineController, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+// chartjs-plugin-annotation, registered once here with the rest: dated notes (numbered vertical
+// markers) and budget/goal level lines are its line annotations.
+Chart.register(BarController, LineController, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip, annotationPlugin);
 
 type AnyChart = Chart<'bar' | 'line', Array<number | null>, string>;
 
@@ -26,6 +30,15 @@ const plotted = (values: ChartSpec['series'][number]['values']) => values.map((v
 function datasetOf(spec: ChartSpec, i: number): ChartDataset<'bar' | 'line', Array<number | null>> {
   const s = spec.series[i];
   const colour = seriesColour(i);
+  if (s.level) {
+    // Drawn by its level marks (annotationsOf); the dataset gives it a legend entry (a dashed line)
+    // and the legend's show/hide, which the marks follow.
+    // Its points (no line, no dot) keep the value axis tall enough for the marks and give the tooltip.
+    return {
+      type: 'line', label: s.label, data: plotted(s.values), borderColor: colour, backgroundColor: colour,
+      borderWidth: 2, borderDash: [6, 4], pointRadius: 0, pointHitRadius: 12, showLine: false
+    } as ChartDataset<'bar' | 'line', Array<number | null>>;
+  }
   const line = s.line || spec.type === 'line';
   return {
     type: line ? 'line' : 'bar',
@@ -64,6 +77,91 @@ function wallLabelTick(text: string): string {
   return text.length > 22 ? `${text.slice(0, 21)}…` : text;
 }
 
+type Marks = Record<string, AnnotationOptions>;
+const MARK_COLOUR = '#4b5563';
+
+/**
+ * The spec's annotations: a numbered vertical marker per dated note (hovering it shows the note in
+ * full) and a dashed level line per label of each budget/goal series, across that label's group.
+ */
+function annotationsOf(spec: ChartSpec, theme: Theme): Marks {
+  const marks: Marks = {};
+  const labelAxis = spec.horizontal ? 'y' : 'x';
+  const valueAxis = spec.horizontal ? 'x' : 'y';
+  const small = theme.wallFontPx ? Math.max(9, Math.round(theme.wallFontPx * 0.85)) : 10;
+  for (const m of spec.dateMarks ?? []) {
+    const short = String(m.n);
+    const full = markText(m);
+    marks[`note-${m.n}`] = {
+      type: 'line',
+      scaleID: labelAxis,
+      value: m.at,
+      borderColor: MARK_COLOUR,
+      borderWidth: 1.5,
+      borderDash: [3, 3],
+      drawTime: 'afterDatasetsDraw',
+      label: {
+        display: true,
+        content: short,
+        position: 'start',
+        backgroundColor: MARK_COLOUR,
+        color: '#fff',
+        font: { size: small, weight: 'bold' },
+        padding: { x: 5, y: 2 },
+        borderRadius: 8,
+        z: 1
+      },
+      // Hover (or touch) on the marker: the note in full, in place of its number.
+      enter: (ctx) => {
+        const label = (ctx.element as unknown as { label?: { options: { content: unknown } } }).label;
+        if (!label) return;
+        label.options.content = full.length > 60 ? wrap(full, 48) : full;
+        return true;
+      },
+      leave: (ctx) => {
+        const label = (ctx.element as unknown as { label?: { options: { content: unknown } } }).label;
+        if (!label) return;
+        label.options.content = short;
+        return true;
+      }
+    } as AnnotationOptions;
+  }
+  spec.series.forEach((s, k) => {
+    if (!s.level) return;
+    const colour = seriesColour(k);
+    s.values.forEach((v, i) => {
+      if (typeof v !== 'number' || v <= 0) return;
+      marks[`${s.level}-${k}-${i}`] = {
+        type: 'line',
+        [`${labelAxis}Min`]: i - 0.42,
+        [`${labelAxis}Max`]: i + 0.42,
+        [`${valueAxis}Min`]: v,
+        [`${valueAxis}Max`]: v,
+        borderColor: colour,
+        borderWidth: 2.5,
+        borderDash: [6, 4],
+        drawTime: 'afterDatasetsDraw',
+        display: (ctx: { chart: Chart }) => ctx.chart.isDatasetVisible(k)
+      } as AnnotationOptions;
+    });
+  });
+  return marks;
+}
+
+/** A long note on a few lines (the marker's label), at word breaks. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 function configOf(spec: ChartSpec, theme: Theme): ChartConfiguration<'bar' | 'line', Array<number | null>, string> {
   const valueAxis = spec.horizontal ? 'x' : 'y';
   const wall = theme.wallFontPx !== undefined;
@@ -80,6 +178,7 @@ function configOf(spec: ChartSpec, theme: Theme): ChartConfiguration<'bar' | 'li
       normalized: true,
       color: theme.text,
       plugins: {
+        annotation: { annotations: annotationsOf(spec, theme) },
         legend: { display: spec.series.length > 1, labels: { color: theme.text, boxWidth: wall ? 24 : 14, ...font } },
         tooltip: {
           callbacks: {
@@ -128,8 +227,18 @@ function sameValues(a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>): boole
 }
 
 /** Applies a spec to a live chart: only what changed is replaced. Returns whether anything did. */
+/** What the annotations are drawn from: redrawn only when it changes. */
+const marksKey = (spec: ChartSpec) => JSON.stringify([spec.dateMarks ?? [], spec.series.filter((s) => s.level).map((s) => s.values)]);
+const themes = new WeakMap<AnyChart, Theme>();
+
 function patchChart(c: AnyChart, spec: ChartSpec): boolean {
   let changed = false;
+  const before = specs.get(c);
+  if (!before || marksKey(before) !== marksKey(spec)) {
+    const plugins = c.options.plugins as { annotation?: { annotations: Marks } };
+    plugins.annotation = { annotations: annotationsOf(spec, themes.get(c) ?? { text: '#374151', grid: '#e5e7eb' }) };
+    changed = true;
+  }
   const labels = c.data.labels as string[];
   if (!sameValues(labels, spec.labels)) {
     c.data.labels = [...spec.labels];
@@ -162,8 +271,9 @@ function flush() {
   if (typeof document !== 'undefined' && document.hidden) return;
   chartStats.frames++;
   for (const [c, spec] of pending) {
+    const changed = patchChart(c, spec);
     specs.set(c, spec);
-    if (patchChart(c, spec)) {
+    if (changed) {
       c.update('none');
       chartStats.redraws++;
     }
@@ -199,8 +309,10 @@ export function chart(getSpec: () => ChartSpec): Attachment<HTMLCanvasElement> {
   return (canvas) => {
     const c = untrack(() => {
       const spec = getSpec();
-      const created = new Chart(canvas, configOf(spec, themeOf(canvas))) as unknown as AnyChart;
+      const theme = themeOf(canvas);
+      const created = new Chart(canvas, configOf(spec, theme)) as unknown as AnyChart;
       specs.set(created, spec);
+      themes.set(created, theme);
       return created;
     });
     // For checks (tests, the benchmark): the chart drawn on this canvas.

@@ -67,7 +67,8 @@ export const budgetSpec = (f: Funding): ChartSpec => ({
   type: 'bar', labelHeader: 'Program area', format: 'dollars',
   labels: f.budget.map((b) => label(b.programArea)),
   series: [
-    { label: 'Budget', values: f.budget.map((b) => dollars(b.budgetCents)) },
+    // A level line per program area: its budget, over its committed and disbursed bars.
+    { label: 'Budget', values: f.budget.map((b) => dollars(b.budgetCents)), level: 'budget' },
     { label: 'Committed', values: f.budget.map((b) => dollars(b.committedCents)) },
     { label: 'Disbursed', values: f.budget.map((b) => dollars(b.disbursedCents)) }
   ]
@@ -139,7 +140,8 @@ export const reachDivisionSpec = (o: Outreach): ChartSpec => ({
   labels: o.byDivision.map((d) => divisionName(d.division)),
   series: [
     { label: 'People reached', values: o.byDivision.map((d) => d.months.reduce((s, m) => s + m.peopleReached, 0)) },
-    { label: 'Goal (pro rata)', values: o.byDivision.map((d) => d.months.reduce((s, m) => s + m.peopleGoal, 0)) }
+    // A level line per division with a goal: the goal's share of the period, across its reach bar.
+    { label: 'Goal (pro rata)', values: o.byDivision.map((d) => d.months.reduce((s, m) => s + m.peopleGoal, 0)), level: 'goal' }
   ]
 });
 export const formatSpec = (o: Outreach): ChartSpec => ({

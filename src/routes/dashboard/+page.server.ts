@@ -1,4 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { loadDashboard } from '$lib/server/pages/dashboard-load.js';
+import { loadAnnotations, loadDashboard } from '$lib/server/pages/dashboard-load.js';
 
-export const load: PageServerLoad = async (event) => ({ overview: await loadDashboard(event, 'overview') });
+export const load: PageServerLoad = async (event) => {
+  const overview = await loadDashboard(event, 'overview');
+  return { overview, annotations: await loadAnnotations(event, overview) };
+};

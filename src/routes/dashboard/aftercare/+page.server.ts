@@ -1,4 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { loadDashboard } from '$lib/server/pages/dashboard-load.js';
+import { loadAnnotations, loadDashboard } from '$lib/server/pages/dashboard-load.js';
 
-export const load: PageServerLoad = async (event) => ({ view: await loadDashboard(event, 'aftercare') });
+export const load: PageServerLoad = async (event) => {
+  const view = await loadDashboard(event, 'aftercare');
+  return { view, annotations: await loadAnnotations(event, view) };
+};

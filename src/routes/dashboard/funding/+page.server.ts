@@ -1,4 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { loadDashboard } from '$lib/server/pages/dashboard-load.js';
+import { loadAnnotations, loadDashboard } from '$lib/server/pages/dashboard-load.js';
 
-export const load: PageServerLoad = async (event) => ({ view: await loadDashboard(event, 'funding') });
+export const load: PageServerLoad = async (event) => {
+  const view = await loadDashboard(event, 'funding');
+  return { view, annotations: await loadAnnotations(event, view) };
+};
