@@ -6,6 +6,9 @@ const config = {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ out: 'build' }),
+    // src/service-worker.ts keeps the workspace pages for a reload while offline. The root layout
+    // registers it in a built app only (never under `vite dev`).
+    serviceWorker: { register: false },
     // Forms are origin-checked by SvelteKit itself (the default; no trusted extra origins).
     csrf: { trustedOrigins: [] },
     // Nonces for SSR pages, hashes for prerendered ones ('auto'). No inline script runs without one.

@@ -10,7 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { securityHeaders } from '../src/lib/server/http/security-headers.js';
+import { SERVICE_WORKER_CSP, securityHeaders } from '../src/lib/server/http/security-headers.js';
 
 // A production server unless told otherwise (the build is a production build).
 process.env.NODE_ENV ??= 'production';
@@ -63,6 +63,7 @@ class SecureResponse extends http.ServerResponse {
   constructor(req) {
     super(req);
     for (const [name, value] of defaultHeaders) this.setHeader(name, value);
+    if (req.url?.split('?')[0] === '/service-worker.js') this.setHeader('content-security-policy', SERVICE_WORKER_CSP);
   }
 }
 

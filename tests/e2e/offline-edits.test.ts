@@ -1,11 +1,13 @@
 // Edits on /needs survive a lost connection (issue 17, item 3), in Chromium against the real server:
 // a save that fails on the network is queued and sent later; a context that goes offline
-// (context.setOffline) queues four edits — shown as "4 changes not saved yet" —, its reload fails
-// (the page cannot load offline: there is no service worker), a colleague changes one of the same
-// needs meanwhile, and the page loaded once the connection is back sends the queue from this browser's
-// localStorage with each edit's base version: two are saved, the colleague's clash opens the conflict
-// dialog, and an invalid one is listed with its plain reason until discarded. The database is read
-// afterwards: nothing was lost.
+// (context.setOffline) queues four edits — shown as "4 changes not saved yet" —, and its RELOAD while
+// still offline is answered by the service worker (src/service-worker.ts) from the copy it kept: the
+// page says it is offline and as of when, lists the four edits and shows them in the table. A colleague
+// changes one of the same needs meanwhile; when the connection returns, the reloaded page sends the
+// queue from this browser's localStorage with each edit's base version: two are saved, the colleague's
+// clash opens the conflict dialog, and an invalid one is listed with its plain reason until discarded.
+// The database is read afterwards: nothing was lost. A second test: the kept pages are deleted on
+// sign-out and when a page is shown signed out, so a reload offline shows no one's needs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -32,6 +34,11 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
     if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
   });
 
+  /** Waits until the service worker keeps this page (the first load came before it controlled the page). */
+  async function kept(page: Page, where: string) {
+    await expect.poll(() => page.evaluate(async (href) => !!(await caches.match(href)), new URL(where, server.url).href), { timeout: 60_000 }).toBe(true);
+  }
+
   /** Edits one cell of a row in place and presses Enter. */
   async function edit(page: Page, id: number, field: string, label: string, typed: string) {
     const cell = page.locator(`tr[data-need="${id}"] [data-cell="${field}"]`);
@@ -51,12 +58,73 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
     expect(res.status).toBe(200);
   }
 
+  /** The kept copies in this page's origin: cache name → the paths (with query) kept there. */
+  const keptPages = (page: Page) => page.evaluate(async () => {
+    const out: Record<string, string[]> = {};
+    for (const name of await caches.keys()) {
+      if (!name.startsWith('beacon-pages-')) continue;
+      out[name] = (await (await caches.open(name)).keys()).map((r) => { const u = new URL(r.url); return u.pathname + u.search; });
+    }
+    return out;
+  });
+
+  it('keeps only the workspace pages, and deletes them on sign-out and when a page is shown signed out', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, demoUsers.coordinatorMountain);
+    for (const where of [NEEDS_URL, '/pipeline', '/outreach', '/partners']) {
+      await page.goto(`${server.url}${where}`);
+      await hydrated(page);
+    }
+    // A client-side step to /needs (its data, __data.json, goes through the worker too).
+    await page.goto(`${server.url}/outreach`);
+    await hydrated(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Needs' }).click();
+    await page.waitForURL(/\/needs/);
+    await kept(page, NEEDS_URL);
+    await kept(page, '/outreach');
+    const held = Object.values(await keptPages(page)).flat();
+    expect(held).toContain(NEEDS_URL);
+    expect(held).toContain('/outreach');
+    // Only the workspace pages and their data: no tRPC answer, no other page, no sign-in, /metrics or /healthz.
+    for (const p of held) expect(p).toMatch(/^\/(needs|pipeline|outreach)(\/__data\.json)?(\?|$)/);
+
+    // Sign-out deletes them: offline afterwards, /needs is the worker's plain offline page, no needs.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await hydrated(page);
+    await expect.poll(() => keptPages(page).then((k) => Object.keys(k)), { timeout: 10_000 }).toEqual([]);
+    expect(Object.values(await keptPages(page)).flat()).toEqual([]);
+    await context.setOffline(true);
+    const offline = await page.goto(`${server.url}${NEEDS_URL}`);
+    expect(offline?.status()).toBe(503);
+    expect(await page.locator('h1').textContent()).toBe('You are offline');
+    expect(await page.locator('tr[data-need]').count()).toBe(0);
+    await context.setOffline(false);
+
+    // A session that ends without signing out (expired, cookies cleared): the sign-in page shown
+    // signed out deletes what was kept.
+    await signIn(page, server.url, demoUsers.coordinatorMountain);
+    await page.goto(`${server.url}${NEEDS_URL}`);
+    await hydrated(page);
+    await kept(page, NEEDS_URL);
+    await context.clearCookies();
+    await page.goto(`${server.url}${NEEDS_URL}`);
+    await page.waitForURL(/\/login/);
+    await hydrated(page);
+    await expect.poll(() => keptPages(page).then((k) => Object.keys(k)), { timeout: 10_000 }).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('queues what could not be sent, keeps it over a reload, and sends it with its base when the connection returns', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await signIn(page, server.url, demoUsers.coordinatorMountain);
+    const before = Date.now();
     await page.goto(`${server.url}${NEEDS_URL}`);
     await hydrated(page);
+    // The service worker keeps this page (its first load came before the worker controlled it).
+    await kept(page, NEEDS_URL);
     const rows = page.locator('tr[data-need]');
     await rows.nth(4).waitFor();
     const ids = await Promise.all([0, 1, 2, 3, 4].map(async (i) => Number(await rows.nth(i).getAttribute('data-need'))));
@@ -74,6 +142,7 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
     await unsaved.waitFor({ state: 'detached' });
 
     // 2. Offline: four edits, one of which the server will refuse (a quantity of 0).
+    const wentOffline = Date.now();
     await context.setOffline(true);
     await page.waitForFunction(() => navigator.onLine === false);
     await edit(page, ids[0], 'quantity', 'Quantity', String(q0 + 5));
@@ -81,7 +150,8 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
     await edit(page, ids[2], 'title', 'Title', 'Winter coats (edited offline)');
     await edit(page, ids[3], 'quantity', 'Quantity', '0');
     await unsaved.getByRole('status').filter({ hasText: '4 changes not saved yet' }).waitFor();
-    expect(await unsaved.innerText()).toContain('You are offline');
+    expect(await page.getByTestId('offline-notice').innerText()).toMatch(/^You are offline — showing needs as of .+\. 4 changes not saved yet\.$/);
+    expect(await unsaved.innerText()).toContain('kept in this browser and sent when the connection returns');
     expect(await page.getByTestId('cell-unsaved').count()).toBe(4);
     // The cells show what was typed, marked as not saved yet.
     await page.locator(`tr[data-need="${ids[1]}"] [data-cell="estimatedCostCents"] button`).filter({ hasText: '$4,321.50' }).waitFor();
@@ -95,17 +165,38 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
     expect(stored.length).toBe(1);
     expect(stored[0].length).toBe(4);
 
-    // The reload fails while offline (the page itself cannot load); meanwhile a colleague retitles need 3.
-    const reload = await page.reload().then(() => null, (e: Error) => e.message);
-    expect(reload).toMatch(/ERR_INTERNET_DISCONNECTED/);
+    // 3. The reload while still offline: the service worker answers with the page it kept; the page
+    // says so, lists the four edits from localStorage and shows them in the table.
+    const reloaded = await page.reload();
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    expect(reloaded?.status()).toBe(200);
+    await hydrated(page);
+    const notice = page.getByTestId('offline-notice');
+    await notice.waitFor();
+    expect(await notice.innerText()).toMatch(/^You are offline — showing needs as of .+\. 4 changes not saved yet\.$/);
+    // "As of" is when the kept copy was read: after this test first asked for the page, before it went offline.
+    const asOf = Date.parse((await notice.locator('time').getAttribute('datetime'))!);
+    expect(asOf).toBeGreaterThanOrEqual(before);
+    expect(asOf).toBeLessThanOrEqual(wentOffline);
+    await unsaved.getByRole('status').filter({ hasText: '4 changes not saved yet' }).waitFor();
+    expect(await unsaved.locator('li').count()).toBe(4);
+    expect(await page.getByTestId('cell-unsaved').count()).toBe(4);
+    await page.locator(`tr[data-need="${ids[1]}"] [data-cell="estimatedCostCents"] button`).filter({ hasText: '$4,321.50' }).waitFor();
+    await page.locator(`tr[data-need="${ids[2]}"] [data-cell="title"] button`).filter({ hasText: 'Winter coats (edited offline)' }).waitFor();
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(artifactsDir, `needs-offline-reload-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // Meanwhile a colleague retitles need 3.
     await colleagueSets(ids[2], { title: 'Winter coats (colleague)' });
 
-    // 3. Back online: the page loads and sends the queue from localStorage.
+    // 4. Back online: the reloaded page sends the queue (the online event; the socket's rejoin).
     await context.setOffline(false);
-    await page.goto(`${server.url}${NEEDS_URL}`);
-    await hydrated(page);
+    await notice.waitFor({ state: 'detached' });
     const dialog = page.getByTestId('conflict-dialog');
-    await dialog.waitFor({ timeout: 90_000 }); // the queue is sent once the page has loaded: slow on a loaded CI machine
+    await dialog.waitFor({ timeout: 90_000 }); // slow on a loaded CI machine
     expect(await dialog.getByTestId('mine').textContent()).toBe('Winter coats (edited offline)');
     expect(await dialog.getByTestId('theirs').textContent()).toBe('Winter coats (colleague)');
     await page.screenshot({ path: path.join(artifactsDir, 'needs-unsaved-conflict.png') });
@@ -125,7 +216,7 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('beacon:needs-unsaved:')).length)).toBe(0);
     await context.close();
 
-    // 4. The database holds every edit that was kept (read after the server stopped).
+    // 5. The database holds every edit that was kept (read after the server stopped).
     await server.stop();
     const handle = await createDb({ dataDir: server.dataDir });
     try {
@@ -142,4 +233,5 @@ describe.skipIf(!hasBrowser)('edits made offline or on a failing network', () =>
       await handle.close();
     }
   }, 120_000);
+
 });

@@ -31,6 +31,8 @@ export const load: PageServerLoad = async (event) => {
       ? [...user.divisions.map(nameOf), ...regions.filter((r) => user.states.includes(r.code) && !user.divisions.includes(r.division)).map((r) => r.name)]
       : [],
     me: { id: user.id, displayName: user.displayName },
+    // When this was read: a copy of the page shown offline (the service worker's) says "as of".
+    readAt: new Date().toISOString(),
     page: needs,
     centers,
     activity

@@ -57,6 +57,8 @@ export class NeedsWorkspace {
   /** Edits not yet saved (offline, or the network failed), kept in this browser per person. */
   readonly queue: EditQueue;
   online = $state(true);
+  /** When the table's needs were last read from the server (ISO time): "as of" while offline. */
+  readAt = $state('');
   /** What the table shows: open needs first, most urgent first. */
   query = $state<TableQuery>(tableQuery(...NEEDS_FIRST_QUERY));
   readonly room: string;
@@ -64,8 +66,9 @@ export class NeedsWorkspace {
   #conflicts = new Map<string, Conflict>();
   #flushing = false;
 
-  /** `division` null: every division; `userId` keys the stored queue (null: kept in memory). */
-  constructor(readonly division: string | null, page: NeedsPage, activity: Activity[], userId: string | number | null = null) {
+  /** `division` null: every division; `userId` keys the stored queue (null: kept in memory); `readAt`: when `page` was read. */
+  constructor(readonly division: string | null, page: NeedsPage, activity: Activity[], userId: string | number | null = null, readAt = new Date().toISOString()) {
+    this.readAt = readAt;
     this.queue = new EditQueue(userId === null ? null : `beacon:needs-unsaved:${userId}`);
     this.needs = this.#overlay(page.rows);
     this.total = page.total;
@@ -90,7 +93,11 @@ export class NeedsWorkspace {
     void this.flush();
     // Joining without `since`: the first answer is followed by a refetch, so nothing between the
     // server render and the join is missed.
-    const unsubscribe = live.subscribe(this.room, { onChanges: (changes) => this.apply(changes), onReset: () => this.refresh() });
+    const unsubscribe = live.subscribe(this.room, { onChanges: (changes) => this.apply(changes), onReset: () => {
+      // A (re)join means the server is reachable again: what waits is sent, then the page is read.
+      void this.flush();
+      return this.refresh();
+    } });
     return () => {
       unsubscribe();
       clearInterval(retry);
@@ -214,6 +221,7 @@ export class NeedsWorkspace {
       this.needs = this.#overlay(page.rows);
       this.total = page.total;
       this.counts = page.counts;
+      this.readAt = new Date().toISOString();
     } catch (err) {
       // Offline or a failed read: the table keeps the needs as last read, and says so.
       if (asked === this.#asked) {

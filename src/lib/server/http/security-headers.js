@@ -11,6 +11,12 @@
 export const FALLBACK_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/**
+ * The service worker's script (/service-worker.js, a static file): a worker's fetches obey the policy
+ * its script came with, and it reads the app's own pages and files — nothing else, no other origin.
+ */
+export const SERVICE_WORKER_CSP = "default-src 'none'; connect-src 'self'";
+
 /** Two years: browsers keep to https for this origin even if a later answer comes over http. */
 export const HSTS = 'max-age=63072000; includeSubDomains';
 
