@@ -207,6 +207,11 @@ const rules: Record<string, Rule> = {
   'notifications.markRead': { expect: OPERATIONAL_READ, input: () => ({ all: true }) },
   'notifications.settings': { expect: OPERATIONAL_READ },
   'notifications.setMail': { expect: OPERATIONAL_READ, input: () => ({ mail: 'digest' }) },
+  // Alert rules: read by operational roles (coordinators those of their divisions), set by leadership and
+  // admins; alerts: coordinators see those of their regions (tests/integration/alerts.test.ts), the board none.
+  'alerts.rules': { expect: OPERATIONAL_READ },
+  'alerts.setRule': { expect: LEADERSHIP_OR_ADMIN, input: () => ({ kind: 'report_overdue', threshold: 30, division: 'mountain' }) },
+  'alerts.list': { expect: OPERATIONAL_READ, input: () => ({ recentDays: 7 }) },
   'activity.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'outreach.list': { expect: OPERATIONAL_READ, input: () => ({ division: 'mountain' }) },
   'outreach.create': {

@@ -11,7 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The domains under src/lib/server/: repository, service and router of one subject each. */
 const DOMAINS = [
   'activity', 'annotations', 'audit', 'auth', 'budgets', 'comments', 'dashboards', 'disclosure', 'funding', 'kiosk', 'needs', 'notifications', 'outreach', 'partners',
-  'snapshots', 'survivors', 'undo', 'users', 'imports', 'periods'
+  'snapshots', 'survivors', 'undo', 'users', 'imports', 'periods', 'alerts'
 ];
 
 interface Edge {

@@ -184,6 +184,7 @@ const SETTINGS = {
   // Eastern time: the organisation's head office and most of its staff and partners work from the US east coast.
   timeZone: text('BEACON_TIME_ZONE', 'America/New_York', "IANA time zone the organisation's days, months, fiscal years, \"as of\" times and schedules are counted in (changing it rebuilds the month rollups at the next start)", isTimeZone),
   snapshotSchedulerIntervalMs: int('BEACON_SNAPSHOT_SCHEDULER_INTERVAL_MS', 60_000, 0, 86_400_000, 'how often the server looks for due snapshot schedules (ms); 0 turns the scheduler off'),
+  alertIntervalMs: int('BEACON_ALERT_INTERVAL_MS', 60_000, 0, 86_400_000, 'how often every alert rule is re-checked in full (ms), for conditions time alone makes true (a date passing); committed changes are re-checked at once; 0 turns the timer off'),
   digestHour: int('BEACON_DIGEST_HOUR', 7, 0, 23, "hour of the organisation's day (BEACON_TIME_ZONE) from which each person who chose the daily digest gets it, once that day"),
   digestIntervalMs: int('BEACON_DIGEST_INTERVAL_MS', 300_000, 0, 86_400_000, 'how often the server looks for daily notification digests due (ms); 0 turns digests off'),
   liveTickMs: int('BEACON_LIVE_TICK_MS', 50, 10, 100, 'how often a changed dashboard may be re-read and pushed to its viewers (ms)'),

@@ -207,6 +207,16 @@ export const tables = {
     approved_at: g('timestamp with time zone'), reopened_by: n('text'), reopened_at: n('timestamp with time zone'),
     reopen_reason: n('text'), updated_at: g('timestamp with time zone')
   },
+  alert_rule: {
+    id: g('bigint'), kind: c('text'), threshold_percent: n('numeric'), threshold_days: n('integer'), division_code: n('text'),
+    program_area: n('program_area'), enabled: g('boolean'), created_by: n('text'), created_at: g('timestamp with time zone'),
+    updated_at: g('timestamp with time zone')
+  },
+  alert: {
+    id: g('bigint'), rule_id: c('bigint'), condition_key: c('text'), subject_id: n('bigint'), state: n('character'),
+    division_code: n('text'), message: c('text'), link: c('text'), details: g('jsonb'), opened_at: g('timestamp with time zone'),
+    resolved_at: n('timestamp with time zone')
+  },
   import_mapping: { kind: c('text'), columns: c('jsonb'), updated_by: n('text'), updated_at: g('timestamp with time zone') },
   rollup_pipeline: {
     fiscal_year: c('smallint'), stage: c('funding_stage'), category: c('funding_category'), state: c('character'),

@@ -16,6 +16,7 @@ import { schedulePruning } from './change-log-pruning.js';
 import { attachSocketHandlers, createSocketServer, type LiveServer } from './socket-server.js';
 import type { Db } from '../db/index.js';
 import { componentLog } from '../log.js';
+import { ensureAlertEvaluator } from '../alerts/alert-evaluator.js';
 
 const log = componentLog('live');
 
@@ -63,11 +64,16 @@ async function boot(): Promise<LiveEngine | null> {
   }
   const startSeq = await latestChangeSeq(handle.db);
   const hub = new LiveHub(io, handle.db, { tickMs: cfg.liveTickMs, fiscalYearStartMonth: cfg.fiscalYearStartMonth, startSeq });
+  // Alert rules are re-checked for every committed change they can depend on, and on a timer.
+  const alerts = ensureAlertEvaluator(handle.db, { fiscalYearStartMonth: cfg.fiscalYearStartMonth, intervalMs: cfg.alertIntervalMs }, (task) => onShutdown(task));
   const listener = startChangeListener({
     handle,
     databaseUrl: cfg.databaseUrl,
     afterSeq: startSeq,
-    onChanges: (changes, writtenAt) => hub.onChanges(changes, writtenAt),
+    onChanges: (changes, writtenAt) => {
+      hub.onChanges(changes, writtenAt);
+      alerts.onChanges(changes);
+    },
     onInbox: (userId) => hub.onInbox(userId)
   });
   const stopSockets = attachSocketHandlers({ io, db: handle.db, hub, handshake: { origin: cfg.origin } });

@@ -20,9 +20,11 @@ import { kioskRouter } from '../kiosk/kiosk.router.js';
 import { notificationsRouter } from '../notifications/notifications.router.js';
 import { importsRouter } from '../imports/imports.router.js';
 import { periodsRouter } from '../periods/periods.router.js';
+import { alertsRouter } from '../alerts/alerts.router.js';
 
 export const appRouter = router({
   activity: activityRouter,
+  alerts: alertsRouter,
   annotations: annotationsRouter,
   auth: authRouter,
   comments: commentsRouter,
