@@ -8,7 +8,7 @@ import type { Db } from '../db/index.js';
 import type { RowChange } from '$lib/realtime/events.js';
 import { componentLog } from '../log.js';
 import { evaluateAlerts, EVERYTHING, type EvaluationResult, type EvaluationScope } from './alerts.service.js';
-import type { AlertKind } from './alerts.kinds.js';
+import type { AlertKind } from '../../alert-kinds.js';
 
 const log = componentLog('alerts');
 

@@ -1,10 +1,10 @@
 // Alerts: all their SQL. Each kind's condition is computed here from the base tables, written from
-// its definition (see alerts.kinds.ts and docs/figures.md "Alerts"), for every enabled rule of the kind
+// its definition (see $lib/alert-kinds.ts and docs/figures.md "Alerts"), for every enabled rule of the kind
 // at once (one statement per kind, whatever the number of rules), optionally only for some rows
 // (the ones a committed change touched). `today` is the organisation's day at the evaluator's clock.
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/index.js';
-import type { AlertKind } from './alerts.kinds.js';
+import type { AlertKind } from '../../alert-kinds.js';
 
 /** One true condition of one rule: what the evaluator opens an alert for (when none is open). */
 export interface ConditionRow {
@@ -22,9 +22,6 @@ export interface ConditionClock {
   now: Date;
   fiscalYearStartMonth: number;
 }
-
-const ids = (subjects: number[] | null): RawBuilder<boolean> =>
-  subjects === null ? sql<boolean>`true` : sql<boolean>`false`;
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -47,7 +44,7 @@ function ruleFilter(ruleIds: number[] | null): RawBuilder<boolean> {
 }
 
 function subjectFilter(column: RawBuilder<unknown>, subjects: number[] | null): RawBuilder<boolean> {
-  return subjects === null ? ids(null) : sql<boolean>`${column} = any(${subjects}::bigint[])`;
+  return subjects === null ? sql<boolean>`true` : sql<boolean>`${column} = any(${subjects}::bigint[])`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { divisionCodes } from '../../regions.js';
 import { enums } from '../db/schema.js';
 import { id } from '../../validation.js';
-import { ALERT_KINDS, KIND_INFO } from './alerts.kinds.js';
+import { ALERT_KINDS, KIND_INFO } from '../../alert-kinds.js';
 
 /**
  * A rule, new (no id) or changed (with its id). The threshold is a share in percent or a number of

@@ -14,7 +14,7 @@ import { mailInstantLater } from '../notifications/notifications.service.js';
 import { divisionName, divisionOf, type RegionCode } from '../../regions.js';
 import { dollars, PROGRAM_AREA_WORDS } from '../../funding-labels.js';
 import { dayLabel, monthLabel } from '../../format.js';
-import { ALERT_KINDS, KIND_INFO, ruleSentence, type AlertKind } from './alerts.kinds.js';
+import { ALERT_KINDS, KIND_INFO, ruleSentence, type AlertKind } from '../../alert-kinds.js';
 import * as repo from './alerts.repository.js';
 import type { ConditionClock, ConditionRow } from './alerts.repository.js';
 import type { SetRuleInput } from './alerts.schemas.js';

@@ -1,6 +1,5 @@
-// The alert kinds, in plain words: what each watches, which threshold it takes (a share in percent or
-// a number of days), what it may be scoped to, and which change_log rows can change its answer.
-// Client-safe (the /alerts page shows the same words).
+// Client-safe: the alert kinds in plain words (the /alerts page and the server share them): what each
+// watches, which threshold it takes (a share in percent or a number of days), what it may be scoped to.
 export const ALERT_KINDS = [
   'budget_commitment', 'critical_need_overdue', 'request_stage_too_long', 'survivor_counts_missing', 'report_overdue', 'outreach_pace'
 ] as const;
