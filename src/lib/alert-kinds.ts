@@ -25,7 +25,7 @@ export interface KindInfo {
 export const KIND_INFO: Record<AlertKind, KindInfo> = {
   budget_commitment: {
     label: 'Budget commitment above a share of the budget',
-    sentence: 'A program area has committed more than {n} % of its budget for the current fiscal year',
+    sentence: 'A program area has committed more than {n}% of its budget for the current fiscal year',
     threshold: 'percent', thresholdLabel: 'Share of the budget', unit: '% of the budget', min: 1, max: 1000, scope: 'program_area', tile: 'budget'
   },
   critical_need_overdue: {
@@ -50,7 +50,7 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
   },
   outreach_pace: {
     label: 'Outreach behind its goal’s pace',
-    sentence: 'A division’s outreach is more than {n} % behind the pace its people-reached goal needs',
+    sentence: 'A division’s outreach is more than {n}% behind the pace its people-reached goal needs',
     threshold: 'percent', thresholdLabel: 'How far behind the pace', unit: '% behind the pace', min: 1, max: 100, scope: 'division', tile: 'outreach'
   }
 };
