@@ -26,9 +26,13 @@ export function scopeOfChanges(changes: readonly RowChange[]): EvaluationScope {
       case 'aftercare_need': rows('critical_need_overdue', c.id); break;
       case 'funding_request': rows('request_stage_too_long', c.id); rows('report_overdue', c.id); all('budget_commitment'); break;
       case 'budget': all('budget_commitment'); break;
-      case 'survivor_count': all('survivor_counts_missing'); break;
+      // A count re-checks its center (found from the row); a deleted one, every center.
+      case 'survivor_count':
+        if (c.op === 'D') all('survivor_counts_missing');
+        else scope.survivorCountRows = [...(scope.survivorCountRows ?? []), c.id];
+        break;
       // A center's vetting or existence decides whether it is expected to report.
-      case 'partner': all('survivor_counts_missing'); break;
+      case 'partner': rows('survivor_counts_missing', c.id); break;
       case 'outreach_event': case 'outreach_goal': all('outreach_pace'); break;
     }
   }
@@ -37,7 +41,8 @@ export function scopeOfChanges(changes: readonly RowChange[]): EvaluationScope {
 
 function merge(a: EvaluationScope, b: EvaluationScope): EvaluationScope {
   const out: EvaluationScope = { ...a };
-  for (const [k, v] of Object.entries(b) as Array<[AlertKind, number[] | null]>) {
+  if (b.survivorCountRows) out.survivorCountRows = [...(a.survivorCountRows ?? []), ...b.survivorCountRows];
+  for (const [k, v] of Object.entries(b).filter(([key]) => key !== 'survivorCountRows') as Array<[AlertKind, number[] | null]>) {
     const cur = out[k];
     out[k] = cur === null || v === null ? null : cur === undefined ? v : [...new Set([...cur, ...v])];
   }

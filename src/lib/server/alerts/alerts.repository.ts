@@ -48,26 +48,21 @@ function subjectFilter(column: RawBuilder<unknown>, subjects: number[] | null): 
 }
 
 /**
- * Budget commitment: per program area, the current fiscal year's committed amount (the approved
- * amounts of its requests now approved, disbursed or reported: the Budget view's "committed") above
- * the rule's share of the area's budget (every line, donor-restricted ones included). No budget set:
- * nothing to compare with, no alert.
+ * Budget commitment: per program area, the current fiscal year's committed amount above the rule's
+ * share of the area's budget, both as the Budget view (v_budget) has them: committed = the approved
+ * amounts of its requests now approved, disbursed or reported; budget = every line, donor-restricted
+ * ones included. No budget set: nothing to compare with, no alert.
  */
 async function budgetCommitment(db: Db, clock: ConditionClock, ruleIds: number[] | null): Promise<ConditionRow[]> {
   const { rows } = await sql<Row>`
     with today as (select local_day(${clock.now}::timestamptz) as d),
     fy as (select (case when ${clock.fiscalYearStartMonth}::int = 1 then extract(year from d)
-                        else extract(year from d + make_interval(months => 13 - ${clock.fiscalYearStartMonth}::int)) end)::int as y from today),
-    b as (select program_area, sum(amount_cents)::bigint as budget_cents from budget, fy where fiscal_year = fy.y group by program_area),
-    c as (select category_program_area(category) as program_area, sum(approved_cents)::bigint as committed_cents
-          from funding_request, fy where fiscal_year = fy.y and stage in ('approved', 'disbursed', 'reported') group by 1)
-    select r.id as rule_id, b.program_area, b.budget_cents, coalesce(c.committed_cents, 0) as committed_cents, fy.y as fiscal_year,
-      r.threshold_percent::float8 as threshold
+                        else extract(year from d + make_interval(months => 13 - ${clock.fiscalYearStartMonth}::int)) end)::int as y from today)
+    select r.id as rule_id, b.program_area, b.budget_cents, b.committed_cents, fy.y as fiscal_year, r.threshold_percent::float8 as threshold
     from alert_rule r cross join fy
-    join b on r.program_area is null or r.program_area = b.program_area
-    left join c on c.program_area = b.program_area
+    join v_budget b on b.fiscal_year = fy.y and (r.program_area is null or r.program_area = b.program_area)
     where r.kind = 'budget_commitment' and r.enabled and ${ruleFilter(ruleIds)}
-      and b.budget_cents > 0 and coalesce(c.committed_cents, 0) * 100 > r.threshold_percent * b.budget_cents
+      and b.budget_cents > 0 and b.committed_cents * 100 > r.threshold_percent * b.budget_cents
     order by r.id, b.program_area`.execute(db);
   return toConditions(rows, (r) => `budget:${r.fiscal_year}:${r.program_area}`, (r) => ({
     programArea: r.program_area as string, fiscalYear: Number(r.fiscal_year), budgetCents: Number(r.budget_cents),
@@ -115,7 +110,7 @@ async function requestStageTooLong(db: Db, clock: ConditionClock, ruleIds: numbe
  * The latest month whose last day is at least N days ago: each aftercare center expected to report
  * for it (vetted, and existing by the month's end: the survivor-counts page's rule) without a count.
  */
-async function survivorCountsMissing(db: Db, clock: ConditionClock, ruleIds: number[] | null): Promise<ConditionRow[]> {
+async function survivorCountsMissing(db: Db, clock: ConditionClock, ruleIds: number[] | null, subjects: number[] | null): Promise<ConditionRow[]> {
   const { rows } = await sql<Row>`
     select r.id as rule_id, p.id as subject_id, p.state, g.division_code, p.name as center, to_char(m.month, 'YYYY-MM') as month,
       (local_day(${clock.now}::timestamptz) - (m.month + interval '1 month' - interval '1 day')::date) as days_after
@@ -125,7 +120,7 @@ async function survivorCountsMissing(db: Db, clock: ConditionClock, ruleIds: num
     join region g on g.code = p.state
     where r.kind = 'survivor_counts_missing' and r.enabled and ${ruleFilter(ruleIds)}
       and (r.division_code is null or r.division_code = g.division_code)
-      and not exists (select 1 from survivor_count s where s.center_id = p.id and s.month = m.month)
+      and not exists (select 1 from survivor_count s where s.center_id = p.id and s.month = m.month) and ${subjectFilter(sql`p.id`, subjects)}
     order by r.id, p.id`.execute(db);
   return toConditions(rows, (r) => `counts:${r.subject_id}:${r.month}`, (r) => ({
     center: r.center as string, month: r.month as string, daysAfter: Number(r.days_after)
@@ -161,8 +156,11 @@ async function outreachPace(db: Db, clock: ConditionClock, ruleIds: number[] | n
     goals as (
       select o.id, o.division_code, o.period_start, o.period_end, o.people_goal,
         o.people_goal::float8 * ((today.d - o.period_start) + 1) / (o.period_end - o.period_start) as pace,
-        (select coalesce(sum(e.attendees), 0) from outreach_event e join region x on x.code = e.state
-          where x.division_code = o.division_code and e.occurred_on >= o.period_start and e.occurred_on <= today.d)::bigint as reached
+        -- Whole months before this one from the month × state rollup; this month's events to today from the table.
+        ((select coalesce(sum(m.attendees), 0) from rollup_outreach_reach m join region x on x.code = m.state
+           where x.division_code = o.division_code and m.month >= o.period_start and m.month < month_start(today.d))
+         + (select coalesce(sum(e.attendees), 0) from outreach_event e join region x on x.code = e.state
+           where x.division_code = o.division_code and e.occurred_on >= greatest(o.period_start, month_start(today.d)) and e.occurred_on <= today.d))::bigint as reached
       from outreach_goal o, today where o.period_start <= today.d and today.d < o.period_end
     )
     select r.id as rule_id, o.id as subject_id, null::text as state, o.division_code, d.name as division,
@@ -186,14 +184,27 @@ export async function conditions(db: Db, kind: AlertKind, clock: ConditionClock,
     case 'budget_commitment': return budgetCommitment(db, clock, ruleIds);
     case 'critical_need_overdue': return criticalNeedOverdue(db, clock, ruleIds, subjects);
     case 'request_stage_too_long': return requestStageTooLong(db, clock, ruleIds, subjects);
-    case 'survivor_counts_missing': return survivorCountsMissing(db, clock, ruleIds);
+    case 'survivor_counts_missing': return survivorCountsMissing(db, clock, ruleIds, subjects);
     case 'report_overdue': return reportOverdue(db, clock, ruleIds, subjects);
     case 'outreach_pace': return outreachPace(db, clock, ruleIds);
   }
 }
 
-/** Kinds whose conditions are per row (a need, a request): a change to that row re-checks only it. */
-export const PER_ROW: ReadonlySet<AlertKind> = new Set(['critical_need_overdue', 'request_stage_too_long', 'report_overdue']);
+/** Kinds whose conditions are per row (a need, a request, a center): a change to that row re-checks only it. */
+export const PER_ROW: ReadonlySet<AlertKind> = new Set(['critical_need_overdue', 'request_stage_too_long', 'report_overdue', 'survivor_counts_missing']);
+
+/** The centers some survivor count rows are for (a changed count re-checks its center only). */
+export async function centersOfCounts(db: Db, countIds: number[]): Promise<number[]> {
+  if (!countIds.length) return [];
+  const rows = await db.selectFrom('survivor_count').select('center_id').distinct().where('id', 'in', countIds).execute();
+  return rows.map((r) => Number(r.center_id));
+}
+
+/** Each enabled rule's threshold (a share or a number of days), for the sentences of new alerts. */
+export async function thresholds(db: Db): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('alert_rule').select(['id', 'threshold_percent', 'threshold_days']).execute();
+  return new Map(rows.map((r) => [Number(r.id), Number(r.threshold_percent ?? r.threshold_days)]));
+}
 
 /** Serialises evaluation across instances (and with this process's own passes): held to commit. */
 export async function lockEvaluation(tx: Db): Promise<void> {

@@ -88,8 +88,11 @@ function describe(kind: AlertKind, c: ConditionRow, threshold: number): Describe
 
 // ── Evaluation ───────────────────────────────────────────────────────────────────────────────────
 
-/** What to re-check: a kind, and for per-row kinds optionally only some rows (null = all). */
-export type EvaluationScope = Partial<Record<AlertKind, number[] | null>>;
+/**
+ * What to re-check: a kind, and for per-row kinds optionally only some rows (null = all);
+ * `survivorCountRows`: changed survivor count rows, whose centers are re-checked.
+ */
+export type EvaluationScope = Partial<Record<AlertKind, number[] | null>> & { survivorCountRows?: number[] };
 
 export interface EvaluationResult {
   fired: number[];
@@ -117,15 +120,19 @@ export const EVERYTHING: EvaluationScope = Object.fromEntries(ALERT_KINDS.map((k
  */
 export async function evaluateAlerts(db: Db, options: EvaluateOptions): Promise<EvaluationResult> {
   const clock: ConditionClock = { now: options.now ?? new Date(), fiscalYearStartMonth: options.fiscalYearStartMonth };
-  const scope = options.scope ?? EVERYTHING;
+  const scope: EvaluationScope = { ...(options.scope ?? EVERYTHING) };
   const ruleIds = options.ruleIds ?? null;
+  // A full pass (the timer's, start-up's) or a rule just set also closes what turned-off rules opened.
+  const sweep = ruleIds !== null || ALERT_KINDS.every((k) => scope[k] === null);
   const result = await db.transaction().execute(async (tx) => {
     await repo.lockEvaluation(tx);
     const fired: number[] = [];
     const resolved: number[] = [];
-    const thresholds = new Map<number, number>();
-    const rules = await tx.selectFrom('alert_rule').select(['id', 'threshold_percent', 'threshold_days']).where('enabled', '=', true).execute();
-    for (const r of rules) thresholds.set(Number(r.id), Number(r.threshold_percent ?? r.threshold_days));
+    if (scope.survivorCountRows?.length && scope.survivor_counts_missing !== null) {
+      scope.survivor_counts_missing = [...new Set([...(scope.survivor_counts_missing ?? []), ...(await repo.centersOfCounts(tx, scope.survivorCountRows))])];
+    }
+    // Read only when something fires (most changes fire nothing).
+    let thresholds: Map<number, number> | undefined;
 
     for (const kind of ALERT_KINDS) {
       if (!(kind in scope)) continue;
@@ -136,6 +143,7 @@ export async function evaluateAlerts(db: Db, options: EvaluateOptions): Promise<
       const isOpen = new Set(open.map((a) => `${a.ruleId}|${a.key}`));
       for (const c of now) {
         if (isOpen.has(`${c.ruleId}|${c.key}`)) continue;
+        thresholds ??= await repo.thresholds(tx);
         const threshold = thresholds.get(c.ruleId) ?? 0;
         const d = describe(kind, c, threshold);
         const divisionCode = c.divisionCode ?? (c.state ? divisionOf(c.state as RegionCode) : null);
@@ -154,7 +162,7 @@ export async function evaluateAlerts(db: Db, options: EvaluateOptions): Promise<
       }
     }
     // A rule turned off closes what it opened.
-    const orphaned = (await repo.openAlertsOfDisabledRules(tx)).filter((a) => ruleIds === null || ruleIds.includes(a.ruleId));
+    const orphaned = sweep ? (await repo.openAlertsOfDisabledRules(tx)).filter((a) => ruleIds === null || ruleIds.includes(a.ruleId)) : [];
     for (const id of await repo.resolveAlerts(tx, orphaned.map((a) => a.id))) {
       const a = orphaned.find((x) => x.id === id)!;
       resolved.push(id);
