@@ -63,12 +63,12 @@ describe.skipIf(!hasBrowser)('alerts in Chromium', () => {
     await budgetMark.waitFor({ timeout: 10_000 });
     expect((await budgetMark.getAttribute('title'))!.split('\n').sort()).toEqual([...sentences].sort());
     await photograph(dashboard, 'alerts-dashboard-tile', { focus: dashboard.locator('[data-testid="kpis"]') });
-    await photograph(alerts, 'alerts-page');
+    for (const w of await photograph(alerts, 'alerts-page')) expect(w.overflow, `sideways scroll at ${w.width} px`).toBeLessThanOrEqual(0);
 
     // Turn the rule off: its alerts clear, and so does the mark.
     const row = alerts.locator('[data-testid="rules"] tbody tr').filter({ hasText: 'more than 1% of its budget' });
     await row.getByRole('button', { name: /Change the rule/ }).click();
-    await form.getByLabel('On').uncheck();
+    await form.locator('input[type="checkbox"]').uncheck();
     await form.getByRole('button', { name: 'Save rule' }).click();
     await alerts.getByRole('status').filter({ hasText: 'Saved:' }).waitFor();
     await budgetMark.waitFor({ state: 'detached', timeout: 10_000 });
