@@ -8,11 +8,11 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 import { demoUsers, signIn } from '../helpers/auth.js';
 
 const roles = [
-  { email: demoUsers.leadership, home: '/dashboard', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Budgets', 'Alerts', 'Import', 'Snapshots'] },
-  { email: demoUsers.coordinatorMountain, home: '/needs', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Alerts', 'Import', 'Snapshots'] },
-  { email: demoUsers.coordinatorPacific, home: '/needs', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Alerts', 'Import', 'Snapshots'] },
+  { email: demoUsers.leadership, home: '/dashboard', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Budgets', 'Alerts', 'Import', 'Sign-off', 'Snapshots'] },
+  { email: demoUsers.coordinatorMountain, home: '/needs', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Alerts', 'Import', 'Sign-off', 'Snapshots'] },
+  { email: demoUsers.coordinatorPacific, home: '/needs', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Alerts', 'Import', 'Sign-off', 'Snapshots'] },
   { email: demoUsers.board, home: '/snapshots', nav: ['Snapshots'] },
-  { email: demoUsers.admin, home: '/admin', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Budgets', 'Alerts', 'Import', 'Snapshots', 'Admin'] }
+  { email: demoUsers.admin, home: '/admin', nav: ['Dashboard', 'Needs', 'Pipeline', 'Outreach', 'Partners', 'Survivor counts', 'Budgets', 'Alerts', 'Import', 'Sign-off', 'Snapshots', 'Admin'] }
 ];
 
 describe.skipIf(!hasBrowser)('sign-in in Chromium', () => {
