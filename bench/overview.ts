@@ -36,7 +36,7 @@ export interface OverviewResult {
 }
 
 /** CPU (user + system) of processes from /proc, in ms; undefined where /proc is not there. */
-function procCpuMs(pids: number[]): number | undefined {
+export function procCpuMs(pids: number[]): number | undefined {
   try {
     const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
     return pids.reduce((sum, pid) => {

@@ -89,7 +89,7 @@ for (const target of targets) {
       await sql`select beacon_rebuild_time_rollups()`.execute(deferred.db);
       const rebuilt = await rollups(deferred.db);
       for (const name of Object.keys(a)) expect(rebuilt[name], name).toEqual(a[name]);
-    });
+    }, 180_000); // reads every rollup table three times and rebuilds them: over a minute on PGlite at load 17
 
     it('the deferral ends with the import: later writes keep the rollups per statement', async () => {
       const { rows } = await sql<{ d: boolean }>`select beacon_time_rollups_deferred() as d`.execute(deferred.db);

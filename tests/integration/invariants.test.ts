@@ -489,6 +489,16 @@ for (const target of targets) {
         }), '23514', /an import records stage moves only/);
       });
 
+      it('refuses a history with a move dated in a signed-off (locked) month, as any write', async () => {
+        const { id } = await db.insertInto('period_approval').values({ division_code: 'mountain', month: '2025-03-01' }).returning('id').executeTakeFirstOrThrow();
+        try {
+          await expectRefused(db, () => importWrite(vetted.id, HISTORY.slice(0, 3)), 'BC005', /March 2025 is signed off and locked for the Mountain division/);
+          await importWrite(vetted.id, HISTORY.slice(0, 2));
+        } finally {
+          await db.updateTable('period_approval').set({ locked: false, reopened_at: new Date(), reopen_reason: 'Synthetic: test over' }).where('id', '=', id).execute();
+        }
+      });
+
       it('a flag that is not this transaction\'s id changes nothing: the row guards judge the write', async () => {
         await expectRefused(db, () => db.transaction().execute(async (tx) => {
           await sql`select set_config('beacon.import', (pg_current_xact_id()::text::bigint - 1)::text, true)`.execute(tx);
