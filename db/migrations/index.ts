@@ -38,6 +38,7 @@ import * as signOff from './2026-12-07-10-sign-off.js';
 import * as alerts from './2026-12-07-20-alerts.js';
 import * as annotations from './2026-12-07-30-annotations.js';
 import * as importSetBased from './2026-12-07-40-import-set-based.js';
+import * as deliveredUnitsGrain from './2026-12-07-50-delivered-units-grain.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -76,5 +77,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-10-sign-off': signOff,
   '2026-12-07-20-alerts': alerts,
   '2026-12-07-30-annotations': annotations,
-  '2026-12-07-40-import-set-based': importSetBased
+  '2026-12-07-40-import-set-based': importSetBased,
+  '2026-12-07-50-delivered-units-grain': deliveredUnitsGrain
 };

@@ -330,18 +330,31 @@ export function unitsPaid(db: Tx, s: PeriodScope, categories: FundingCategory[])
 /**
  * In-kind units confirmed delivered in the period, per category: the units of the in-kind lines of the
  * item their request's category pays for (K9s of a detection K9 request…) whose delivery day is in
- * [start, end), with the region (the request's state) and category filters. In-kind lines are entered
- * in the app one request at a time, so they are read from the base table (index on request_id).
+ * [start, end), with the region (the request's state) and category filters. Whole months from
+ * rollup_delivered_units_month (migration 2026-12-07-50), the days at the period's edges from the
+ * lines themselves.
  */
-export function unitsDelivered(db: Tx, s: RegionFilter & { category?: FundingCategory; period: DayRange }) {
+export function unitsDelivered(db: Tx, s: PeriodScope) {
   const paying = Object.entries(ITEM_OF_CATEGORY).filter(([category]) => !s.category || category === s.category);
-  let q = db.selectFrom('funding_in_kind_line as l')
-    .innerJoin('funding_request as f', 'f.id', 'l.request_id')
-    .where('l.delivered_on', '>=', sql<string>`${s.period.start}::date`).where('l.delivered_on', '<', sql<string>`${s.period.end}::date`)
-    .where((eb) => eb.or(paying.map(([category, item]) => eb.and([eb('f.category', '=', category as FundingCategory), eb('l.item', '=', item!)]))));
-  if (s.division) q = q.innerJoin('region as r', 'r.code', 'f.state').where('r.division_code', '=', s.division);
-  if (s.state) q = q.where('f.state', '=', s.state);
-  return q.select([sql<string>`f.category::text`.as('category'), sql<number>`coalesce(sum(l.units), 0)::bigint`.as('units')]).groupBy('f.category');
+  const months = wholeMonthsOf(s.period).map((m) =>
+    db.selectFrom('rollup_delivered_units_month').where('scope', '=', scopeOf(s))
+      .where((eb) => eb.or(paying.map(([category, item]) => eb.and([eb('category', '=', category), eb('item', '=', item!)]))))
+      .where('month', '>=', m.start).where('month', '<', m.end)
+      .select(['category', 'units']) as unknown as Query<{ category: string; units: number }>
+  );
+  const days = s.period.edgeDays.map((d) => {
+    let q = db.selectFrom('funding_in_kind_line as l')
+      .innerJoin('funding_request as f', 'f.id', 'l.request_id')
+      .where('l.delivered_on', '>=', sql<string>`${d.start}::date`).where('l.delivered_on', '<', sql<string>`${d.end}::date`)
+      .where((eb) => eb.or(paying.map(([category, item]) => eb.and([eb('f.category', '=', category as FundingCategory), eb('l.item', '=', item!)]))));
+    if (s.division) q = q.innerJoin('region as r', 'r.code', 'f.state').where('r.division_code', '=', s.division);
+    if (s.state) q = q.where('f.state', '=', s.state);
+    return q.select([sql<string>`f.category::text`.as('category'), sql<number>`l.units::bigint`.as('units')]) as unknown as Query<{ category: string; units: number }>;
+  });
+  const all = unionAll([...months, ...days], months[0] ?? days[0]);
+  return db.selectFrom(all.as('x'))
+    .select(['x.category', sql<number>`coalesce(sum(x.units), 0)::bigint`.as('units')])
+    .groupBy('x.category');
 }
 
 /** Distinct partners with a payment dated in the period, per partner kind (partners made distinct before the join). */

@@ -309,6 +309,10 @@ export const tables = {
   },
   rollup_paid_units_month: {
     scope: c('text'), category: c('text'), month: c('date'), payments: c('bigint'), units: c('bigint')
+  },
+  /** In-kind units delivered per scope, request category, item and month of the delivery day. */
+  rollup_delivered_units_month: {
+    scope: c('text'), category: c('text'), item: c('text'), month: c('date'), lines: c('bigint'), units: c('bigint')
   }
 } as const satisfies Record<string, Record<string, ColumnSpec>>;
 
