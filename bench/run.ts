@@ -1,4 +1,4 @@
-// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs|import|pdf|soak] [--profiles demo,large] [--engines pglite,postgres]
+// npm run bench [-- --only overview|snapshot|fanout|dashboard-client|needs|import|pdf|alerts|soak] [--profiles demo,large] [--engines pglite,postgres]
 // The soak bench runs only when asked for (--only soak [--minutes 10] [--warmup 2]): it takes minutes.
 // Prints each benchmark and rewrites its section of bench/RESULTS.md (machine and date included).
 import fs from 'node:fs';
@@ -152,6 +152,16 @@ if (only === 'all' || only === 'pdf') {
   const section = pdfSection(await benchPdf({ log }));
   console.log(section);
   replaceSection('pdf', section);
+}
+
+if (only === 'all' || only === 'alerts') {
+  // 200 alert rules on the demo data: evaluation per committed change (issue 21: ≤ 2 ms).
+  const { benchAlerts, alertsSection } = await import('./alerts.js');
+  const results = [];
+  for (const engine of engines) results.push(await benchAlerts(engine, serverUrl, log));
+  const section = alertsSection(results);
+  console.log(section);
+  replaceSection('alerts', section);
 }
 
 if (only === 'soak') {

@@ -57,10 +57,12 @@ async function budgetCommitment(db: Db, clock: ConditionClock, ruleIds: number[]
   const { rows } = await sql<Row>`
     with today as (select local_day(${clock.now}::timestamptz) as d),
     fy as (select (case when ${clock.fiscalYearStartMonth}::int = 1 then extract(year from d)
-                        else extract(year from d + make_interval(months => 13 - ${clock.fiscalYearStartMonth}::int)) end)::int as y from today)
-    select r.id as rule_id, b.program_area, b.budget_cents, b.committed_cents, fy.y as fiscal_year, r.threshold_percent::float8 as threshold
-    from alert_rule r cross join fy
-    join v_budget b on b.fiscal_year = fy.y and (r.program_area is null or r.program_area = b.program_area)
+                        else extract(year from d + make_interval(months => 13 - ${clock.fiscalYearStartMonth}::int)) end)::int as y from today),
+    -- Materialised: the view's aggregate is read once, not once per rule.
+    b as materialized (select v.* from v_budget v, fy where v.fiscal_year = fy.y)
+    select r.id as rule_id, b.program_area, b.budget_cents, b.committed_cents, b.fiscal_year, r.threshold_percent::float8 as threshold
+    from alert_rule r
+    join b on r.program_area is null or r.program_area = b.program_area
     where r.kind = 'budget_commitment' and r.enabled and ${ruleFilter(ruleIds)}
       and b.budget_cents > 0 and b.committed_cents * 100 > r.threshold_percent * b.budget_cents
     order by r.id, b.program_area`.execute(db);
@@ -153,7 +155,8 @@ async function reportOverdue(db: Db, clock: ConditionClock, ruleIds: number[] | 
 async function outreachPace(db: Db, clock: ConditionClock, ruleIds: number[] | null): Promise<ConditionRow[]> {
   const { rows } = await sql<Row>`
     with today as (select local_day(${clock.now}::timestamptz) as d),
-    goals as (
+    -- Materialised: each goal's figures are computed once, not once per rule.
+    goals as materialized (
       select o.id, o.division_code, o.period_start, o.period_end, o.people_goal,
         o.people_goal::float8 * ((today.d - o.period_start) + 1) / (o.period_end - o.period_start) as pace,
         -- Whole months before this one from the month × state rollup; this month's events to today from the table.
