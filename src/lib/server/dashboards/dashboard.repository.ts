@@ -9,6 +9,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, FundingCategory, ProgramArea } from '../db/schema.js';
 import { preparedReader } from '../db/index.js';
 import { divisionOf, regionCodes, type RegionCode } from '$lib/regions.js';
+import { provisionalMonthsSql } from '../periods/periods.repository.js';
 import { disbursedByState, movesInPeriod, movesInPeriodByStage, needFlowInPeriod, outreachInPeriod, partnersPaid, peopleByState, periodBounds, requestsCreated, unitsDelivered, unitsPaid, type PeriodScope } from './period.repository.js';
 import { reportingCenters, survivorStateMonths } from '../disclosure/survivor-figures.repository.js';
 import type { DayRange } from './dashboard.period.js';
@@ -111,6 +112,8 @@ export interface OverviewQueryInput {
   exact: PeriodScope & { period: DayRange };
   /** The states the tile map shows (the division's, or all). */
   mapStates: string[];
+  /** The divisions and months whose sign-off makes the figures final (dashboard.scope, provisionalRange). */
+  provisional: { divisions: string[]; from: string; to: string };
 }
 
 /** Requests created in the period, per stage and category. */
@@ -157,7 +160,7 @@ export async function overviewFigures(db: Tx, q: OverviewQueryInput) {
   let row: InferResult<ReturnType<typeof overviewQuery>>[number];
   if (prepared) {
     const key = JSON.stringify([q.funding, q.region, q.months, q.exact.category, q.exact.division, q.exact.state, q.exact.period.wholeMonths,
-      q.exact.period.edgeDays, q.mapStates]);
+      q.exact.period.edgeDays, q.mapStates, q.provisional]);
     let compiled = compiledOverviews.get(key);
     if (!compiled) {
       compiled = overviewQuery(db, q, orgWideIsScope).compile();
@@ -184,6 +187,7 @@ function overviewQuery(db: Tx, q: OverviewQueryInput, orgWideIsScope: boolean) {
   return db
     .selectNoFrom((eb) => [
       eb.selectFrom(latestSeq(db).as('s')).select('s.seq').as('seq'),
+      provisionalMonthsSql(q.provisional.divisions, q.provisional.from, q.provisional.to).as('provisionalMonths'),
       jsonArrayFrom(requestsByStageAndCategory(db, q.exact)).as('requests'),
       jsonArrayFrom(movesByCategory(db, q.exact, false)).as('moves'),
       // With no category or region filter the organisation's moves are the moves above: not read twice.

@@ -72,9 +72,15 @@ export const isRegional = (scope: DashboardScope) => Boolean(scope.region.divisi
  * period's figures are provisional (docs/figures.md, "Provisional").
  */
 export async function provisionalOf(db: Db, scope: DashboardScope): Promise<string[]> {
+  const { divisions, from, to } = provisionalRange(scope);
+  return provisionalMonths(db, divisions, from, to);
+}
+
+/** The divisions and months (first days, `from`..`to`) `provisionalOf` looks at for a scope. */
+export function provisionalRange(scope: DashboardScope): { divisions: string[]; from: string; to: string } {
   const divisions = scope.region.state ? [divisionOf(scope.region.state as RegionCode)] : scope.region.division ? [scope.region.division] : [...divisionCodes];
   const last = addDays(scope.period.end, -1);
-  return provisionalMonths(db, divisions, `${scope.period.start.slice(0, 7)}-01`, `${last.slice(0, 7)}-01`);
+  return { divisions, from: `${scope.period.start.slice(0, 7)}-01`, to: `${last.slice(0, 7)}-01` };
 }
 
 /** What every dataset says about itself: when it was read, which change it reflects, for what (JSON-safe). */

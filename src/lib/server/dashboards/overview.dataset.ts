@@ -6,7 +6,7 @@ import type { FundingCategory, FundingStage, NeedPriority, PartnerKind } from '.
 import { enums } from '../db/schema.js';
 import * as repo from './dashboard.repository.js';
 import type { DashboardFilterInput } from './dashboard.filters.js';
-import { datasetHeader, provisionalOf, isRegional, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
+import { datasetHeader, provisionalRange, isRegional, resolveScope, type DashboardScope, type DatasetOptions } from './dashboard.scope.js';
 import { PROGRAM_AREA_OF } from '../funding/program-areas.js';
 import { publishSurvivorTotal, survivorRoundingKey } from '../disclosure/survivor-figures.service.js';
 
@@ -25,8 +25,8 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
   const { filters, period } = scope;
   const budgetArea = scope.category && PROGRAM_AREA_OF[scope.category];
 
-  const { seq, requests, moves, orgMoves, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, delivered, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
-    await repo.overviewFigures(db, scope);
+  const { seq, provisionalMonths, requests, moves, orgMoves, budget, needs, oldestCritical, survivorCells, survivorCenters, outreach, units, delivered, partners, needFlow, mapDisbursed, mapNeeds, mapPeople } =
+    await repo.overviewFigures(db, { ...scope, provisional: provisionalRange(scope) });
   const pipeline = enums.funding_stage.map((stage) => {
     const rows = requests.filter((r) => r.stage === stage);
     return {
@@ -55,7 +55,7 @@ export async function overviewOf(db: Db, scope: DashboardScope) {
   const deliveredOf = (category: FundingCategory) => Number(delivered.find((u) => u.category === category)?.units ?? 0);
 
   return {
-    ...datasetHeader(scope, seq, await provisionalOf(db, scope)),
+    ...datasetHeader(scope, seq, provisionalMonths),
     fiscalYear: period.fiscalYear,
     periodLabel: period.label,
     /**

@@ -102,15 +102,18 @@ export async function lockedPeriods(db: Db): Promise<Set<string>> {
 }
 
 /**
- * The months of `from`..`to` (first days) not signed off for every one of `divisions`: a figure
- * whose period and place cover any of them is provisional.
+ * The months of `from`..`to` (first days) not signed off for every one of `divisions`, as a JSON array
+ * of 'YYYY-MM' (oldest first): a figure whose period and place cover any of them is provisional. An
+ * expression, so a dataset reads it in the same statement (the same snapshot) as its figures.
  */
-export async function provisionalMonths(db: Db, divisions: string[], from: string, to: string): Promise<string[]> {
-  const { rows } = await sql<{ month: string }>`
-    select to_char(m.month, 'YYYY-MM') as month
+export function provisionalMonthsSql(divisions: readonly string[], from: string, to: string) {
+  return sql<string[]>`(select coalesce(json_agg(to_char(m.month, 'YYYY-MM') order by m.month), '[]'::json)
     from generate_series(${from}::date, ${to}::date, interval '1 month') m(month)
     where (select count(*) from period_approval p where p.month = m.month::date and p.locked
-      and p.division_code in (${sql.join(divisions)})) < ${divisions.length}
-    order by 1`.execute(db);
-  return rows.map((r) => r.month);
+      and p.division_code in (${sql.join(divisions)})) < ${divisions.length})`;
+}
+
+export async function provisionalMonths(db: Db, divisions: string[], from: string, to: string): Promise<string[]> {
+  const { rows } = await sql<{ months: string[] }>`select ${provisionalMonthsSql(divisions, from, to)} as months`.execute(db);
+  return rows[0].months;
 }
