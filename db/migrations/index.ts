@@ -35,6 +35,7 @@ import * as decisionReason from './2026-12-06-10-decision-reason.js';
 import * as overviewReadIndexes from './2026-12-06-40-overview-read-indexes.js';
 import * as moveYearGrain from './2026-12-06-41-move-year-grain.js';
 import * as signOff from './2026-12-07-10-sign-off.js';
+import * as signOffRangeChecks from './2026-12-07-11-sign-off-range-checks.js';
 import * as alerts from './2026-12-07-20-alerts.js';
 import * as annotations from './2026-12-07-30-annotations.js';
 import * as importSetBased from './2026-12-07-40-import-set-based.js';
@@ -75,6 +76,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-40-overview-read-indexes': overviewReadIndexes,
   '2026-12-06-41-move-year-grain': moveYearGrain,
   '2026-12-07-10-sign-off': signOff,
+  '2026-12-07-11-sign-off-range-checks': signOffRangeChecks,
   '2026-12-07-20-alerts': alerts,
   '2026-12-07-30-annotations': annotations,
   '2026-12-07-40-import-set-based': importSetBased,

@@ -74,7 +74,7 @@ describe.skipIf(!hasBrowser)('monthly sign-off', () => {
     const dialog = director.getByRole('alertdialog');
     expect(await dialog.textContent()).toContain(`nothing dated in ${monthName(month)} in Mountain can be added, changed or removed`);
     await dialog.getByRole('button', { name: 'Sign off and lock' }).click();
-    await expect.poll(() => cell.getAttribute('data-status')).toBe('signed_off');
+    await expect.poll(() => cell.getAttribute('data-status'), { timeout: 15_000 }).toBe('signed_off');
     expect(await cell.textContent()).toContain('Signed off by');
 
     // Live: the open dashboard drops its chip (no reload).
@@ -92,7 +92,7 @@ describe.skipIf(!hasBrowser)('monthly sign-off', () => {
     await form.getByLabel('Attendees').fill('15');
     await form.getByRole('button', { name: 'Log event' }).click();
     // Beside the date field (the form shows each field's message inside its label).
-    await expect.poll(() => form.locator('label', { hasText: 'Date (YYYY-MM-DD)' }).locator('.err').textContent())
+    await expect.poll(() => form.locator('label', { hasText: 'Date (YYYY-MM-DD)' }).locator('.err').textContent(), { timeout: 15_000 })
       .toBe(`${monthName(month)} is signed off and locked for the Mountain division; an admin must reopen it before anything dated in it changes.`);
     expect(await form.getByLabel('Attendees').inputValue()).toBe('15');
   });
@@ -104,10 +104,10 @@ describe.skipIf(!hasBrowser)('monthly sign-off', () => {
     await cell.getByRole('button', { name: `Reopen ${monthName(month)} for Mountain` }).click();
     const form = cell.getByRole('form', { name: `Reopen ${monthName(month)} for Mountain` });
     await form.getByRole('button', { name: 'Reopen month' }).click();
-    await expect.poll(() => form.locator('[data-field-error="reason"]').textContent()).toBe('Write why the month is reopened (at least 3 characters).');
+    await expect.poll(() => form.locator('[data-field-error="reason"]').textContent(), { timeout: 15_000 }).toBe('Write why the month is reopened (at least 3 characters).');
     await form.getByLabel('Why reopen?').fill('A center sent corrected counts');
     await form.getByRole('button', { name: 'Reopen month' }).click();
-    await expect.poll(() => cell.getAttribute('data-status')).toBe('reopened');
+    await expect.poll(() => cell.getAttribute('data-status'), { timeout: 15_000 }).toBe('reopened');
     expect(await cell.textContent()).toContain('A center sent corrected counts');
     await expect.poll(chips, { timeout: 15_000 }).toBe(1);
     await snap(admin, 'grid-reopened');
