@@ -3,7 +3,8 @@
 // (pledge, fulfilment, comments), /pipeline/new, the funding decision dialog, payments, corrections
 // and deliveries (the request drawer of the board view), /outreach (the log form and the event
 // drawer's cells), /partners, /budgets and goals,
-// /survivor-counts, /account (profile and password), /snapshots, /admin (invite, wall screens, user editor) — is submitted with every field empty,
+// /survivor-counts, /account (profile and password), /snapshots, /alerts (rules), a dashboard's note on the charts,
+// /admin (invite, wall screens, user editor) — is submitted with every field empty,
 // with words, with a negative number, with an amount too large and with a day that does not exist.
 // Every message then shown (beside a field, in an alert, in a form's status line) must name no
 // field key (camelCase or snake_case), give no amount in cents and use no validator wording. Every
@@ -279,6 +280,11 @@ describe.skipIf(!hasBrowser && process.env.CI !== 'true').concurrent('every refu
       await page.getByRole('button', { name: 'Correct' }).first().click();
     }, (p) => p.getByRole('form', { name: 'Correct an amount' }));
     await probe(page, '/snapshots (leadership)', visit(page, '/snapshots'), pageForms);
+    await probe(page, '/alerts', visit(page, '/alerts'), pageForms);
+    await probe(page, '/dashboard note', async () => {
+      await visit(page, '/dashboard')();
+      await page.getByTestId('annotate').first().click();
+    }, (p) => p.getByRole('form', { name: 'Add a note to the charts' }));
     await page.context().close();
     const admin = await as(demoUsers.admin);
     for (const url of ['/admin', '/account']) await probe(admin, `${url} (admin)`, visit(admin, url), pageForms);
