@@ -120,8 +120,8 @@ export function alertsSection(results: AlertsBenchResult[]): string {
 
 ${new Date().toISOString().slice(0, 10)} · ${machine()}
 
-The machine was shared with other helpers' builds and tests while this ran (2 cores; see the load
-averages): the figures are upper bounds of the cost on an idle machine.
+Elapsed times: other work on the 2-core machine makes them longer (see the load averages under the
+table).
 
 | engine | committed change | median ms | p90 ms | ≤ 2 ms median |
 |---|---|---|---|---|
