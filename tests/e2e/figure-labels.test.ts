@@ -60,7 +60,8 @@ async function readLabels(page: Page): Promise<PageLabels> {
     .toBe(0);
   return page.evaluate(() => ({
     tiles: [...document.querySelectorAll('.kpi .label')].map((e) => e.textContent!.trim()),
-    panels: [...document.querySelectorAll('section.panel')].map((s) => ({
+    // Every panel but the notes on the charts, which show no figure (docs/figures.md, "Lines and markers drawn on the charts").
+    panels: [...document.querySelectorAll('section.panel:not([data-testid="annotations"])')].map((s) => ({
       title: s.querySelector('h2')!.textContent!.trim(),
       chart: s.classList.contains('chart-panel'),
       headers: [...s.querySelectorAll('thead th')].map((th) => th.textContent!.trim())
