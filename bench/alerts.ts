@@ -26,7 +26,7 @@ export interface AlertsBenchResult {
   rules: number;
   openAlerts: number;
   fullPassMs: number;
-  perChange: Array<{ change: string; medianMs: number; p90Ms: number }>;
+  perChange: Array<{ change: string; medianMs: number; p90Ms: number; alertsChanged: number }>;
   loadBefore: number;
   loadAfter: number;
 }
@@ -75,11 +75,17 @@ export async function benchAlerts(engine: Engine, serverUrl: string, log: (s: st
     let t = performance.now();
     await evaluateAlerts(db, { fiscalYearStartMonth: fyStart, scope: EVERYTHING, mail: false });
     const fullPassMs = performance.now() - t;
+    // The full pass wrote thousands of alerts into a table the statistics saw empty (or never saw, on
+    // PGlite). A Postgres server's autovacuum analyses it within a minute, and the server analyses
+    // its embedded PGlite at start and every six hours (runtime.ts): the runs below measure that
+    // steady state, not the minute after the first pass.
+    await sql`analyze`.execute(db);
     const openAlerts = Number((await sql<{ n: string }>`select count(*) as n from alert where resolved_at is null`.execute(db)).rows[0].n);
     log(`alerts: ${engine}: ${openAlerts} alerts open after the first full pass (${fullPassMs.toFixed(0)} ms)`);
 
     const ids = async (table: string) => (await sql<{ id: string }>`select id from ${sql.table(table)} order by id limit ${RUNS}`.execute(db)).rows.map((r) => Number(r.id));
     const needs = await ids('aftercare_need');
+    const critical = Number((await sql<{ id: string }>`select id from aftercare_need where priority = 'critical' and status = 'open' order by id limit 1`.execute(db)).rows[0].id);
     const requests = await ids('funding_request');
     const counts = await ids('survivor_count');
     const events = await ids('outreach_event');
@@ -90,21 +96,26 @@ export async function benchAlerts(engine: Engine, serverUrl: string, log: (s: st
       { change: 'funding request moved (its rows + the budget kind)', write: (i) => sql`update funding_request set title = title where id = ${requests[i % requests.length]}`.execute(db) },
       { change: 'budget line set (budget kind)', write: (i) => sql`update budget set amount_cents = amount_cents where id = ${budgets[i % budgets.length]}`.execute(db) },
       { change: 'survivor count entered (counts kind, every center)', write: (i) => sql`update survivor_count set served = served where id = ${counts[i % counts.length]}`.execute(db) },
-      { change: 'outreach event logged (pace kind, every goal)', write: (i) => sql`update outreach_event set attendees = attendees where id = ${events[i % events.length]}`.execute(db) }
+      { change: 'outreach event logged (pace kind, every goal)', write: (i) => sql`update outreach_event set attendees = attendees where id = ${events[i % events.length]}`.execute(db) },
+      // Not a no-op: alternately a year overdue (every critical-need rule covering it fires) and due next month (they resolve).
+      { change: 'critical need a year overdue, then due next month (its alerts fire, then resolve)',
+        write: (i) => sql`update aftercare_need set needed_by = current_date + ${i % 2 ? 30 : -365}::int where id = ${critical}`.execute(db) }
     ];
     const loadBefore = os.loadavg()[0];
     const perChange: AlertsBenchResult['perChange'] = [];
     for (const w of writes) {
       const samples: number[] = [];
+      let changed = 0;
       for (let i = 0; i < RUNS + 3; i++) {
         const seq = await latestChangeSeq(db);
         await w.write(i);
         const changes = await changesAfter(db, seq, 100);
         t = performance.now();
-        await evaluateAlerts(db, { fiscalYearStartMonth: fyStart, scope: scopeOfChanges(changes), mail: false });
+        const result = await evaluateAlerts(db, { fiscalYearStartMonth: fyStart, scope: scopeOfChanges(changes), mail: false });
         if (i >= 3) samples.push(performance.now() - t);
+        if (i >= 3) changed += result.fired.length + result.resolved.length;
       }
-      perChange.push({ change: w.change, medianMs: pick(samples, 0.5), p90Ms: pick(samples, 0.9) });
+      perChange.push({ change: w.change, medianMs: pick(samples, 0.5), p90Ms: pick(samples, 0.9), alertsChanged: changed / samples.length });
       log(`alerts: ${engine}: ${w.change}: median ${pick(samples, 0.5).toFixed(2)} ms`);
     }
     return { engine, rules: RULES, openAlerts, fullPassMs, perChange, loadBefore, loadAfter: os.loadavg()[0] };
@@ -114,7 +125,7 @@ export async function benchAlerts(engine: Engine, serverUrl: string, log: (s: st
 }
 
 export function alertsSection(results: AlertsBenchResult[]): string {
-  const rows = results.flatMap((r) => r.perChange.map((c) => `| ${r.engine} | ${c.change} | ${c.medianMs.toFixed(2)} | ${c.p90Ms.toFixed(2)} | ${c.medianMs <= 2 ? 'met' : 'MISSED'} |`));
+  const rows = results.flatMap((r) => r.perChange.map((c) => `| ${r.engine} | ${c.change} | ${c.alertsChanged.toFixed(1)} | ${c.medianMs.toFixed(2)} | ${c.p90Ms.toFixed(2)} | ${c.medianMs <= 2 ? 'met' : 'MISSED'} |`));
   const full = results.map((r) => `- ${r.engine}: a full pass of all ${r.rules} rules (the timer's) took ${r.fullPassMs.toFixed(0)} ms and opened ${r.openAlerts} alerts on the demo data; load average ${r.loadBefore.toFixed(1)} before the per-change runs, ${r.loadAfter.toFixed(1)} after`).join('\n');
   return `## Alert rule evaluation per committed change (200 rules)
 
@@ -123,15 +134,20 @@ ${new Date().toISOString().slice(0, 10)} · ${machine()}
 Elapsed times: other work on the 2-core machine makes them longer (see the load averages under the
 table).
 
-| engine | committed change | median ms | p90 ms | ≤ 2 ms median |
-|---|---|---|---|---|
+| engine | committed change | alerts opened or closed per change | median ms | p90 ms | ≤ 2 ms median |
+|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 ${full}
 
 Each row: ${RUNS} committed writes of that kind (after 3 warm-up writes) on the demo data with ${RULES} enabled
 rules spread over the six kinds, divisions and program areas; the time is evaluateAlerts for the scope
-the evaluator derives from the write's change_log rows (its advisory lock, one condition query per
-affected kind for all its rules at once, the comparison with the open alerts, audit and inbox rows
-for anything that fired or cleared), as each instance runs it for every change it hears.`;
+the evaluator derives from the write's change_log rows, as each instance runs it for every change it
+hears. The first five writes change nothing a condition reads (most edits: a title, a note), so the
+evaluation is its one statement: beacon_alert_differences takes the evaluation lock, re-checks the
+affected kinds' rules (only the changed rows for per-row kinds) and returns what differs from the open
+alerts, here nothing. The last row changes a condition every time: its alerts (one per rule covering
+the need) open, then resolve, each audited, with inbox rows for the people in scope, in one transaction.
+Statistics are renewed after the first full pass (autovacuum on Postgres; the server's own ANALYZE on
+PGlite, at start and every six hours).`;
 }

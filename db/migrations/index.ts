@@ -40,6 +40,7 @@ import * as alerts from './2026-12-07-20-alerts.js';
 import * as annotations from './2026-12-07-30-annotations.js';
 import * as importSetBased from './2026-12-07-40-import-set-based.js';
 import * as deliveredUnitsGrain from './2026-12-07-50-delivered-units-grain.js';
+import * as alertDifferences from './2026-12-08-10-alert-differences.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28-01-domain': domain,
@@ -80,5 +81,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-20-alerts': alerts,
   '2026-12-07-30-annotations': annotations,
   '2026-12-07-40-import-set-based': importSetBased,
-  '2026-12-07-50-delivered-units-grain': deliveredUnitsGrain
+  '2026-12-07-50-delivered-units-grain': deliveredUnitsGrain,
+  '2026-12-08-10-alert-differences': alertDifferences
 };

@@ -7,7 +7,7 @@
 // mail after the commit (instant, or in their daily digest) through the one mail module.
 import type { Db } from '../db/index.js';
 import { assertRole, OPERATIONAL_ROLES, type Role, type SessionUser } from '../auth/access.js';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordAudit, recordAudits, type AuditEntry } from '../audit/audit.repository.js';
 import { refusing } from '../db/refusals.js';
 import { DomainError } from '../errors.js';
 import { mailInstantLater } from '../notifications/notifications.service.js';
@@ -124,51 +124,59 @@ export async function evaluateAlerts(db: Db, options: EvaluateOptions): Promise<
   const ruleIds = options.ruleIds ?? null;
   // A full pass (the timer's, start-up's) or a rule just set also closes what turned-off rules opened.
   const sweep = ruleIds !== null || ALERT_KINDS.every((k) => scope[k] === null);
+  // Every kind to re-check, each with the rows to re-check (per-row kinds) or all.
+  const countRows = scope.survivor_counts_missing === null ? [] : (scope.survivorCountRows ?? []);
+  const kinds = ALERT_KINDS.flatMap((kind) => {
+    if (kind === 'survivor_counts_missing' && countRows.length) return [{ kind, subjects: { ids: scope[kind] ?? [], ofCountRows: countRows } }];
+    if (!(kind in scope)) return [];
+    const ids = repo.PER_ROW.has(kind) ? (scope[kind] ?? null) : null;
+    if (ids !== null && !ids.length) return [];
+    return [{ kind, subjects: ids === null ? null : { ids } }];
+  });
+  if (!kinds.length && !sweep) return { fired: [], resolved: [], notifications: [] };
+  // Usually nothing differs: one statement, under the evaluation lock, says so, and nothing is written.
+  // Otherwise the transaction below takes the lock again and works from a fresh read.
+  if (!sweep && !(await repo.differences(db, kinds, clock, ruleIds)).length) return { fired: [], resolved: [], notifications: [] };
   const result = await db.transaction().execute(async (tx) => {
     await repo.lockEvaluation(tx);
     const fired: number[] = [];
     const resolved: number[] = [];
-    if (scope.survivorCountRows?.length && scope.survivor_counts_missing !== null) {
-      scope.survivor_counts_missing = [...new Set([...(scope.survivor_counts_missing ?? []), ...(await repo.centersOfCounts(tx, scope.survivorCountRows))])];
+    // What differs between the true conditions and the open alerts, read under the lock held to commit.
+    const differences = await repo.differences(tx, kinds, clock, ruleIds);
+    // Thresholds are read only when something fires.
+    const firing = differences.flatMap((d) => (d.action === 'fire' ? [d] : []));
+    const thresholds = firing.length ? await repo.thresholds(tx) : new Map<number, number>();
+    const toOpen = firing.map(({ kind, condition: c }) => {
+      const threshold = thresholds.get(c.ruleId) ?? 0;
+      const words = describe(kind, c, threshold);
+      return { kind, threshold, words, alert: { ruleId: c.ruleId, key: c.key, subjectId: c.subjectId, state: c.state,
+        divisionCode: c.divisionCode ?? (c.state ? divisionOf(c.state as RegionCode) : null), message: words.message, link: words.link, details: words.details } };
+    });
+    const opened = await repo.openAlerts(tx, toOpen.map((o) => o.alert));
+    const audits: AuditEntry[] = [];
+    for (const { kind, threshold, words, alert: a } of toOpen) {
+      const alertId = opened.get(`${a.ruleId}|${a.key}`);
+      if (alertId === undefined) continue;
+      fired.push(alertId);
+      audits.push({ actorId: null, action: 'alerts.fire', entity: 'alert', entityId: alertId, state: a.state,
+        after: { rule: a.ruleId, kind, rule_words: ruleSentence(kind, threshold), condition: a.key, message: words.message, details: words.details } });
     }
-    // Read only when something fires (most changes fire nothing).
-    let thresholds: Map<number, number> | undefined;
-
-    for (const kind of ALERT_KINDS) {
-      if (!(kind in scope)) continue;
-      const subjects = repo.PER_ROW.has(kind) ? (scope[kind] ?? null) : null;
-      if (subjects !== null && !subjects.length) continue;
-      const [now, open] = await Promise.all([repo.conditions(tx, kind, clock, ruleIds, subjects), repo.openAlerts(tx, kind, ruleIds, subjects)]);
-      const wanted = new Set(now.map((c) => `${c.ruleId}|${c.key}`));
-      const isOpen = new Set(open.map((a) => `${a.ruleId}|${a.key}`));
-      for (const c of now) {
-        if (isOpen.has(`${c.ruleId}|${c.key}`)) continue;
-        thresholds ??= await repo.thresholds(tx);
-        const threshold = thresholds.get(c.ruleId) ?? 0;
-        const d = describe(kind, c, threshold);
-        const divisionCode = c.divisionCode ?? (c.state ? divisionOf(c.state as RegionCode) : null);
-        const alertId = await repo.openAlert(tx, { ruleId: c.ruleId, key: c.key, subjectId: c.subjectId, state: c.state, divisionCode, message: d.message, link: d.link, details: d.details });
-        if (alertId === null) continue;
-        fired.push(alertId);
-        await recordAudit(tx, { actorId: null, action: 'alerts.fire', entity: 'alert', entityId: alertId, state: c.state,
-          after: { rule: c.ruleId, kind, rule_words: ruleSentence(kind, threshold), condition: c.key, message: d.message, details: d.details } });
-      }
-      const gone = open.filter((a) => !wanted.has(`${a.ruleId}|${a.key}`));
-      for (const id of await repo.resolveAlerts(tx, gone.map((a) => a.id))) {
-        const a = gone.find((x) => x.id === id)!;
-        resolved.push(id);
-        await recordAudit(tx, { actorId: null, action: 'alerts.resolve', entity: 'alert', entityId: id, state: a.state,
-          before: { rule: a.ruleId, kind, condition: a.key, message: a.message }, after: { resolved: true, reason: 'The condition is no longer true.' } });
-      }
+    const gone = differences.flatMap((d) => (d.action === 'resolve' ? [d] : []));
+    for (const id of await repo.resolveAlerts(tx, gone.map((d) => d.alert.id))) {
+      const { kind, alert: a } = gone.find((d) => d.alert.id === id)!;
+      resolved.push(id);
+      audits.push({ actorId: null, action: 'alerts.resolve', entity: 'alert', entityId: id, state: a.state,
+        before: { rule: a.ruleId, kind, condition: a.key, message: a.message }, after: { resolved: true, reason: 'The condition is no longer true.' } });
     }
     // A rule turned off closes what it opened.
     const orphaned = sweep ? (await repo.openAlertsOfDisabledRules(tx)).filter((a) => ruleIds === null || ruleIds.includes(a.ruleId)) : [];
     for (const id of await repo.resolveAlerts(tx, orphaned.map((a) => a.id))) {
       const a = orphaned.find((x) => x.id === id)!;
       resolved.push(id);
-      await recordAudit(tx, { actorId: null, action: 'alerts.resolve', entity: 'alert', entityId: id, state: a.state,
+      audits.push({ actorId: null, action: 'alerts.resolve', entity: 'alert', entityId: id, state: a.state,
         before: { rule: a.ruleId, condition: a.key, message: a.message }, after: { resolved: true, reason: 'The rule was turned off.' } });
     }
+    await recordAudits(tx, audits);
     const notifications = await repo.notifyAlerts(tx, fired);
     await repo.announceResolved(tx, resolved);
     return { fired, resolved, notifications };

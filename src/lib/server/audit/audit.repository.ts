@@ -33,6 +33,23 @@ export async function recordAudit(tx: Db, entry: AuditEntry): Promise<void> {
     .execute();
 }
 
+/** Several entries in one statement (in this order). */
+export async function recordAudits(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  await tx
+    .insertInto('audit_log')
+    .values(entries.map((entry) => ({
+      actor_id: entry.actorId,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId === null ? null : String(entry.entityId),
+      before: json(entry.before),
+      after: json(entry.after),
+      state: entry.state ?? null
+    })))
+    .execute();
+}
+
 export interface AuditFilters {
   actorId?: string;
   entity?: string;
