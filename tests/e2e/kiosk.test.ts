@@ -125,6 +125,8 @@ describe.skipIf(!hasBrowser)('wall screens (?kiosk=1) in Chromium', () => {
         await page.goto(`${server.url}${d.path}?kiosk=1`);
         await hydrated(page);
         await live(page);
+        // No month of the demo is signed off: the head says the figures are provisional, and which months.
+        expect(await page.getByTestId('provisional').textContent()).toMatch(/^Provisional · ([A-Z][a-z]{2}( \d{4})? – [A-Z][a-z]{2} \d{4}|[A-Z][a-z]{2} \d{4}|\d+ months)$/);
         const groups = Number(await page.locator('.wall-group').getAttribute('data-groups'));
         expect(groups).toBeGreaterThanOrEqual(1);
         for (let g = 1; g <= groups; g++) {

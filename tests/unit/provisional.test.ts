@@ -31,3 +31,17 @@ describe('provisional in CSV', () => {
     expect(line(datasetsCsv(header, { outreach: { totals: { events: 3 } } }), 'Provisional when made')).toBe('not recorded (made before monthly sign-off)');
   });
 });
+
+describe('provisional months on a wall screen', () => {
+  it('says which months in few words, never a range over a month that is signed off', async () => {
+    const { monthsShort } = await import('../../src/lib/provisional.js');
+    expect(monthsShort([])).toBe('');
+    expect(monthsShort(['2026-11'])).toBe('Nov 2026');
+    expect(monthsShort(['2026-10', '2026-11', '2026-12'])).toBe('Oct – Dec 2026');
+    expect(monthsShort(['2026-11', '2026-12', '2027-01'])).toBe('Nov 2026 – Jan 2027');
+    // October signed off: not "Sep – Nov".
+    expect(monthsShort(['2026-09', '2026-11'])).toBe('Sep, Nov 2026');
+    expect(monthsShort(['2026-01', '2026-03', '2026-05', '2026-07'])).toBe('4 months');
+    expect(monthsShort(['2025-12', '2026-02'])).toBe('2 months');
+  });
+});
