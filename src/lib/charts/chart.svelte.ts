@@ -77,6 +77,12 @@ function wallLabelTick(text: string): string {
   return text.length > 22 ? `${text.slice(0, 21)}…` : text;
 }
 
+/** A name beside a horizontal bar on a laptop chart: within ~40% of the chart's width (12–30 characters). */
+function nameTick(text: string, chartWidth: number): string {
+  const max = Math.max(12, Math.min(30, Math.floor((chartWidth * 0.4) / 7)));
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
+
 type Marks = Record<string, AnnotationOptions>;
 const MARK_COLOUR = '#4b5563';
 
@@ -210,7 +216,10 @@ function configOf(spec: ChartSpec, theme: Theme): ChartConfiguration<'bar' | 'li
             autoSkip: false,
             sampleSize: 12,
             ...(spec.horizontal ? {} : spec.labels.length > 6 ? { minRotation: 35, maxRotation: 35 } : { minRotation: 0, maxRotation: 0 }),
-            ...(wall ? { callback(this: { getLabelForValue(v: number): string }, v: string | number) { return labelOf(this, v); } } : {}),
+            ...(wall ? { callback(this: { getLabelForValue(v: number): string }, v: string | number) { return labelOf(this, v); } }
+              // Names down the side of a bar chart (partners): a long one is cut with an ellipsis instead of
+              // running off the canvas's left edge; hovering its bar shows it whole.
+              : spec.horizontal ? { callback(this: { getLabelForValue(v: number): string; chart: { width: number } }, v: string | number) { return nameTick(this.getLabelForValue(Number(v)), this.chart.width); } } : {}),
             ...font
           },
           grid: { display: false }
