@@ -50,14 +50,54 @@ export function label(value: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** A moment with seconds: 'Dec 4, 2026, 6:30:12 PM' (audit, comments, links). */
-export function dateTime(d: Date | string): string {
-  return new Date(d).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
+// Moments are shown in the organisation's time zone (BEACON_TIME_ZONE), named after the time, on
+// every page whoever reads it and wherever: the root layout sets it from the server's configuration
+// before any page renders (server and browser alike). Until then (scripts, tests): UTC.
+let orgTimeZone = 'UTC';
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The organisation's IANA time zone for the moments shown (root layout). */
+export function setOrgTimeZone(timeZone: string): void {
+  orgTimeZone = timeZone;
 }
 
-/** A moment to the minute: 'Dec 4, 2026, 6:30 PM' (sessions, invitations). */
+const KINDS = {
+  seconds: { dateStyle: 'medium', timeStyle: 'long' },
+  minutes: { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
+  time: { hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' },
+  dayShort: { month: 'short', day: 'numeric' },
+  day: { month: 'short', day: 'numeric', year: 'numeric' },
+  dayLong: { dateStyle: 'long' }
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+function formatIn(kind: keyof typeof KINDS, d: Date | string | number): string {
+  const key = `${kind}|${orgTimeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { ...KINDS[kind], timeZone: orgTimeZone });
+    formats.set(key, f);
+  }
+  return f.format(new Date(d));
+}
+
+/** The organisation's day of a moment: 'Dec 4' (short), 'Dec 4, 2026', or 'December 4, 2026' (long). */
+export function dayOf(d: Date | string, style: 'short' | 'medium' | 'long' = 'medium'): string {
+  return formatIn(style === 'short' ? 'dayShort' : style === 'long' ? 'dayLong' : 'day', d);
+}
+
+/** The time of a moment in the organisation's zone: '9:30:15 PM EST' (live badges). */
+export function timeOf(d: Date | string | number): string {
+  return formatIn('time', d);
+}
+
+/** A moment with seconds in the organisation's zone: 'Dec 4, 2026, 6:30:12 PM EST' (audit, comments, links). */
+export function dateTime(d: Date | string): string {
+  return formatIn('seconds', d);
+}
+
+/** A moment to the minute in the organisation's zone: 'Dec 4, 2026, 6:30 PM EST' (sessions, invitations, schedules). */
 export function dateTimeShort(d: Date | string): string {
-  return new Date(d).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+  return formatIn('minutes', d);
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

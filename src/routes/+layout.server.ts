@@ -8,9 +8,12 @@ export const load: LayoutServerLoad = ({ locals }) => {
   const user = locals.user;
   // Demo mode: every page says so, signed in or not.
   const demo = config().demo;
-  if (!user) return { user: null, nav: [], home: '/login', demo, inbox: false };
+  // Every moment a page shows is in the organisation's zone (format.ts dateTime).
+  const timeZone = config().timeZone;
+  if (!user) return { user: null, nav: [], home: '/login', demo, timeZone, inbox: false };
   return {
     demo,
+    timeZone,
     user: { id: user.id, displayName: user.displayName, email: user.email, role: user.role },
     // The inbox bell: people who can be mentioned or assigned (the board reads snapshots only).
     inbox: isOperational(user),
