@@ -23,8 +23,8 @@ describe.skipIf(!hasBrowser)('alerts in Chromium', () => {
     await server?.stop();
   });
 
-  async function open(email: string, url: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  async function open(email: string, url: string, timezoneId?: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, ...(timezoneId ? { timezoneId } : {}) });
     const page = await context.newPage();
     await signIn(page, server.url, email);
     await page.goto(`${server.url}${url}`);
@@ -37,7 +37,8 @@ describe.skipIf(!hasBrowser)('alerts in Chromium', () => {
     const budgetMark = dashboard.locator('[data-kpi="approved"] [data-testid="alert-mark"]');
     expect(await budgetMark.count()).toBe(0);
 
-    const alerts = await open(demoUsers.leadership, '/alerts');
+    // A director travelling in Tokyo still reads the organisation's times (New York, the default zone).
+    const alerts = await open(demoUsers.leadership, '/alerts', 'Asia/Tokyo');
     const form = alerts.locator('#rule-form');
     await form.getByLabel('What to watch').selectOption('budget_commitment');
     const threshold = form.locator('input[name="threshold"]');
@@ -57,6 +58,8 @@ describe.skipIf(!hasBrowser)('alerts in Chromium', () => {
     await alerts.locator('[data-testid="open-alerts"] li').first().waitFor({ timeout: 15_000 });
     const sentences = await alerts.locator('[data-testid="open-alerts"] li .sentence').allTextContents();
     expect(sentences.length).toBeGreaterThan(0);
+    // "Open since Dec 5, 2026, 9:30:15 PM EST": the organisation's zone, named, however the browser is set.
+    expect(await alerts.locator('[data-testid="open-alerts"] li .meta').first().textContent()).toMatch(/^Open since [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2}\s[AP]M E[SD]T /);
     for (const s of sentences) expect(s).toMatch(/^The (law enforcement|forensic labs|aftercare|education) budget for FY\d{4} is [\d.,]+% committed: \$[\d,]+ of \$[\d,]+, above the 1% alert line\.$/);
 
     // The other browser: the Budget tile is marked without a reload, its tooltip the alerts' sentences.
