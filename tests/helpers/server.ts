@@ -47,7 +47,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${out}`)), 120_000);
+    // A server that never says it listens is killed, not left running past the test (and its port and data directory).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within 120 s:\n${out}`));
+    }, 120_000);
     const onData = () => {
       const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
       if (m) {
