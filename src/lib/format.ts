@@ -85,6 +85,11 @@ export function dayOf(d: Date | string, style: 'short' | 'medium' | 'long' = 'me
   return formatIn(style === 'short' ? 'dayShort' : style === 'long' ? 'dayLong' : 'day', d);
 }
 
+/** The organisation's day at a moment (default now), 'YYYY-MM-DD': a form's "today", never the UTC date. */
+export function orgDay(at: Date | number = Date.now()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: orgTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+}
+
 /** The time of a moment in the organisation's zone: '9:30:15 PM EST' (live badges). */
 export function timeOf(d: Date | string | number): string {
   return formatIn('time', d);

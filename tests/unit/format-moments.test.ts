@@ -2,7 +2,7 @@
 // whatever the reader's browser is set to: written here from the clock (UTC − 5 in winter, − 4 in
 // summer for New York; − 3:30 / − 2:30 for St. John's), not from Intl's options.
 import { afterEach, describe, expect, it } from 'vitest';
-import { dateTime, dateTimeShort, setOrgTimeZone } from '../../src/lib/format.js';
+import { dateTime, dateTimeShort, orgDay, setOrgTimeZone } from '../../src/lib/format.js';
 
 describe('moments in the organisation’s zone', () => {
   afterEach(() => setOrgTimeZone('UTC'));
@@ -22,5 +22,12 @@ describe('moments in the organisation’s zone', () => {
     expect(dateTimeShort('2026-12-05T02:30:00Z')).toMatch(/^Dec 4, 2026, 11:00 PM (NST|GMT-3:30)$/);
     setOrgTimeZone('UTC');
     expect(dateTime('2026-12-05T02:30:15Z')).toBe('Dec 5, 2026, 2:30:15 AM UTC');
+  });
+
+  it("a form's today is the organisation's day, not the UTC date", () => {
+    setOrgTimeZone('America/Los_Angeles');
+    // 2026-12-05 06:00 UTC = 2026-12-04 22:00 PST (UTC−8).
+    expect(orgDay(Date.parse('2026-12-05T06:00:00Z'))).toBe('2026-12-04');
+    expect(orgDay(Date.parse('2026-12-05T08:00:00Z'))).toBe('2026-12-05');
   });
 });

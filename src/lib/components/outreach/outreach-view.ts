@@ -1,5 +1,5 @@
 // Which outreach events the table shows, in which order (the browser holds the latest events).
-import { label } from '$lib/format.js';
+import { label, orgDay } from '$lib/format.js';
 import { compareValues, type RowRules } from '../workspace/table-query.js';
 import type { OutreachEvent } from './outreach-state.svelte.js';
 
@@ -9,7 +9,7 @@ export const options = (values: readonly string[]) => values.map((value) => ({ v
 export const OUTREACH_PAGE = 50;
 
 /** The day 90 days before today (UTC date), the line between "recent" and "earlier". */
-const recentSince = () => new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+const recentSince = () => orgDay(Date.now() - 90 * 86_400_000);
 
 export const OUTREACH_CHIPS = [
   { key: 'all', label: 'All' }, { key: 'recent', label: 'Last 90 days' }, { key: 'earlier', label: 'Earlier' }
