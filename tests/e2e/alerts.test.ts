@@ -75,9 +75,9 @@ describe.skipIf(!hasBrowser)('alerts in Chromium', () => {
     await form.getByRole('button', { name: 'Save rule' }).click();
     await alerts.getByRole('status').filter({ hasText: 'Saved:' }).waitFor();
     await budgetMark.waitFor({ state: 'detached', timeout: 10_000 });
-    // The page says "Saved" once its lists are read again; the mark went by a push of its own.
-    expect(await alerts.locator('[data-testid="open-alerts"] li').count()).toBe(0);
-    expect(await alerts.locator('[data-testid="resolved-alerts"] li').count()).toBe(sentences.length);
+    // The page says "Saved" once its lists are read again after the save (the mark went by a push of its own).
+    await expect.poll(() => alerts.locator('[data-testid="open-alerts"] li').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => alerts.locator('[data-testid="resolved-alerts"] li').count(), { timeout: 10_000 }).toBe(sentences.length);
     const widths = await photograph(alerts, 'alerts-page-cleared');
     for (const w of widths) expect(w.overflow, `sideways scroll at ${w.width} px`).toBeLessThanOrEqual(0);
   }, 180_000);
