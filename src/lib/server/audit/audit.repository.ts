@@ -19,18 +19,7 @@ export interface AuditEntry {
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 export async function recordAudit(tx: Db, entry: AuditEntry): Promise<void> {
-  await tx
-    .insertInto('audit_log')
-    .values({
-      actor_id: entry.actorId,
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: entry.entityId === null ? null : String(entry.entityId),
-      before: json(entry.before),
-      after: json(entry.after),
-      state: entry.state ?? null
-    })
-    .execute();
+  await recordAudits(tx, [entry]);
 }
 
 /** Several entries in one statement (in this order). */
